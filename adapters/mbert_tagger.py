@@ -1,0 +1,91 @@
+"""Token-level language tagging with a BERT token classifier (mBERT fine-tuned on LinCE).
+
+Words are fed pre-split (``is_split_into_words``) and each word takes the label
+of its first sub-token. Long messages are cut into windows that fit the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from mixlingo.adapters.hub import from_pretrained
+from mixlingo.errors import ModelUnavailableError
+from mixlingo.nlp.labels import UNK, is_language, map_label
+from mixlingo.nlp.tagging import Tag
+
+
+class MBertTagger:
+    """The ``Tagger`` protocol over any ``AutoModelForTokenClassification``."""
+
+    name = "mbert"
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        label_map: Mapping[str, str],
+        cache_dir: Path,
+        offline: bool = False,
+        batch_size: int = 16,
+        window_words: int = 96,
+    ):
+        self.model_id = model_id
+        self.tokenizer = from_pretrained(AutoTokenizer, model_id, cache_dir=cache_dir, offline=offline)
+        if not getattr(self.tokenizer, "is_fast", False):
+            raise ModelUnavailableError(f"{model_id!r} has no fast tokenizer (tokenizer.json); word alignment needs one")
+        self.model = from_pretrained(
+            AutoModelForTokenClassification, model_id, cache_dir=cache_dir, offline=offline
+        ).eval()
+        self.labels = [map_label(self.model.config.id2label[i], label_map) for i in range(self.model.config.num_labels)]
+        self.batch_size = batch_size
+        self.window_words = window_words
+        self.max_tokens = min(getattr(self.model.config, "max_position_embeddings", 512), 512)
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({label for label in self.labels if is_language(label)}))
+
+    def tag_batch(
+        self, sentences: Sequence[Sequence[str]], pair: tuple[str, str] | None = None
+    ) -> list[list[Tag]]:
+        windows: list[tuple[int, list[str]]] = []
+        for index, words in enumerate(sentences):
+            for start in range(0, len(words), self.window_words):
+                windows.append((index, list(words[start : start + self.window_words])))
+        results: list[list[Tag]] = [[] for _ in sentences]
+        for start in range(0, len(windows), self.batch_size):
+            chunk = windows[start : start + self.batch_size]
+            for (index, _), tags in zip(chunk, self._tag_windows([w for _, w in chunk])):
+                results[index].extend(tags)
+        return results
+
+    @torch.inference_mode()
+    def _tag_windows(self, windows: list[list[str]]) -> list[list[Tag]]:
+        encoded = self.tokenizer(
+            windows,
+            is_split_into_words=True,
+            truncation=True,
+            max_length=self.max_tokens,
+            padding=True,
+            return_tensors="pt",
+        )
+        probs = self.model(**encoded).logits.softmax(-1)
+        best_p, best_i = probs.max(-1)
+        out = []
+        for row, words in enumerate(windows):
+            first: dict[int, int] = {}
+            for position, word_id in enumerate(encoded.word_ids(row)):
+                if word_id is not None and word_id not in first:
+                    first[word_id] = position
+            out.append(
+                [
+                    Tag(self.labels[int(best_i[row, first[w]])], float(best_p[row, first[w]]))
+                    if w in first
+                    else Tag(UNK, 0.0)  # the tokenizer dropped it, or the window overflowed
+                    for w in range(len(words))
+                ]
+            )
+        return out

@@ -1,0 +1,142 @@
+"""Typed settings: defaults < TOML file < environment variables < explicit overrides.
+
+The TOML file is ``mixlingo.toml`` in the working directory, or the path in
+``MIXLINGO_CONFIG``. Validation errors become one line per bad value naming
+the variable and what is allowed, never a pydantic traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from mixlingo.errors import ConfigError, InputError
+
+ENV_PREFIX = "MIXLINGO_"
+DEFAULT_CONFIG_FILE = "mixlingo.toml"
+
+TaggerChoice = Literal["auto", "mbert", "lexicon"]
+
+
+def parse_pair(value: str) -> tuple[str, str]:
+    """``"en-es"`` → ``("en", "es")``; a clear error for anything else."""
+    parts = value.strip().lower().replace("_", "-").split("-")
+    if len(parts) != 2 or not all(len(p) in (2, 3) and p.isalpha() for p in parts):
+        raise InputError(f"{value!r} is not a language pair; write two ISO 639-1 codes like en-es")
+    if parts[0] == parts[1]:
+        raise InputError(f"{value!r} names the same language twice")
+    return parts[0], parts[1]
+
+
+class Settings(BaseSettings):
+    """Everything mixlingo can be told. Later issues add translation and Slack settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="forbid", validate_default=True, frozen=True
+    )
+
+    pairs: Annotated[list[str], NoDecode] = Field(
+        default=["en-es"],
+        description="Language pairs the workspace mixes; with more than one, langid picks per message.",
+    )
+    tagger: TaggerChoice = Field(
+        default="auto", description="auto: mBERT when its weights load, else the lexicon tagger."
+    )
+    mbert_model: str = Field(
+        default="sagorsarker/codeswitch-spaeng-lid-lince",
+        description="Hub id or local directory of a BERT token-classification model.",
+    )
+    mbert_label_map: Annotated[dict[str, str], NoDecode] = Field(
+        default={"lang1": "en", "lang2": "es"},
+        description="The model's own labels → ISO 639-1 codes, as lang1=en,lang2=es or JSON.",
+    )
+    model_cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "mixlingo" / "models",
+        description="Where downloaded models are kept.",
+    )
+    offline: bool = Field(default=False, description="Never try the model hub; use the cache only.")
+    max_message_chars: int = Field(default=40_000, ge=1, description="Longest message accepted.")
+    batch_size: int = Field(default=16, ge=1, le=1024, description="Sentences per model call.")
+
+    @field_validator("pairs", mode="before")
+    @classmethod
+    def _split_pairs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [p for p in value.replace(";", ",").split(",") if p.strip()]
+        return value
+
+    @field_validator("pairs")
+    @classmethod
+    def _check_pairs(cls, value: list[str]) -> list[str]:
+        return ["-".join(parse_pair(p)) for p in value]
+
+    @field_validator("mbert_label_map", mode="before")
+    @classmethod
+    def _parse_label_map(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("{"):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"not valid JSON ({error.msg}); or write lang1=en,lang2=es") from None
+        entries = [e.split("=", 1) for e in value.split(",") if e.strip()]
+        if not all(len(e) == 2 for e in entries):
+            raise ValueError("write label=code pairs separated by commas, like lang1=en,lang2=es")
+        return {k.strip(): v.strip() for k, v in entries}
+
+    @property
+    def language_pairs(self) -> list[tuple[str, str]]:
+        return [parse_pair(p) for p in self.pairs]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning validation errors into a :class:`ConfigError` a person can act on."""
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    config_path = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if config_path and not Path(config_path).is_file():
+        raise ConfigError(f"{ENV_PREFIX}CONFIG={config_path!r}: no such file")
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError("\n".join(_describe(e) for e in error.errors())) from None
+    except ValueError as error:  # a TOML file that does not parse
+        raise ConfigError(f"config file: {error}") from None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    field = str(error["loc"][0]) if error["loc"] else "?"
+    name = f"{ENV_PREFIX}{field.upper()}"
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(f"{ENV_PREFIX}{f.upper()}" for f in Settings.model_fields)
+        return f"unknown setting {field!r} (as env var {name}); known: {allowed}"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "literal_error":
+        message = message.replace("Input should be", "must be")
+    return f"{name}={error.get('input')!r} is not valid: {message}"

@@ -1,0 +1,3 @@
+from mixlingo.cli import main
+
+main()

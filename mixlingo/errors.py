@@ -1,0 +1,17 @@
+"""Errors a user can act on. Each message says what was wrong and how to fix it."""
+
+
+class MixlingoError(Exception):
+    """Base class: the CLI prints these as one clear line, never a traceback."""
+
+
+class InputError(MixlingoError, ValueError):
+    """The text or options given cannot be processed as they are."""
+
+
+class ConfigError(MixlingoError):
+    """A setting has a value that is not allowed."""
+
+
+class ModelUnavailableError(MixlingoError):
+    """A configured model is neither cached nor downloadable."""

@@ -1,0 +1,63 @@
+"""The composition root: settings in, ready pipelines out. The only place that picks adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mixlingo.config import Settings
+from mixlingo.config.settings import parse_pair
+from mixlingo.errors import ModelUnavailableError
+from mixlingo.nlp.lexicon_tagger import SUPPORTED_LANGUAGES, LexiconTagger, check_pair
+from mixlingo.nlp.markup import ProtectMarkup
+from mixlingo.nlp.pair import ChoosePair
+from mixlingo.nlp.pipeline import Pipeline
+from mixlingo.nlp.tagging import TagLanguages, Tagger
+from mixlingo.nlp.tokenizer import Tokenize
+
+
+@dataclass
+class Built:
+    pipeline: Pipeline
+    notes: list[str] = field(default_factory=list)
+    """Plain-words remarks for the user, e.g. why a fallback tagger runs."""
+
+
+def load_mbert(settings: Settings) -> Tagger:
+    from mixlingo.adapters.mbert_tagger import MBertTagger  # torch is slow to import; only when asked
+
+    return MBertTagger(
+        settings.mbert_model,
+        label_map=settings.mbert_label_map,
+        cache_dir=settings.model_cache_dir,
+        offline=settings.offline,
+        batch_size=settings.batch_size,
+    )
+
+
+def build_taggers(settings: Settings, notes: list[str]) -> list[Tagger]:
+    """Taggers in order of preference for the configured choice."""
+    if settings.tagger == "lexicon":
+        return [LexiconTagger()]
+    if settings.tagger == "mbert":
+        return [load_mbert(settings)]
+    try:
+        return [load_mbert(settings), LexiconTagger()]
+    except ModelUnavailableError as error:
+        notes.append(f"mBERT tagger unavailable, using the lexicon tagger: {error}")
+        return [LexiconTagger()]
+
+
+def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
+    """protect markup → tokenize → choose pair → tag. ``pair`` overrides the config ("auto": detect)."""
+    notes: list[str] = []
+    if pair == "auto":
+        chooser = ChoosePair([], languages=sorted(SUPPORTED_LANGUAGES))
+    else:
+        pairs = [parse_pair(pair)] if pair else settings.language_pairs
+        chooser = ChoosePair(pairs)
+    taggers = build_taggers(settings, notes)
+    if taggers[-1].languages() is None:  # the lexicon tagger is last: check its pairs up front
+        for fixed in chooser.pairs:
+            check_pair(fixed)
+    stages = [ProtectMarkup(), Tokenize(), chooser, TagLanguages(*taggers)]
+    return Built(Pipeline(stages), notes)

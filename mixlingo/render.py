@@ -1,0 +1,85 @@
+"""Turning a tagged message into something to show: a Rich table or plain JSON data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from mixlingo.nlp.labels import is_language
+from mixlingo.nlp.model import Message
+from mixlingo.nlp.summary import summarize
+
+_LANGUAGE_STYLES = ["bold cyan", "bold magenta", "bold green", "bold yellow", "bold blue"]
+_LABEL_STYLES = {"other": "dim", "ne": "bold red", "mixed": "yellow", "ambiguous": "yellow", "unk": "red"}
+
+
+def message_to_dict(message: Message) -> dict[str, Any]:
+    summary = summarize(message)
+    return {
+        "text": message.text,
+        "pair": list(message.pair) if message.pair else None,
+        "tagger": message.tagger,
+        "summary": {
+            "dominant": summary.dominant,
+            "languages": list(summary.languages),
+            "code_switched": summary.code_switched,
+            "word_counts": summary.word_counts,
+        },
+        "tokens": [
+            {
+                "text": t.text,
+                "start": t.start,
+                "end": t.end,
+                "kind": t.kind.value,
+                "lang": t.lang,
+                "confidence": None if t.confidence is None else round(t.confidence, 4),
+                "protected": t.protected,
+            }
+            for t in message.tokens
+        ],
+    }
+
+
+def style_for(tag: str | None, pair: tuple[str, str] | None) -> str:
+    if is_language(tag):
+        order = list(pair or ()) 
+        index = order.index(tag) if tag in order else len(order)
+        return _LANGUAGE_STYLES[index % len(_LANGUAGE_STYLES)]
+    return _LABEL_STYLES.get(tag or "", "")
+
+
+def tag_table(message: Message) -> Table:
+    summary = summarize(message)
+    caption = (
+        f"tagger: {message.tagger} · pair: {'-'.join(message.pair or ('?', '?'))} · "
+        f"dominant: {summary.dominant or '—'} · languages: {', '.join(summary.languages) or '—'} · "
+        f"code-switched: {'yes' if summary.code_switched else 'no'}"
+    )
+    table = Table(caption=caption, show_lines=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("token")
+    table.add_column("tag")
+    table.add_column("confidence", justify="right")
+    for i, token in enumerate(message.tokens):
+        style = style_for(token.lang, message.pair)
+        shown = token.text.replace("\n", "⏎")
+        table.add_row(
+            str(i),
+            Text(shown, style="italic dim" if token.protected else style),
+            Text(("🔒 " if token.protected else "") + (token.lang or ""), style=style),
+            "" if token.confidence is None else f"{token.confidence:.2f}",
+        )
+    return table
+
+
+def coloured_text(message: Message) -> Text:
+    """The original message with each token coloured by its tag."""
+    out, cursor = Text(), 0
+    for token in message.tokens:
+        out.append(message.text[cursor : token.start])
+        out.append(token.text, style=style_for(token.lang, message.pair))
+        cursor = token.end
+    out.append(message.text[cursor:])
+    return out

@@ -1,0 +1,183 @@
+"""A tagger that needs no training: word frequencies + a sentence-level HMM.
+
+Each word gets a likelihood per language from wordfreq's frequency lists, with
+a character-trigram model (built from those same lists) for words no list
+knows. A two-state Viterbi pass with a switch penalty then smooths the choice
+over the sentence, since people switch languages at phrase boundaries, not on
+every word. Posteriors from forward-backward give each tag its confidence.
+Works for any pair of languages wordfreq covers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import wordfreq
+
+from mixlingo.errors import InputError
+from mixlingo.nlp.labels import NE
+from mixlingo.nlp.tagging import Tag
+
+SUPPORTED_LANGUAGES = frozenset(wordfreq.available_languages())
+
+
+@dataclass(frozen=True)
+class LexiconParams:
+    """Tuned on the first 90% of LinCE spa-eng train (see docs/tagger.md)."""
+
+    switch_log_prob: float = -1.5
+    frequency_floor: float = 1e-8
+    char_weight: float = 5.0
+    ne_max_zipf: float = 3.0
+
+
+class _CharModel:
+    """Character trigrams weighted by word frequency: a language's 'look'."""
+
+    def __init__(self, lang: str, top_words: int = 30_000):
+        counts: Counter[str] = Counter()
+        context: Counter[str] = Counter()
+        freqs = wordfreq.get_frequency_dict(lang)
+        for word in wordfreq.top_n_list(lang, top_words):
+            weight = math.sqrt(freqs.get(word, 0.0)) * 1e3 + 1.0
+            padded = f"^^{word}$"
+            for i in range(len(padded) - 2):
+                counts[padded[i : i + 3]] += weight
+                context[padded[i : i + 2]] += weight
+        self.counts, self.context = counts, context
+        self.alphabet = len({c for gram in counts for c in gram}) + 1
+
+    def score(self, word: str) -> float:
+        """Average log-probability per character (add-one smoothed)."""
+        padded = f"^^{word}$"
+        total = 0.0
+        for i in range(len(padded) - 2):
+            gram = padded[i : i + 3]
+            total += math.log((self.counts[gram] + 1.0) / (self.context[gram[:2]] + self.alphabet))
+        return total / (len(padded) - 2)
+
+
+@lru_cache(maxsize=None)
+def _frequencies(lang: str) -> dict[str, float]:
+    return wordfreq.get_frequency_dict(lang)
+
+
+@lru_cache(maxsize=None)
+def _char_model(lang: str) -> _CharModel:
+    return _CharModel(lang)
+
+
+def check_pair(pair: tuple[str, str]) -> None:
+    unknown = [lang for lang in pair if lang not in SUPPORTED_LANGUAGES]
+    if unknown:
+        raise InputError(
+            f"the lexicon tagger has no word list for {', '.join(map(repr, unknown))}; "
+            f"supported: {', '.join(sorted(SUPPORTED_LANGUAGES))}"
+        )
+    if pair[0] == pair[1]:
+        raise InputError(f"a language pair needs two different languages, got {pair[0]}-{pair[1]}")
+
+
+class LexiconTagger:
+    """Word-frequency HMM tagger for any pair wordfreq covers."""
+
+    name = "lexicon"
+
+    def __init__(self, params: LexiconParams = LexiconParams()):
+        self.params = params
+        self._emission_cache: dict[tuple[str, str], float] = {}
+
+    def languages(self) -> None:
+        return None
+
+    def tag_batch(
+        self, sentences: Sequence[Sequence[str]], pair: tuple[str, str] | None = None
+    ) -> list[list[Tag]]:
+        if pair is None:
+            raise InputError("the lexicon tagger needs a language pair, e.g. --pair en-es")
+        check_pair(pair)
+        return [self.tag(sentence, pair) for sentence in sentences]
+
+    def tag(self, words: Sequence[str], pair: tuple[str, str]) -> list[Tag]:
+        if not words:
+            return []
+        emissions = [[self._emission(word, lang) for lang in pair] for word in words]
+        posteriors = _forward_backward(emissions, self.params.switch_log_prob)
+        path = _viterbi(emissions, self.params.switch_log_prob)
+        tags = [Tag(pair[state], posteriors[i][state]) for i, state in enumerate(path)]
+        return [self._named_entity(i, words, pair) or tag for i, tag in enumerate(tags)]
+
+    def _emission(self, word: str, lang: str) -> float:
+        key = (word, lang)
+        cached = self._emission_cache.get(key)
+        if cached is None:
+            lowered = word.lower()
+            freq = _frequencies(lang).get(lowered, 0.0)
+            char = _char_model(lang).score(lowered)
+            cached = math.log(freq + self.params.frequency_floor) + self.params.char_weight * char
+            if len(self._emission_cache) < 500_000:
+                self._emission_cache[key] = cached
+        return cached
+
+    def _named_entity(self, i: int, words: Sequence[str], pair: tuple[str, str]) -> Tag | None:
+        """Capitalised mid-sentence words that neither language uses lowercase are names."""
+        word = words[i]
+        if i == 0 or not word[:1].isupper() or word.isupper() and len(word) > 1:
+            return None
+        zipf = max(wordfreq.zipf_frequency(word.lower(), lang) for lang in pair)
+        return Tag(NE, 0.6) if zipf < self.params.ne_max_zipf else None
+
+
+def _viterbi(emissions: list[list[float]], switch: float) -> list[int]:
+    states = range(len(emissions[0]))
+    stay = math.log1p(-math.exp(switch))
+    score = list(emissions[0])
+    back: list[list[int]] = []
+    for row in emissions[1:]:
+        pointers, new = [], []
+        for s in states:
+            best = max(states, key=lambda p: score[p] + (stay if p == s else switch))
+            pointers.append(best)
+            new.append(score[best] + (stay if best == s else switch) + row[s])
+        back.append(pointers)
+        score = new
+    state = max(states, key=score.__getitem__)
+    path = [state]
+    for pointers in reversed(back):
+        state = pointers[state]
+        path.append(state)
+    return path[::-1]
+
+
+def _forward_backward(emissions: list[list[float]], switch: float) -> list[list[float]]:
+    n, k = len(emissions), len(emissions[0])
+    stay = math.log1p(-math.exp(switch))
+
+    def trans(a: int, b: int) -> float:
+        return stay if a == b else switch
+
+    forward = [list(emissions[0])]
+    for row in emissions[1:]:
+        prev = forward[-1]
+        forward.append([_logsumexp([prev[a] + trans(a, b) for a in range(k)]) + row[b] for b in range(k)])
+    backward = [[0.0] * k for _ in range(n)]
+    for i in range(n - 2, -1, -1):
+        nxt = emissions[i + 1]
+        backward[i] = [
+            _logsumexp([trans(a, b) + nxt[b] + backward[i + 1][b] for b in range(k)]) for a in range(k)
+        ]
+    posteriors = []
+    for f, b in zip(forward, backward):
+        joint = [x + y for x, y in zip(f, b)]
+        total = _logsumexp(joint)
+        posteriors.append([math.exp(x - total) for x in joint])
+    return posteriors
+
+
+def _logsumexp(values: list[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))

@@ -1,0 +1,108 @@
+"""The data model every stage reads and writes, in the spirit of spaCy's ``Doc``.
+
+A :class:`Message` owns the original text; tokens and protected pieces point into
+it by character offsets, and spans are index ranges over the tokens, so nothing
+is copied and every stage can always get back to the exact original bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class TokenKind(str, Enum):
+    """What a token is, so stages can decide what to tag or translate."""
+
+    WORD = "word"
+    NUMBER = "number"
+    HASHTAG = "hashtag"
+    PUNCT = "punct"
+    EMOJI = "emoji"
+    SYMBOL = "symbol"
+    PROTECTED = "protected"
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectedPiece:
+    """A run of Slack markup that must come out byte-for-byte as it went in."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+@dataclass(slots=True)
+class Token:
+    """One token of a message: text, offsets into ``Message.text``, language tag."""
+
+    text: str
+    start: int
+    end: int
+    kind: TokenKind
+    whitespace: str = ""
+    lang: str | None = None
+    confidence: float | None = None
+
+    @property
+    def protected(self) -> bool:
+        return self.kind is TokenKind.PROTECTED
+
+    @property
+    def is_word(self) -> bool:
+        return self.kind is TokenKind.WORD
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of token indices ``[start, end)`` over a message."""
+
+    start: int
+    end: int
+    label: str | None = None
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def tokens(self, message: Message) -> list[Token]:
+        return message.tokens[self.start : self.end]
+
+    def text(self, message: Message) -> str:
+        """The original text the span covers, whitespace inside it included."""
+        if not len(self):
+            return ""
+        return message.text[message.tokens[self.start].start : message.tokens[self.end - 1].end]
+
+
+@dataclass(slots=True)
+class Message:
+    """A chat message on its way through the pipeline."""
+
+    text: str
+    protected: list[ProtectedPiece] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    pair: tuple[str, str] | None = None
+    tagger: str | None = None
+
+    def spans_by_lang(self) -> list[Span]:
+        """Maximal runs of word tokens sharing a language tag.
+
+        Non-word tokens (punctuation, emoji, markup) between two words of the
+        same language do not break a run, which is what a translator wants.
+        """
+        spans: list[Span] = []
+        start = end = None
+        current: str | None = None
+        for i, token in enumerate(self.tokens):
+            if not token.is_word:
+                continue
+            if token.lang == current and start is not None:
+                end = i + 1
+                continue
+            if start is not None:
+                spans.append(Span(start, end, current))
+            start, end, current = i, i + 1, token.lang
+        if start is not None:
+            spans.append(Span(start, end, current))
+        return spans

@@ -1,0 +1,87 @@
+"""Language tagging: the ``Tagger`` protocol and the stage that applies one.
+
+Taggers see words only; punctuation, numbers, emoji and protected markup are
+``other`` by definition (the LinCE convention), so no model is asked about them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from mixlingo.errors import InputError
+from mixlingo.nlp.labels import OTHER
+from mixlingo.nlp.model import Message, TokenKind
+
+# Hashtags carry language too (LinCE tags "#tbt" lang1, "#felicidades" lang2).
+TAGGABLE = frozenset({TokenKind.WORD, TokenKind.HASHTAG})
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    lang: str
+    confidence: float
+
+
+@runtime_checkable
+class Tagger(Protocol):
+    """Tags each word of each sentence with a language code or a non-language label."""
+
+    name: str
+
+    def languages(self) -> tuple[str, ...] | None:
+        """The languages this tagger can emit, or ``None`` if it adapts to any pair."""
+        ...
+
+    def tag_batch(
+        self, sentences: Sequence[Sequence[str]], pair: tuple[str, str] | None = None
+    ) -> list[list[Tag]]: ...
+
+
+class TagLanguages:
+    """Stage: set ``lang`` and ``confidence`` on every token of a message.
+
+    Given several taggers in order of preference, each message's pair (set by
+    :class:`~mixlingo.nlp.pair.ChoosePair`) goes to the first tagger that covers it,
+    so an mBERT model for spa-eng serves en-es and the lexicon tagger the rest.
+    """
+
+    def __init__(self, *taggers: Tagger):
+        if not taggers:
+            raise ValueError("TagLanguages needs at least one tagger")
+        self.taggers = taggers
+
+    def __call__(self, message: Message) -> Message:
+        return self.tag_many([message])[0]
+
+    def tagger_for(self, pair: tuple[str, str] | None) -> Tagger:
+        for tagger in self.taggers:
+            langs = tagger.languages()
+            if langs is None or pair is None or set(pair) <= set(langs):
+                return tagger
+        raise InputError(
+            f"no configured tagger covers {'-'.join(pair or ())}: "
+            + "; ".join(f"{t.name} tags {'/'.join(t.languages() or ('any',))}" for t in self.taggers)
+        )
+
+    def tag_many(self, messages: Sequence[Message]) -> list[Message]:
+        """Batch entry point: one tagger call per language pair."""
+        by_pair: dict[tuple[str, str] | None, list[Message]] = {}
+        for message in messages:
+            by_pair.setdefault(message.pair, []).append(message)
+        for pair, group in by_pair.items():
+            tagger = self.tagger_for(pair)
+            words = [[t.text.lstrip("#") for t in m.tokens if t.kind in TAGGABLE] for m in group]
+            tags = tagger.tag_batch(words, pair) if any(words) else [[] for _ in group]
+            for message, message_tags in zip(group, tags, strict=True):
+                _apply(message, message_tags)
+                message.tagger = tagger.name
+        return list(messages)
+
+
+def _apply(message: Message, tags: Sequence[Tag]) -> None:
+    found = iter(tags)
+    for token in message.tokens:
+        tag = next(found) if token.kind in TAGGABLE else Tag(OTHER, 1.0)
+        token.lang, token.confidence = tag.lang, tag.confidence
