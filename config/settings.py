@@ -136,7 +136,5 @@ def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         allowed = ", ".join(f"{ENV_PREFIX}{f.upper()}" for f in Settings.model_fields)
         return f"unknown setting {field!r} (as env var {name}); known: {allowed}"
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "literal_error":
-        message = message.replace("Input should be", "must be")
+    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     return f"{name}={error.get('input')!r} is not valid: {message}"
