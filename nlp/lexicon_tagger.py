@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 import wordfreq
 
 from mixlingo.errors import InputError
@@ -115,21 +116,32 @@ class LexiconTagger:
         key = (word, lang)
         cached = self._emission_cache.get(key)
         if cached is None:
-            lowered = word.lower()
-            freq = _frequencies(lang).get(lowered, 0.0)
-            char = _char_model(lang).score(lowered)
-            cached = math.log(freq + self.params.frequency_floor) + self.params.char_weight * char
+            parts = _CAMEL_PARTS.findall(word) if _is_camel_case(word) else [word]
+            cached = sum(self._word_emission(part.lower(), lang) for part in parts) / len(parts)
             if len(self._emission_cache) < 500_000:
                 self._emission_cache[key] = cached
         return cached
 
+    def _word_emission(self, lowered: str, lang: str) -> float:
+        freq = _frequencies(lang).get(lowered, 0.0)
+        char = _char_model(lang).score(lowered)
+        return math.log(freq + self.params.frequency_floor) + self.params.char_weight * char
+
     def _named_entity(self, i: int, words: Sequence[str], pair: tuple[str, str]) -> Tag | None:
         """Capitalised mid-sentence words that neither language uses lowercase are names."""
         word = words[i]
-        if i == 0 or not word[:1].isupper() or word.isupper() and len(word) > 1:
+        if i == 0 or not word[:1].isupper() or word.isupper() and len(word) > 1 or _is_camel_case(word):
             return None
         zipf = max(wordfreq.zipf_frequency(word.lower(), lang) for lang in pair)
         return Tag(NE, 0.6) if zipf < self.params.ne_max_zipf else None
+
+
+# "MeAgarroElGol" → Me, Agarro, El, Gol: hashtags are often several words in camel case.
+_CAMEL_PARTS = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})|\p{N}+")
+
+
+def _is_camel_case(word: str) -> bool:
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
 
 
 def _viterbi(emissions: list[list[float]], switch: float) -> list[int]:

@@ -17,7 +17,7 @@ _TOKEN = regex.compile(
   | (?P<mention>@[\p{L}\p{N}_.]+(?<!\.))
   | (?P<emoticon>(?<![\p{L}\p{N}])(?:[:;=8][\-o'^]?[)\](\[dDpPoO/\\|*3]|<3|[xX][dD])(?![\p{L}\p{N}]))
   | (?P<number>\p{N}+(?:[.,:/]\p{N}+)*(?:%|\p{L}{1,2}(?![\p{L}]))?)
-  | (?P<word>[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*(?:['’\-][\p{L}\p{M}][\p{L}\p{M}\p{N}]*)*)
+  | (?P<word>\p{L}[\p{L}\p{M}\p{N}_]*(?:['’\-][\p{L}\p{M}][\p{L}\p{M}\p{N}]*)*)
   | (?P<emoji>[\p{Extended_Pictographic}\p{Regional_Indicator}][\uFE0F\u200D\U0001F3FB-\U0001F3FF\p{Extended_Pictographic}]*)
   | (?P<punct>(?P<p>\p{P})(?P=p)*)
   | (?P<symbol>\S)

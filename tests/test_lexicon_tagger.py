@@ -54,3 +54,8 @@ def test_unsupported_language_is_a_clear_error(tagger: LexiconTagger) -> None:
         tagger.tag_batch([["hola"]], ("en", "xx"))
     with pytest.raises(InputError, match="needs a language pair"):
         tagger.tag_batch([["hola"]], None)
+
+
+def test_camel_case_hashtags_are_read_as_words_not_names(tagger: LexiconTagger) -> None:
+    tags = tagger.tag(["great", "game", "MeAgarroElGol", "TechTrivia"], ("en", "es"))
+    assert [t.lang for t in tags] == ["en", "en", "es", "en"]
