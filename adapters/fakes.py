@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import regex
 
 from mixlingo.nlp.labels import UNK
 from mixlingo.nlp.tagging import Tag
+from mixlingo.nlp.translation import Candidate
+
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
 
 
 class FakeTagger:
@@ -27,3 +33,51 @@ class FakeTagger:
     ) -> list[list[Tag]]:
         self.calls.append([list(s) for s in sentences])
         return [[Tag(self.lexicon.get(w.lower(), self.default), 1.0) for w in s] for s in sentences]
+
+
+class FakeTranslator:
+    """Word-by-word dictionary 'translation' with scripted n-best lists.
+
+    ``candidates(text, source, target)`` may be given to script exactly what
+    comes back; by default candidate 0 is the dictionary translation and the
+    rest are worse variants with lower scores.
+    """
+
+    def __init__(
+        self,
+        dictionary: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+        candidates: Callable[[str, str, str], list[Candidate]] | None = None,
+    ):
+        self.dictionary = {k: {w.lower(): t for w, t in v.items()} for k, v in (dictionary or {}).items()}
+        self.script = candidates
+        self.calls: list[tuple[str, str, list[str], int]] = []
+
+    def has_direction(self, source: str, target: str) -> bool:
+        return (source, target) in self.dictionary
+
+    def translate(self, texts: Sequence[str], source: str, target: str, n: int) -> list[list[Candidate]]:
+        self.calls.append((source, target, list(texts), n))
+        return [self._nbest(text, source, target, n) for text in texts]
+
+    def _nbest(self, text: str, source: str, target: str, n: int) -> list[Candidate]:
+        if self.script is not None:
+            return self.script(text, source, target)[:n]
+        words = self.dictionary[(source, target)]
+        best = _WORD.sub(lambda m: words.get(m.group().lower(), m.group()), text)
+        variants = [best, text, _WORD.sub("x", text)]
+        return [Candidate(variants[i % len(variants)], -0.1 * (i + 1)) for i in range(n)]
+
+
+class FakeEncoder:
+    """Embeddings from a table of known vectors; unknown texts get ``default``."""
+
+    def __init__(self, vectors: Mapping[str, Sequence[float]], default: Sequence[float] = (1.0, 0.0)):
+        self.vectors = {k: np.asarray(v, dtype=np.float32) for k, v in vectors.items()}
+        self.default = np.asarray(default, dtype=np.float32)
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        rows = [self.vectors.get(t, self.default) for t in texts]
+        matrix = np.stack(rows) if rows else np.zeros((0, len(self.default)), dtype=np.float32)
+        return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)

@@ -42,6 +42,10 @@ def from_pretrained(loader: type[T], model_id: str, *, cache_dir: Path, offline:
 
 
 def _load(loader: Any, model_id: str, *, cache_dir: Path, local_only: bool, **kwargs: Any) -> Any:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # load reports and progress bars are noise in a CLI or a bot
+    hf_logging.disable_progress_bar()
     return loader.from_pretrained(model_id, cache_dir=str(cache_dir), local_files_only=local_only, **kwargs)
 
 

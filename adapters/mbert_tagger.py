@@ -89,3 +89,9 @@ class MBertTagger:
                 ]
             )
         return out
+
+    def encoder(self):  # noqa: ANN201
+        """A sentence encoder sharing this tagger's BERT body (no second copy in memory)."""
+        from mixlingo.adapters.bert_encoder import BertEncoder
+
+        return BertEncoder(self.tokenizer, self.model.base_model)

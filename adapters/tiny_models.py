@@ -103,3 +103,56 @@ def _synthetic_sentence(rng: random.Random, words_by_label: Mapping[str, Sequenc
         for _ in range(rng.randint(1, 4)):
             sentence.append((rng.choice(list(words_by_label[label])), label))
     return sentence
+
+
+TINY_ES = "oye el reporte mañana vamos a revisar esto antes de la reunión mi amigo dijo que sí la casa es grande y bonita".split()
+TINY_EN = "hey the report tomorrow we will check this before the meeting my friend said yes the house is big and nice".split()
+
+
+def build_tiny_marian(out_dir: Path, source_words: Sequence[str] = TINY_ES, target_words: Sequence[str] = TINY_EN, *, seed: int = 0) -> Path:
+    """A 1+1-layer MarianMT with two sentencepiece models and vocab.json: the real file layout.
+
+    Random weights: the output is not a translation, but every file, the
+    tokenizer and ``generate`` (beam search, n-best, scores) are the real ones.
+    """
+    import json
+    import tempfile
+
+    import sentencepiece as spm
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        spm_paths = []
+        for name, words in (("source", source_words), ("target", target_words)):
+            corpus = Path(tmp) / f"{name}.txt"
+            lines = [" ".join(rng.choice(list(words)) for _ in range(rng.randint(3, 12))) for _ in range(300)]
+            corpus.write_text("\n".join(lines + [".,!?[]0123456789"]), encoding="utf-8")
+            prefix = Path(tmp) / name
+            spm.SentencePieceTrainer.train(
+                input=str(corpus), model_prefix=str(prefix), vocab_size=120, model_type="unigram",
+                hard_vocab_limit=False, bos_id=-1, eos_id=-1, unk_id=0, character_coverage=1.0, minloglevel=2,
+            )
+            spm_paths.append(prefix.with_suffix(".model"))
+        vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+        for path in spm_paths:
+            processor = spm.SentencePieceProcessor(model_file=str(path))
+            for i in range(processor.get_piece_size()):
+                vocab.setdefault(processor.id_to_piece(i), len(vocab))
+        vocab["<pad>"] = len(vocab)
+        size = len(vocab)
+        (Path(tmp) / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        tokenizer = MarianTokenizer(
+            vocab=str(Path(tmp) / "vocab.json"), source_spm=str(spm_paths[0]), target_spm=str(spm_paths[1])
+        )
+        tokenizer.save_pretrained(out_dir)
+    config = MarianConfig(
+        vocab_size=size, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
+        pad_token_id=size - 1, decoder_start_token_id=size - 1, eos_token_id=0, bad_words_ids=[[size - 1]],
+        forced_eos_token_id=0, num_beams=4, max_length=64,
+    )
+    MarianMTModel(config).save_pretrained(out_dir)
+    return out_dir

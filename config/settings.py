@@ -27,6 +27,7 @@ ENV_PREFIX = "MIXLINGO_"
 DEFAULT_CONFIG_FILE = "mixlingo.toml"
 
 TaggerChoice = Literal["auto", "mbert", "lexicon"]
+StrategyChoice = Literal["auto", "whole", "spans"]
 
 
 def parse_pair(value: str) -> tuple[str, str]:
@@ -66,6 +67,33 @@ class Settings(BaseSettings):
         description="Where downloaded models are kept.",
     )
     offline: bool = Field(default=False, description="Never try the model hub; use the cache only.")
+    target_language: str = Field(default="en", min_length=2, max_length=3, description="Default language to translate into.")
+    strategy: StrategyChoice = Field(default="auto", description="auto | whole | spans (see README).")
+    spans_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="auto picks spans when at least this share of words is already in the target."
+    )
+    translation_models: Annotated[dict[str, str], NoDecode] = Field(
+        default={
+            "es-en": "Helsinki-NLP/opus-mt-es-en",
+            "en-es": "Helsinki-NLP/opus-mt-en-es",
+            "mul-en": "Helsinki-NLP/opus-mt-mul-en",
+        },
+        description="Direction → hub id or local dir; 'mul-en' serves any source into English.",
+    )
+    n_best: int = Field(default=4, ge=1, le=32, description="Candidates per sentence from beam search.")
+    num_beams: int = Field(default=4, ge=1, le=64, description="Beam width (at least n_best is used).")
+    max_new_tokens: int | None = Field(default=None, ge=1, description="Cap on generated tokens (default: the model's limit).")
+    max_unit_chars: int = Field(default=400, ge=20, description="Longer sentences are split before translation.")
+    rerank: bool = Field(default=True, description="Rerank n-best candidates with mBERT similarity.")
+    reranker_model: str = Field(default="bert-base-multilingual-cased", description="Encoder for the reranker.")
+    reranker_share_tagger: bool = Field(
+        default=False, description="Use the mBERT tagger's encoder for the reranker when it is loaded."
+    )
+    rerank_model_weight: float = Field(default=1.0, description="Weight of the model's log-probability.")
+    rerank_similarity_weight: float = Field(default=2.0, description="Weight of source–candidate cosine similarity.")
+    rerank_copy_penalty: float = Field(default=1.0, ge=0, description="Penalty for a candidate that copies the source.")
+    rerank_placeholder_penalty: float = Field(default=2.0, ge=0, description="Penalty for dropping all markup placeholders.")
+    rerank_length_penalty: float = Field(default=1.0, ge=0, description="Penalty for a wildly off length ratio.")
     max_message_chars: int = Field(default=40_000, ge=1, description="Longest message accepted.")
     batch_size: int = Field(default=16, ge=1, le=1024, description="Sentences per model call.")
 
@@ -81,19 +109,19 @@ class Settings(BaseSettings):
     def _check_pairs(cls, value: list[str]) -> list[str]:
         return ["-".join(parse_pair(p)) for p in value]
 
-    @field_validator("mbert_label_map", mode="before")
+    @field_validator("mbert_label_map", "translation_models", mode="before")
     @classmethod
-    def _parse_label_map(cls, value: Any) -> Any:
+    def _parse_mapping(cls, value: Any) -> Any:
         if not isinstance(value, str):
             return value
         if value.strip().startswith("{"):
             try:
                 return json.loads(value)
             except json.JSONDecodeError as error:
-                raise ValueError(f"not valid JSON ({error.msg}); or write lang1=en,lang2=es") from None
+                raise ValueError(f"not valid JSON ({error.msg}); or write key=value,key=value") from None
         entries = [e.split("=", 1) for e in value.split(",") if e.strip()]
         if not all(len(e) == 2 for e in entries):
-            raise ValueError("write label=code pairs separated by commas, like lang1=en,lang2=es")
+            raise ValueError("write key=value pairs separated by commas, like lang1=en,lang2=es")
         return {k.strip(): v.strip() for k, v in entries}
 
     @property

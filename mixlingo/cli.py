@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any, Optional
@@ -11,6 +12,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
@@ -49,14 +51,6 @@ def _read_text(text: str) -> str:
     return sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
 
 
-def _quiet_transformers() -> None:
-    try:
-        from transformers.utils import logging as hf_logging
-    except ImportError:  # pragma: no cover - transformers is a dependency
-        return
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-
 
 @app.command()
 @friendly
@@ -79,7 +73,6 @@ def tag(
     cleaned = clean_text(raw, max_chars=settings.max_message_chars)
     if not cleaned.strip():
         raise InputError("the message is empty; give some text to tag")
-    _quiet_transformers()
     built = build_tag_pipeline(settings, pair=pair)
     message = built.pipeline.run(cleaned, max_chars=settings.max_message_chars)
     for note in built.notes:
@@ -95,16 +88,149 @@ def tag(
     console.print(tag_table(message))
 
 
+@app.command()
+@friendly
+def translate(
+    text: Annotated[
+        Optional[str], typer.Argument(help="The message; '-' reads one message per line from stdin.")
+    ] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Target language (default: config, en).")] = None,
+    strategy: Annotated[Optional[str], typer.Option(help="auto | whole | spans (default: config).")] = None,
+    explain_: Annotated[bool, typer.Option("--explain", help="Show tags, strategy and every scored candidate.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per line in batch mode).")] = False,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Translate each line of this file.")] = None,
+    pair: Annotated[Optional[str], typer.Option(help="Language pair like en-es, or 'auto'.")] = None,
+    tagger: Annotated[Optional[str], typer.Option(help="auto | mbert | lexicon.")] = None,
+    rerank: Annotated[Optional[bool], typer.Option("--rerank/--no-rerank", help="Rerank candidates.")] = None,
+) -> None:
+    """Translate a code-switched message into one language, markup intact."""
+    from mixlingo.factory import build_translate_pipeline
+
+    settings = load_settings(tagger=tagger, target_language=to, strategy=strategy, rerank=rerank)
+    lines = _batch_lines(text, file)
+    if lines is None and (text is None or not text.strip()):
+        raise InputError("the message is empty; give some text, '-' for stdin, or --file PATH")
+    built = build_translate_pipeline(settings, pair=pair)
+    for note in built.notes:
+        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    if lines is None:
+        message = _translate_one(built.pipeline, text, settings)
+        _show(message, as_json=as_json, explain_=explain_)
+        return
+    failed = _translate_batch(built.pipeline, lines, settings, as_json=as_json)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _batch_lines(text: str | None, file: Path | None) -> list[str] | None:
+    if file is not None:
+        if text is not None:
+            raise InputError("give either a message or --file, not both")
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            raise InputError(f"cannot read {file}: {error.strerror}") from None
+        return raw.decode("utf-8", errors="surrogateescape").splitlines()
+    if text == "-":
+        if sys.stdin.isatty():
+            raise InputError("'-' reads messages from standard input, but nothing was piped in")
+        return sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape").splitlines()
+    return None
+
+
+def _translate_one(pipeline, text: str, settings: Settings):  # noqa: ANN001, ANN202
+    return pipeline.run(text, max_chars=settings.max_message_chars, target=settings.target_language)
+
+
+def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
+    from mixlingo.render import explain, translation_to_dict
+
+    translation = message.translation
+    if as_json:
+        typer.echo(json.dumps(translation_to_dict(message), ensure_ascii=False, indent=None if not explain_ else 2))
+        return
+    if explain_:
+        for renderable in explain(message):
+            console.print(renderable)
+    for note in translation.notes:
+        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    if translation.strategy == "none":
+        console.print(f"[dim]Nothing to translate: {translation.reason}.[/]", highlight=False)
+        return
+    if explain_:
+        console.print(Text("→ ", style="bold") + Text(translation.text or ""))
+    else:
+        typer.echo(translation.text)
+
+
+def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json: bool) -> int:  # noqa: ANN001
+    """One output line per input line, in order; a bad line is reported and left empty, never dropped."""
+    from rich.progress import Progress
+
+    from mixlingo.render import translation_to_dict
+
+    failed = 0
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("translating", total=len(lines))
+        for number, line in enumerate(lines, 1):
+            try:
+                if not line.strip():
+                    typer.echo("{}" if as_json else "")
+                    continue
+                message = _translate_one(pipeline, line, settings)
+                if as_json:
+                    typer.echo(json.dumps(translation_to_dict(message), ensure_ascii=False))
+                else:
+                    t = message.translation
+                    typer.echo(t.text if t.strategy != "none" else message.text)
+            except InputError as error:
+                failed += 1
+                errors.print(f"[bold red]error:[/] line {number}: {error}", highlight=False, soft_wrap=True)
+                typer.echo(json.dumps({"line": number, "error": str(error)}) if as_json else "")
+            finally:
+                progress.advance(task)
+    return failed
+
+
 @models_app.command("pull")
 @friendly
-def models_pull() -> None:
-    """Download the configured models into the model cache."""
+def models_pull(
+    pair: Annotated[
+        Optional[list[str]], typer.Option("--pair", help="Only translation models for these pairs, e.g. es-en.")
+    ] = None,
+) -> None:
+    """Download the configured models (tagger, reranker, translation) into the model cache."""
+    from rich.progress import Progress
+
     from mixlingo.adapters.model_store import pull
 
     settings = load_settings()
-    with console.status(f"downloading {settings.mbert_model} …"):
-        path = pull(settings.mbert_model, settings.model_cache_dir)
-    console.print(f"[green]ok[/] {settings.mbert_model} → {path}")
+    wanted = _models_to_pull(settings, pair)
+    with Progress(console=console) as progress:
+        task = progress.add_task("downloading", total=len(wanted))
+        for model_id in wanted:
+            progress.update(task, description=f"downloading {model_id}")
+            path = pull(model_id, settings.model_cache_dir)
+            progress.console.print(f"[green]ok[/] {model_id} → {path}")
+            progress.advance(task)
+
+
+def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
+    from mixlingo.config.settings import parse_pair
+
+    if not pairs:
+        translation = list(settings.translation_models.values())
+        return list(dict.fromkeys([settings.mbert_model, settings.reranker_model, *translation]))
+    wanted = []
+    for text in pairs:
+        source, target = parse_pair(text)
+        for key in (f"{source}-{target}", f"mul-{target}", f"{source}-mul"):
+            if key in settings.translation_models:
+                wanted.append(settings.translation_models[key])
+                break
+        else:
+            raise InputError(f"no translation model configured for {source}-{target}; set MIXLINGO_TRANSLATION_MODELS")
+    return list(dict.fromkeys(wanted))
 
 
 @models_app.command("list")

@@ -13,6 +13,11 @@ from mixlingo.nlp.pair import ChoosePair
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.tagging import TagLanguages, Tagger
 from mixlingo.nlp.tokenizer import Tokenize
+from mixlingo.nlp.assemble import AssembleTranslation
+from mixlingo.nlp.plan import PlanTranslation
+from mixlingo.nlp.rerank import Rerank, RerankWeights
+from mixlingo.nlp.translate import Translate
+from mixlingo.nlp.translation import Encoder, Translator
 
 
 @dataclass
@@ -61,3 +66,61 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
             check_pair(fixed)
     stages = [ProtectMarkup(), Tokenize(), chooser, TagLanguages(*taggers)]
     return Built(Pipeline(stages), notes)
+
+
+def load_translator(settings: Settings) -> Translator:
+    from mixlingo.adapters.marian import MarianTranslator
+
+    return MarianTranslator(
+        settings.translation_models,
+        cache_dir=settings.model_cache_dir,
+        offline=settings.offline,
+        num_beams=settings.num_beams,
+        batch_size=settings.batch_size,
+        max_new_tokens=settings.max_new_tokens,
+    )
+
+
+def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
+    if settings.reranker_share_tagger:
+        for tagger in taggers:
+            if hasattr(tagger, "encoder"):
+                return tagger.encoder()
+    from mixlingo.adapters.bert_encoder import BertEncoder
+
+    return BertEncoder.load(settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.offline)
+
+
+def rerank_weights(settings: Settings) -> RerankWeights:
+    return RerankWeights(
+        model=settings.rerank_model_weight,
+        similarity=settings.rerank_similarity_weight,
+        copy_penalty=settings.rerank_copy_penalty,
+        placeholder_penalty=settings.rerank_placeholder_penalty,
+        length_penalty=settings.rerank_length_penalty,
+    )
+
+
+def build_translate_pipeline(
+    settings: Settings,
+    *,
+    pair: str | None = None,
+    strategy: str | None = None,
+    translator: Translator | None = None,
+    encoder: Encoder | None = None,
+) -> Built:
+    """protect → tokenize → pair → tag → plan → translate n-best → rerank → assemble."""
+    built = build_tag_pipeline(settings, pair=pair)
+    taggers = built.pipeline.stages[-1].taggers
+    stages = list(built.pipeline.stages)
+    stages += [
+        PlanTranslation(strategy or settings.strategy, settings.spans_threshold, settings.max_unit_chars),
+        Translate(translator or load_translator(settings), settings.n_best),
+    ]
+    if settings.rerank:
+        try:
+            stages.append(Rerank(encoder or load_encoder(settings, list(taggers)), rerank_weights(settings)))
+        except ModelUnavailableError as error:
+            built.notes.append(f"reranker off, the model's own best candidate is used: {error}")
+    stages.append(AssembleTranslation())
+    return Built(Pipeline(stages), built.notes)

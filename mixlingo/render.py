@@ -83,3 +83,64 @@ def coloured_text(message: Message) -> Text:
         cursor = token.end
     out.append(message.text[cursor:])
     return out
+
+
+def translation_to_dict(message: Message) -> dict[str, Any]:
+    data = message_to_dict(message)
+    t = message.translation
+    if t is None:
+        return data
+    data["translation"] = {
+        "target": t.target,
+        "strategy": t.strategy,
+        "reason": t.reason,
+        "text": t.text,
+        "notes": t.notes,
+        "units": [
+            {
+                "start": u.start,
+                "end": u.end,
+                "source_lang": u.lang,
+                "source": u.source,
+                "output": u.output,
+                "chosen": u.chosen,
+                "candidates": [
+                    {
+                        "text": s.candidate.text,
+                        "model_score": round(s.candidate.score, 4),
+                        "similarity": None if s.similarity is None else round(s.similarity, 4),
+                        "penalties": {k: round(v, 4) for k, v in s.penalties.items()},
+                        "final": round(s.final, 4),
+                    }
+                    for s in u.scored
+                ],
+            }
+            for u in t.units
+        ],
+    }
+    return data
+
+
+def explain(message: Message) -> list[Any]:
+    """Renderables for ``translate --explain``: tags, strategy, candidates, winner."""
+    t = message.translation
+    out: list[Any] = [coloured_text(message), tag_table(message)]
+    if t is None:
+        return out
+    out.append(Text.assemble(("strategy: ", "bold"), (t.strategy, "bold green"), f" — {t.reason}"))
+    for number, unit in enumerate(t.units, 1):
+        table = Table(title=f"unit {number}: {unit.lang}→{t.target}  “{unit.source}”", title_justify="left")
+        for column in ("", "candidate", "model score", "similarity", "penalties", "final"):
+            table.add_column(column, justify="right" if column in ("model score", "similarity", "final") else "left")
+        for i, s in enumerate(unit.scored):
+            won = i == unit.chosen
+            table.add_row(
+                "★" if won else "",
+                Text(s.candidate.text, style="bold green" if won else ""),
+                f"{s.candidate.score:.3f}",
+                "—" if s.similarity is None else f"{s.similarity:.3f}",
+                ", ".join(f"{k} −{v:.2f}" for k, v in s.penalties.items()) or "",
+                f"{s.final:.3f}",
+            )
+        out.append(table)
+    return out

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mixlingo.nlp.translation import Translation
 
 
 class TokenKind(str, Enum):
@@ -84,6 +88,9 @@ class Message:
     tokens: list[Token] = field(default_factory=list)
     pair: tuple[str, str] | None = None
     tagger: str | None = None
+    target: str | None = None
+    """The reader's language, when the message is being translated."""
+    translation: Translation | None = None
 
     def spans_by_lang(self) -> list[Span]:
         """Maximal runs of word tokens sharing a language tag.

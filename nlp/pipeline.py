@@ -25,9 +25,9 @@ class Pipeline:
             message = stage(message)
         return message
 
-    def run(self, text: str, *, max_chars: int | None = None) -> Message:
+    def run(self, text: str, *, max_chars: int | None = None, target: str | None = None) -> Message:
         """Clean raw input at the boundary, then run every stage."""
-        return self(Message(clean_text(text, max_chars=max_chars)))
+        return self(Message(clean_text(text, max_chars=max_chars), target=target))
 
     @property
     def names(self) -> list[str]:

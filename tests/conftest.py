@@ -34,3 +34,20 @@ def tiny_bert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from mixlingo.adapters.tiny_models import build_tiny_token_classifier
 
     return build_tiny_token_classifier(tmp_path_factory.mktemp("tiny-bert"), TINY_WORDS)
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1+1-layer MarianMT (random weights) with real sentencepiece and vocab files."""
+    from mixlingo.adapters.tiny_models import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+@pytest.fixture
+def tiny_models_env(monkeypatch: pytest.MonkeyPatch, tiny_marian_dir: Path, tiny_bert_dir: Path) -> None:
+    """Point the settings at the tiny models, with a short fixed generation length."""
+    monkeypatch.setenv("MIXLINGO_TRANSLATION_MODELS", f"es-en={tiny_marian_dir},en-es={tiny_marian_dir}")
+    monkeypatch.setenv("MIXLINGO_RERANKER_MODEL", str(tiny_bert_dir))
+    monkeypatch.setenv("MIXLINGO_MAX_NEW_TOKENS", "6")
+    monkeypatch.setenv("MIXLINGO_TAGGER", "lexicon")

@@ -1,0 +1,103 @@
+"""MarianMT (opus-mt) translation with n-best beam search, one model per direction.
+
+Models load lazily on first use and are shared by every caller; a lock keeps two
+threads from loading the same model twice. Multi-source models such as
+``opus-mt-mul-en`` serve any source into their target; multi-target models
+(``en-mul``, ``en-ROMANCE``) get the ``>>xx<<`` target token they expect.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+from mixlingo.adapters.hub import from_pretrained
+from mixlingo.errors import InputError
+from mixlingo.nlp.translation import Candidate
+
+MULTI = "mul"
+
+
+class MarianTranslator:
+    """The ``Translator`` protocol over Hugging Face seq2seq models (MarianMT by default)."""
+
+    def __init__(
+        self,
+        models: Mapping[str, str],
+        *,
+        cache_dir: Path,
+        offline: bool = False,
+        num_beams: int = 4,
+        batch_size: int = 8,
+        max_new_tokens: int | None = None,
+        min_new_tokens: int | None = None,
+    ):
+        self.models = {key.lower(): value for key, value in models.items()}
+        self.cache_dir, self.offline = cache_dir, offline
+        self.num_beams, self.batch_size = num_beams, batch_size
+        self.max_new_tokens, self.min_new_tokens = max_new_tokens, min_new_tokens
+        self._loaded: dict[str, tuple[object, object]] = {}
+        self._lock = threading.Lock()
+
+    def model_for(self, source: str, target: str) -> tuple[str, str] | None:
+        """(model id, input prefix) for a direction, preferring a direct model."""
+        if f"{source}-{target}" in self.models:
+            return self.models[f"{source}-{target}"], ""
+        if f"{MULTI}-{target}" in self.models:
+            return self.models[f"{MULTI}-{target}"], ""
+        if f"{source}-{MULTI}" in self.models:
+            return self.models[f"{source}-{MULTI}"], f">>{target}<< "
+        return None
+
+    def has_direction(self, source: str, target: str) -> bool:
+        return self.model_for(source, target) is not None
+
+    def load(self, model_id: str) -> tuple[object, object]:
+        with self._lock:
+            if model_id not in self._loaded:
+                tokenizer = from_pretrained(AutoTokenizer, model_id, cache_dir=self.cache_dir, offline=self.offline)
+                model = from_pretrained(
+                    AutoModelForSeq2SeqLM, model_id, cache_dir=self.cache_dir, offline=self.offline
+                ).eval()
+                self._loaded[model_id] = (tokenizer, model)
+            return self._loaded[model_id]
+
+    def translate(self, texts: Sequence[str], source: str, target: str, n: int) -> list[list[Candidate]]:
+        found = self.model_for(source, target)
+        if found is None:
+            raise InputError(f"no translation model configured for {source}→{target}")
+        model_id, prefix = found
+        tokenizer, model = self.load(model_id)
+        out: list[list[Candidate]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = [prefix + text for text in texts[start : start + self.batch_size]]
+            out += self._generate(tokenizer, model, batch, n)
+        return out
+
+    @torch.inference_mode()
+    def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:  # noqa: ANN001
+        encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=_max_length(model))
+        generated = model.generate(
+            **encoded,
+            num_beams=max(self.num_beams, n),
+            num_return_sequences=n,
+            output_scores=True,
+            return_dict_in_generate=True,
+            max_new_tokens=self.max_new_tokens or _max_length(model),
+            min_new_tokens=self.min_new_tokens,
+        )
+        decoded = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
+        scores = generated.sequences_scores.tolist()
+        grouped = []
+        for i in range(len(batch)):
+            candidates = [Candidate(decoded[j].strip(), float(scores[j])) for j in range(i * n, (i + 1) * n)]
+            grouped.append(sorted(candidates, key=lambda c: c.score, reverse=True))
+        return grouped
+
+
+def _max_length(model) -> int:  # noqa: ANN001
+    return int(min(getattr(model.config, "max_position_embeddings", 512) or 512, 512))

@@ -1,0 +1,80 @@
+"""The translation part of the data model, and the protocols of the models it needs.
+
+A :class:`Translation` hangs off a :class:`~mixlingo.nlp.model.Message`: the plan
+(which character ranges to translate, from which language), the n-best
+candidates per unit, the reranker's scores, and the final text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+Strategy = Literal["none", "whole", "spans"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One n-best output: text (with MT placeholders) and its length-normalised log-probability."""
+
+    text: str
+    score: float
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """Translates batches of segments for one direction, returning n candidates each, best first."""
+
+    def has_direction(self, source: str, target: str) -> bool: ...
+
+    def translate(self, texts: Sequence[str], source: str, target: str, n: int) -> list[list[Candidate]]: ...
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Embeds texts into one vector each (L2-normalised), for cross-lingual similarity."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(slots=True)
+class Scored:
+    """A candidate with the reranker's view of it."""
+
+    candidate: Candidate
+    similarity: float | None = None
+    penalties: dict[str, float] = field(default_factory=dict)
+    final: float = 0.0
+
+
+@dataclass(slots=True)
+class Unit:
+    """One piece of text sent to the translator: a sentence of a segment."""
+
+    start: int
+    end: int
+    """Character range in ``Message.text``."""
+    source: str
+    """The model input: the text with inline markup as MT placeholders."""
+    pieces: list[tuple[str, str]]
+    """(placeholder, original text) for each inline protected piece or name, in order."""
+    lang: str
+    scored: list[Scored] = field(default_factory=list)
+    chosen: int = 0
+    output: str | None = None
+    """The chosen translation with the pieces put back."""
+    missing_pieces: int = 0
+
+
+@dataclass(slots=True)
+class Translation:
+    target: str
+    strategy: Strategy
+    reason: str
+    units: list[Unit] = field(default_factory=list)
+    text: str | None = None
+    """The final message text, markup restored."""
+    notes: list[str] = field(default_factory=list)

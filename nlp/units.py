@@ -1,0 +1,129 @@
+"""Cutting the text to translate into model-sized units, and putting results back.
+
+Structural markup (line breaks, lists, quotes, code blocks, link brackets) splits
+the text: each side is translated on its own and the markup between stays as it
+is. Inline markup (mentions, emoji, formatting markers, inline code) and names
+stay inside the sentence as numbered placeholders like ``[1]`` that translation
+models copy through, so word order can change around them.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from mixlingo.nlp.labels import NE
+from mixlingo.nlp.model import Message, ProtectedPiece
+from mixlingo.nlp.tagging import TAGGABLE
+from mixlingo.nlp.translation import Unit
+
+_HARD_KINDS = ("newline", "list", "quote", "code_block", "link", "url")
+_SENTENCE_END = regex.compile(r"""[.!?…。]+["'”’)\]]*\s+""")
+_WHITESPACE = regex.compile(r"\s+")
+_PLACEHOLDER = regex.compile(r"\[\d+\]")
+
+
+def is_structural(piece: ProtectedPiece) -> bool:
+    return any(kind in piece.kind for kind in _HARD_KINDS)
+
+
+def build_units(message: Message, start: int, end: int, lang: str, max_chars: int) -> list[Unit]:
+    """Units for the character range ``[start, end)`` of the message, in ``lang``."""
+    inline: list[tuple[int, int]] = []
+    cuts = [start]
+    for piece in message.protected:
+        if piece.end <= start or piece.start >= end:
+            continue
+        if is_structural(piece):
+            cuts += [piece.start, piece.end]
+        else:
+            inline.append((piece.start, piece.end))
+    inline += [(t.start, t.end) for t in message.tokens if t.lang == NE and start <= t.start and t.end <= end]
+    inline.sort()
+    cuts.append(end)
+    units: list[Unit] = []
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        for s, e in _sentences(message.text, a, b, inline, max_chars):
+            if _has_words(message, s, e):
+                units.append(_unit(message.text, s, e, lang, inline))
+    return units
+
+
+def _has_words(message: Message, start: int, end: int) -> bool:
+    return any(t.kind in TAGGABLE and t.lang != NE and start <= t.start and t.end <= end for t in message.tokens)
+
+
+def _sentences(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int):
+    """Sentence ranges (whitespace trimmed) of ``text[start:end]``, none longer than ``max_chars``."""
+    bounds = [start]
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if not any(a < match.start() < b for a, b in inline):
+            bounds.append(match.end())
+    bounds.append(end)
+    for a, b in zip(bounds, bounds[1:]):
+        yield from _chunks(text, a, b, inline, max_chars)
+
+
+def _chunks(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int):
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > max_chars:
+        cut = max(
+            (m.start() for m in _WHITESPACE.finditer(text, start, start + max_chars)
+             if not any(a < m.start() < b for a, b in inline)),
+            default=start + max_chars,
+        )
+        cut = cut if cut > start else start + max_chars
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
+
+
+def _unit(text: str, start: int, end: int, lang: str, inline: list[tuple[int, int]]) -> Unit:
+    inside = [(a, b) for a, b in inline if start <= a and b <= end]
+    taken = set(regex.findall(r"\[(\d+)\]", text[start:end]))
+    numbers = (str(i) for i in range(1, 10_000) if str(i) not in taken)
+    out, pieces, cursor = [], [], start
+    for a, b in inside:
+        if a < cursor:  # a name inside a protected piece: the piece already covers it
+            continue
+        mark = f"[{next(numbers)}]"
+        out += [text[cursor:a], mark]
+        pieces.append((mark, text[a:b]))
+        cursor = b
+    out.append(text[cursor:end])
+    return Unit(start=start, end=end, source="".join(out), pieces=pieces, lang=lang)
+
+
+def fill_placeholders(translated: str, pieces: list[tuple[str, str]]) -> tuple[str, int]:
+    """Put inline pieces back; returns the text and how many the translation dropped.
+
+    One pass, so a piece's own text is never searched again. A dropped piece is
+    appended at the end rather than lost; a repeated placeholder keeps its first
+    occurrence only.
+    """
+    originals = dict(pieces)
+    used: set[str] = set()
+
+    def put_back(match: regex.Match) -> str:
+        mark = match.group(0)
+        if mark not in originals:
+            return mark
+        if mark in used:
+            return ""
+        used.add(mark)
+        return originals[mark]
+
+    text = _PLACEHOLDER.sub(put_back, translated)
+    missing = [original for mark, original in pieces if mark not in used]
+    if missing:
+        text = " ".join(part for part in [text.rstrip(), *missing] if part)
+    return text, len(missing)
+
+
+def count_placeholders(text: str, pieces: list[tuple[str, str]]) -> int:
+    return sum(1 for mark, _ in pieces if mark in text)
