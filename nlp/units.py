@@ -43,6 +43,7 @@ def build_units(message: Message, start: int, end: int, lang: str, max_chars: in
     units: list[Unit] = []
     for a, b in zip(cuts[::2], cuts[1::2]):
         for s, e in _sentences(message.text, a, b, inline, max_chars):
+            s, e = _trim_edges(message.text, s, e, inline)
             if _has_words(message, s, e):
                 units.append(_unit(message.text, s, e, lang, inline))
     return units
@@ -81,6 +82,23 @@ def _chunks(text: str, start: int, end: int, inline: list[tuple[int, int]], max_
             start += 1
     if end > start:
         yield start, end
+
+
+def _trim_edges(text: str, start: int, end: int, inline: list[tuple[int, int]]) -> tuple[int, int]:
+    """Markup at the very start or end of a unit stays where it is, outside the model input."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        for a, b in inline:
+            if a == start and b <= end:
+                start, changed = b, True
+            elif b == end and a >= start:
+                end, changed = a, True
+        while start < end and text[start].isspace():
+            start, changed = start + 1, True
+        while end > start and text[end - 1].isspace():
+            end, changed = end - 1, True
+    return start, end
 
 
 def _unit(text: str, start: int, end: int, lang: str, inline: list[tuple[int, int]]) -> Unit:

@@ -83,3 +83,8 @@ def test_long_input_is_split_into_sentences_and_model_sized_chunks() -> None:
 def test_spans_in_a_spanish_reader_translate_the_english_parts() -> None:
     t = plan("Oye, I'll send el reporte mañana", target="es").translation
     assert t.strategy == "spans" and [(u.source, u.lang) for u in t.units] == [("I'll send", "en")]
+
+
+def test_markup_at_the_edges_of_a_unit_stays_outside_it() -> None:
+    units = plan(":wave: *la casa es grande* :tada:", strategy="whole").translation.units
+    assert [u.source for u in units] == ["la casa es grande"] and units[0].pieces == []
