@@ -20,10 +20,11 @@ import regex
 import wordfreq
 
 from mixlingo.errors import InputError
-from mixlingo.nlp.labels import NE
+from mixlingo.nlp.labels import NE, OTHER
 from mixlingo.nlp.tagging import Tag
 
 SUPPORTED_LANGUAGES = frozenset(wordfreq.available_languages())
+_WORDLIKE = regex.compile(r"^#?\p{L}")
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,16 @@ class LexiconTagger:
         check_pair(pair)
         return [self.tag(sentence, pair) for sentence in sentences]
 
-    def tag(self, words: Sequence[str], pair: tuple[str, str]) -> list[Tag]:
+    def tag(self, tokens: Sequence[str], pair: tuple[str, str]) -> list[Tag]:
+        """Tags every token; only word-like ones (``#hashtags`` included) go through the HMM."""
+        tags = [Tag(OTHER, 1.0)] * len(tokens)
+        positions = [i for i, token in enumerate(tokens) if _WORDLIKE.match(token)]
+        words = [tokens[i].lstrip("#") for i in positions]
+        for i, tag in zip(positions, self._tag_words(words, pair)):
+            tags[i] = tag
+        return tags
+
+    def _tag_words(self, words: Sequence[str], pair: tuple[str, str]) -> list[Tag]:
         if not words:
             return []
         emissions = [[self._emission(word, lang) for lang in pair] for word in words]

@@ -1,7 +1,9 @@
 """Language tagging: the ``Tagger`` protocol and the stage that applies one.
 
-Taggers see words only; punctuation, numbers, emoji and protected markup are
-``other`` by definition (the LinCE convention), so no model is asked about them.
+Taggers see every token but protected markup, in order, because punctuation
+and emoji are context a model was trained with (LinCE tweets keep them). Only
+words and hashtags keep the tagger's answer; everything else is ``other`` by
+definition (the LinCE convention).
 """
 
 from __future__ import annotations
@@ -72,8 +74,8 @@ class TagLanguages:
             by_pair.setdefault(message.pair, []).append(message)
         for pair, group in by_pair.items():
             tagger = self.tagger_for(pair)
-            words = [[t.text.lstrip("#") for t in m.tokens if t.kind in TAGGABLE] for m in group]
-            tags = tagger.tag_batch(words, pair) if any(words) else [[] for _ in group]
+            seen = [[t.text for t in m.tokens if not t.protected] for m in group]
+            tags = tagger.tag_batch(seen, pair) if any(seen) else [[] for _ in group]
             for message, message_tags in zip(group, tags, strict=True):
                 _apply(message, message_tags)
                 message.tagger = tagger.name
@@ -83,5 +85,7 @@ class TagLanguages:
 def _apply(message: Message, tags: Sequence[Tag]) -> None:
     found = iter(tags)
     for token in message.tokens:
-        tag = next(found) if token.kind in TAGGABLE else Tag(OTHER, 1.0)
+        tag = Tag(OTHER, 1.0) if token.protected else next(found)
+        if token.kind not in TAGGABLE:
+            tag = Tag(OTHER, 1.0)
         token.lang, token.confidence = tag.lang, tag.confidence

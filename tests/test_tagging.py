@@ -13,7 +13,7 @@ from mixlingo.nlp.summary import summarize
 from mixlingo.nlp.tagging import TagLanguages
 from mixlingo.nlp.tokenizer import Tokenize
 
-LEXICON = {"oye": "es", "el": "es", "reporte": "es", "mañana": "es", "send": "en", "i'll": "en", "tbt": "en"}
+LEXICON = {"oye": "es", "el": "es", "reporte": "es", "mañana": "es", "send": "en", "i'll": "en", "#tbt": "en"}
 
 
 def pipeline(*taggers: FakeTagger, pairs=(("en", "es"),)) -> Pipeline:
@@ -36,8 +36,8 @@ def test_words_get_tags_and_everything_else_is_other() -> None:
         (":tada:", "other"),
         ("10", "other"),
     ]
-    # the tagger saw words only, hashtags without '#'
-    assert tagger.calls == [[["Oye", "I'll", "send", "el", "reporte", "mañana", "tbt"]]]
+    # the tagger saw every token but protected markup, for context
+    assert tagger.calls == [[["Oye", ",", "I'll", "send", "el", "reporte", "mañana", "#tbt", "10"]]]
     assert message.tagger == "fake" and message.pair == ("en", "es")
 
 
@@ -72,6 +72,11 @@ def test_batch_tagging_makes_one_call_per_pair() -> None:
     messages = [Tokenize()(Message(text, pair=("en", "es"))) for text in ["oye", "send it", ""]]
     stage.tag_many(messages)
     assert len(tagger.calls) == 1 and tagger.calls[0] == [["oye"], ["send", "it"], []]
+
+
+def test_tags_from_the_tagger_on_non_words_are_overruled_to_other() -> None:
+    message = pipeline(FakeTagger({}, default="es")).run("hola , 10 😂")
+    assert [(t.text, t.lang) for t in message.tokens] == [("hola", "es"), (",", "other"), ("10", "other"), ("😂", "other")]
 
 
 def test_langid_picks_the_pair_among_configured_ones() -> None:

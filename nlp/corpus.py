@@ -1,0 +1,89 @@
+"""Reading LinCE-format language-identification corpora (token<TAB>label, blank line between tweets).
+
+Malformed lines are reported with their line numbers and skipped, never a crash;
+a token with spaces instead of the tab is recovered when its last field is a known label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mixlingo.errors import InputError
+
+LINCE_LABELS = frozenset({"lang1", "lang2", "other", "ne", "ambiguous", "mixed", "fw", "unk"})
+
+
+@dataclass
+class Sentence:
+    tokens: list[str]
+    labels: list[str]
+    line: int
+    """Line number of the sentence's first token, for error messages."""
+
+
+@dataclass
+class Corpus:
+    sentences: list[Sentence]
+    problems: list[str] = field(default_factory=list)
+    """One entry per skipped or repaired line: 'line N: what was wrong'."""
+
+    @property
+    def token_count(self) -> int:
+        return sum(len(s.tokens) for s in self.sentences)
+
+    def split(self, validation_fraction: float = 0.1) -> tuple[Corpus, Corpus]:
+        """Fixed split: the last ``validation_fraction`` of sentences is validation (no shuffling)."""
+        cut = len(self.sentences) - max(1, round(len(self.sentences) * validation_fraction))
+        return Corpus(self.sentences[:cut]), Corpus(self.sentences[cut:])
+
+
+def read_lince(path: Path, labels: frozenset[str] = LINCE_LABELS) -> Corpus:
+    if not path.is_file():
+        raise InputError(f"no such corpus file: {path}")
+    sentences: list[Sentence] = []
+    problems: list[str] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    start = 0
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, raw in enumerate(handle, 1):
+            line = raw.rstrip("\n").rstrip("\r")
+            if line.startswith("# sent_enum") or not line.strip():
+                if tokens:
+                    sentences.append(Sentence(tokens, tags, start))
+                tokens, tags = [], []
+                continue
+            parsed = _parse(line, labels)
+            if isinstance(parsed, str):
+                problems.append(f"line {number}: {parsed}")
+                continue
+            token, label, note = parsed
+            if note:
+                problems.append(f"line {number}: {note}")
+            if not tokens:
+                start = number
+            tokens.append(token)
+            tags.append(label)
+    if tokens:
+        sentences.append(Sentence(tokens, tags, start))
+    return Corpus(sentences, problems)
+
+
+def _parse(line: str, labels: frozenset[str]) -> tuple[str, str, str] | str:
+    if "\t" in line:
+        token, _, label = line.rpartition("\t")
+        token = token.split("\t")[0]
+        if label.strip() in labels and token:
+            return token, label.strip(), ""
+        return f"unknown label {label.strip()!r} (expected one of {', '.join(sorted(labels))}); skipped"
+    token, _, label = line.rpartition(" ")
+    if label in labels and token.strip():
+        return token.strip(), label, "space instead of tab; read as token/label"
+    return f"no tab-separated label in {line[:40]!r}; skipped"
+
+
+def iter_tokens(corpus: Corpus) -> Iterator[tuple[str, str]]:
+    for sentence in corpus.sentences:
+        yield from zip(sentence.tokens, sentence.labels)

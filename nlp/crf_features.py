@@ -1,0 +1,126 @@
+"""Features for the embedded code-switch tagger: spelling, shape, word frequencies, neighbours.
+
+Pure Python so the same code serves training and tagging. Word frequencies come
+from wordfreq for the two languages of the pair; character n-grams capture how
+a word *looks* in each language, which is what handles slang, typos and names.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import regex
+import wordfreq
+
+_PUNCT = regex.compile(r"^[\p{P}\p{S}]+$")
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
+_ACCENT = regex.compile(r"[áéíóúñüÁÉÍÓÚÑÜ¿¡]")
+_REPEAT = regex.compile(r"(.)\1\1")
+
+
+@lru_cache(maxsize=None)
+def _frequencies(lang: str) -> dict[str, float]:
+    return wordfreq.get_frequency_dict(lang)
+
+
+def _zipf(word: str, lang: str) -> float:
+    import math
+
+    freq = _frequencies(lang).get(word, 0.0)
+    return math.log10(freq) + 9 if freq > 0 else 0.0
+
+
+def shape(word: str) -> str:
+    out = []
+    for char in word[:6]:
+        if char.isupper():
+            kind = "A"
+        elif char.islower():
+            kind = "a"
+        elif char.isdigit():
+            kind = "9"
+        else:
+            kind = char if unicodedata.category(char).startswith("P") else "#"
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out)
+
+
+class FeatureExtractor:
+    """Token features for one language pair (``langs`` in a fixed order)."""
+
+    def __init__(self, langs: Sequence[str], max_ngram: int = 5):
+        self.langs = tuple(langs)
+        self.max_ngram = max_ngram
+        self._cache: dict[str, dict[str, float]] = {}
+
+    def word_features(self, word: str) -> dict[str, float]:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        lower = word.lower()
+        f: dict[str, float] = {"bias": 1.0, "w=" + lower: 1.0, "shape=" + shape(word): 1.0}
+        if word[:1] in "#@":
+            f["prefix_sym=" + word[0]] = 1.0
+        if lower.startswith(("http", "www.")):
+            f["url"] = 1.0
+        if _PUNCT.match(word):
+            f["punct"] = 1.0
+        if _EMOJI.search(word):
+            f["emoji"] = 1.0
+        if _ACCENT.search(word):
+            f["accent"] = 1.0
+        if _REPEAT.search(lower):
+            f["repeat"] = 1.0
+        if word.isupper() and len(word) > 1:
+            f["allcaps"] = 1.0
+        core = lower.lstrip("#@")
+        padded = f"<{core}>"
+        for n in range(1, self.max_ngram + 1):
+            for i in range(len(padded) - n + 1):
+                f[f"c{n}={padded[i:i + n]}"] = 1.0
+        zipfs = [_zipf(core, lang) for lang in self.langs]
+        for lang, z in zip(self.langs, zipfs):
+            f[f"z_{lang}"] = z / 8.0
+            f[f"zb_{lang}={int(z * 2)}"] = 1.0
+        diff = zipfs[0] - zipfs[1]
+        f["zdiff"] = diff / 8.0
+        f[f"zdb={max(-8, min(8, round(diff)))}"] = 1.0
+        if len(self._cache) < 300_000:
+            self._cache[word] = f
+        return f
+
+    def sentence_features(self, words: Sequence[str]) -> list[dict[str, float]]:
+        base = [self.word_features(w) for w in words]
+        out = []
+        for i, feats in enumerate(base):
+            f = dict(feats)
+            for offset in (-2, -1, 1, 2):
+                j = i + offset
+                if 0 <= j < len(words):
+                    neighbour = base[j]
+                    f[f"{offset}:w=" + words[j].lower()] = 1.0
+                    f[f"{offset}:zdiff"] = neighbour["zdiff"]
+                    if offset in (-1, 1):
+                        f[f"{offset}:shape=" + shape(words[j])] = 1.0
+                        for key in ("punct", "emoji", "accent"):
+                            if key in neighbour:
+                                f[f"{offset}:{key}"] = 1.0
+                else:
+                    f[f"{offset}:edge"] = 1.0
+            if i == 0:
+                f["first"] = 1.0
+            word = words[i]
+            if word[:1].isupper() and i > 0 and not _PUNCT.match(words[i - 1]):
+                f["title_mid"] = 1.0
+            for offset in (-1, 1):
+                j = i + offset
+                if 0 <= j < len(words):
+                    lower = words[j].lower()
+                    f[f"{offset}:suf3=" + lower[-3:]] = 1.0
+                    if words[j][:1].isupper():
+                        f[f"{offset}:title"] = 1.0
+            out.append(f)
+        return out
