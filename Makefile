@@ -13,10 +13,17 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Tags the demo message, then serves: the Slack app when SLACK_* credentials are set, otherwise
+# the local playground (it prints the URL to open; Ctrl-C stops it).
 run: install
 	$(VENV)/bin/mixlingo tag "$(DEMO)"
+	$(VENV)/bin/mixlingo serve
 
+# The playground's browser test drives Debian's chromium; install it when missing (needs root).
 test: install
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	  echo "note: could not install chromium/chromium-driver; the browser test will skip (or fail under CI=true)"
 	$(PY) -m pytest
 
 clean:

@@ -1,5 +1,6 @@
 """The Slack app (slack-bolt, async): the only package that imports slack-bolt/slack-sdk.
 
 It turns Slack events into pipeline calls and results into Block Kit, and holds
-no NLP. Empty until the Slack app lands (issue 6).
+no NLP. ``mixlingo serve`` starts it (Socket Mode or HTTP), or, with no Slack
+credentials at all, a local playground page (see ``server.py``).
 """

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -28,6 +28,32 @@ DEFAULT_CONFIG_FILE = "mixlingo.toml"
 
 TaggerChoice = Literal["auto", "mbert", "lexicon"]
 StrategyChoice = Literal["auto", "whole", "spans"]
+OutputMode = Literal["thread", "inline"]
+
+# Bot scopes every surface needs; the manifest (manifest.yml) asks for exactly these.
+DEFAULT_SLACK_SCOPES = [
+    "chat:write",
+    "commands",
+    "reactions:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "mpim:history",
+]
+
+# Slack reaction names (the part after "flag-", or the short alias like "es") → language.
+DEFAULT_FLAG_LANGUAGES = {
+    "es": "es", "mx": "es", "ar": "es", "co": "es", "cl": "es", "pe": "es", "ve": "es", "cu": "es", "uy": "es",
+    "us": "en", "gb": "en", "uk": "en", "england": "en", "au": "en", "ca": "en", "ie": "en", "nz": "en",
+    "fr": "fr", "be": "fr", "de": "de", "at": "de", "ch": "de", "it": "it", "pt": "pt", "br": "pt",
+    "nl": "nl", "jp": "ja", "cn": "zh", "tw": "zh", "kr": "ko", "ru": "ru", "in": "hi", "tr": "tr",
+    "pl": "pl", "se": "sv", "gr": "el", "ua": "uk", "sa": "ar", "eg": "ar",
+}
+
+
+def _slack_env(name: str) -> AliasChoices:
+    """Accept both MIXLINGO_<NAME> and Slack's own conventional <NAME>."""
+    return AliasChoices(f"{ENV_PREFIX}{name}", name, name.lower())
 
 
 def parse_pair(value: str) -> tuple[str, str]:
@@ -44,7 +70,7 @@ class Settings(BaseSettings):
     """Everything mixlingo can be told. Later issues add translation and Slack settings."""
 
     model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, extra="forbid", validate_default=True, frozen=True
+        env_prefix=ENV_PREFIX, extra="forbid", validate_default=True, frozen=True, validate_by_name=True
     )
 
     pairs: Annotated[list[str], NoDecode] = Field(
@@ -97,6 +123,47 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=40_000, ge=1, description="Longest message accepted.")
     batch_size: int = Field(default=16, ge=1, le=1024, description="Sentences per model call.")
 
+    # --- Slack app (mixlingo serve) ---
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=_slack_env("SLACK_BOT_TOKEN"),
+        description="xoxb-… token for one workspace (also read from SLACK_BOT_TOKEN).",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_slack_env("SLACK_SIGNING_SECRET"),
+        description="Verifies HTTP requests from Slack (also SLACK_SIGNING_SECRET).",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=_slack_env("SLACK_APP_TOKEN"),
+        description="xapp-… token: when set, serve uses Socket Mode (also SLACK_APP_TOKEN).",
+    )
+    slack_client_id: str | None = Field(
+        default=None, validation_alias=_slack_env("SLACK_CLIENT_ID"),
+        description="OAuth client id for multi-workspace installs (also SLACK_CLIENT_ID).",
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=_slack_env("SLACK_CLIENT_SECRET"),
+        description="OAuth client secret (also SLACK_CLIENT_SECRET).",
+    )
+    slack_scopes: Annotated[list[str], NoDecode] = Field(
+        default=DEFAULT_SLACK_SCOPES, description="Bot scopes requested at install and checked at startup."
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base URL (tests point it at a fake)."
+    )
+    database_url: str = Field(
+        default=f"sqlite:///{Path.home() / '.local' / 'share' / 'mixlingo' / 'mixlingo.db'}",
+        description="SQLAlchemy URL for installations, settings and translation records.",
+    )
+    flag_languages: Annotated[dict[str, str], NoDecode] = Field(
+        default=DEFAULT_FLAG_LANGUAGES,
+        description="Flag reaction (es, flag-mx, us…) → language, as mx=es,br=pt or JSON.",
+    )
+    autotranslate_output: OutputMode = Field(
+        default="thread", description="Where auto-translations go: thread | inline."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `mixlingo serve` listens on.")
+    port: int = Field(default=3000, ge=0, le=65535, description="Port `mixlingo serve` listens on.")
+
     @field_validator("pairs", mode="before")
     @classmethod
     def _split_pairs(cls, value: Any) -> Any:
@@ -109,7 +176,19 @@ class Settings(BaseSettings):
     def _check_pairs(cls, value: list[str]) -> list[str]:
         return ["-".join(parse_pair(p)) for p in value]
 
-    @field_validator("mbert_label_map", "translation_models", mode="before")
+    @field_validator("slack_scopes", mode="before")
+    @classmethod
+    def _split_scopes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [s.strip() for s in value.replace(" ", ",").split(",") if s.strip()]
+        return value
+
+    @field_validator("flag_languages")
+    @classmethod
+    def _normalise_flags(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k.strip().strip(":").lower().removeprefix("flag-"): v.strip().lower() for k, v in value.items()}
+
+    @field_validator("mbert_label_map", "translation_models", "flag_languages", mode="before")
     @classmethod
     def _parse_mapping(cls, value: Any) -> Any:
         if not isinstance(value, str):
@@ -160,7 +239,7 @@ def load_settings(**overrides: Any) -> Settings:
 
 def _describe(error: dict[str, Any]) -> str:
     field = str(error["loc"][0]) if error["loc"] else "?"
-    name = f"{ENV_PREFIX}{field.upper()}"
+    name = field.upper() if field.upper().startswith(ENV_PREFIX) else f"{ENV_PREFIX}{field.upper()}"
     if error["type"] == "extra_forbidden":
         allowed = ", ".join(f"{ENV_PREFIX}{f.upper()}" for f in Settings.model_fields)
         return f"unknown setting {field!r} (as env var {name}); known: {allowed}"

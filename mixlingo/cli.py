@@ -281,5 +281,9 @@ def _root(
     """mixlingo: translation for code-switched Slack messages."""
 
 
+from mixlingo.serve import serve  # noqa: E402  (the Slack app and playground, issue 6)
+app.command()(serve)
+
+
 def main() -> None:
     app()

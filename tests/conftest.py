@@ -22,7 +22,7 @@ TINY_WORDS = {
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Each test starts from defaults: no MIXLINGO_* from the caller's shell, a private cache."""
     for name in list(os.environ):
-        if name.startswith("MIXLINGO_"):
+        if name.startswith(("MIXLINGO_", "SLACK_")):  # Slack credentials switch `serve` out of the playground
             monkeypatch.delenv(name)
     monkeypatch.setenv("MIXLINGO_MODEL_CACHE_DIR", str(tmp_path / "model-cache"))
     monkeypatch.chdir(tmp_path)

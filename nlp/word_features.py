@@ -1,4 +1,4 @@
-"""Features for the embedded code-switch tagger: spelling, shape, word frequencies, neighbours.
+"""Word features for the embedded code-switch tagger: spelling, shape, word frequencies.
 
 Pure Python so the same code serves training and tagging. Word frequencies come
 from wordfreq for the two languages of the pair; character n-grams capture how
@@ -7,7 +7,9 @@ a word *looks* in each language, which is what handles slang, typos and names.
 
 from __future__ import annotations
 
+import math
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -25,9 +27,8 @@ def _frequencies(lang: str) -> dict[str, float]:
     return wordfreq.get_frequency_dict(lang)
 
 
-def _zipf(word: str, lang: str) -> float:
-    import math
-
+def zipf(word: str, lang: str) -> float:
+    """wordfreq's Zipf scale (0 = unknown, 7 ≈ 'the'), from a cached dictionary."""
     freq = _frequencies(lang).get(word, 0.0)
     return math.log10(freq) + 9 if freq > 0 else 0.0
 
@@ -48,8 +49,38 @@ def shape(word: str) -> str:
     return "".join(out)
 
 
+DENSE_SIZE = 12
+
+
+def dense_features(word: str, langs: Sequence[str]) -> list[float]:
+    """A fixed-size numeric view of a word for the neural tagger."""
+    core = word.lower().lstrip("#@")
+    first, second = zipf(core, langs[0]), zipf(core, langs[1])
+    return [
+        first / 8,
+        second / 8,
+        (first - second) / 8,
+        float(first == 0),
+        float(second == 0),
+        float(word[:1].isupper()),
+        float(word.isupper() and len(word) > 1),
+        float(word[:1] == "#"),
+        float(word[:1] == "@"),
+        float(word.lower().startswith(("http", "www."))),
+        float(not any(c.isalnum() for c in word)),
+        min(len(word), 20) / 20,
+    ]
+
+
+def hashed_ngrams(word: str, buckets: int, limit: int = 60) -> list[int]:
+    """Character 2–5-grams of ``<word>`` hashed into ``buckets`` (a fastText-style subword bag)."""
+    padded = f"<{word.lower()}>"
+    grams = [padded[i : i + n] for n in (2, 3, 4, 5) for i in range(len(padded) - n + 1)]
+    return [zlib.crc32(g.encode("utf-8", "surrogatepass")) % buckets for g in grams[:limit]] or [0]
+
+
 class FeatureExtractor:
-    """Token features for one language pair (``langs`` in a fixed order)."""
+    """CRF token features for one language pair (``langs`` in a fixed order)."""
 
     def __init__(self, langs: Sequence[str], max_ngram: int = 5):
         self.langs = tuple(langs)
@@ -81,7 +112,7 @@ class FeatureExtractor:
         for n in range(1, self.max_ngram + 1):
             for i in range(len(padded) - n + 1):
                 f[f"c{n}={padded[i:i + n]}"] = 1.0
-        zipfs = [_zipf(core, lang) for lang in self.langs]
+        zipfs = [zipf(core, lang) for lang in self.langs]
         for lang, z in zip(self.langs, zipfs):
             f[f"z_{lang}"] = z / 8.0
             f[f"zb_{lang}={int(z * 2)}"] = 1.0

@@ -1,0 +1,93 @@
+"""The local playground: what ``mixlingo serve`` runs when no Slack credentials are set.
+
+A page on localhost where you type a message, pick a target, and see the Block
+Kit the bot would post, with every token coloured by its language. It needs no
+models: tagging always works (lexicon tagger), and when translation models are
+missing the page shows the tags, the plan and why there is no translation.
+Every answer is JSON with plain words; nothing here answers with a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+from typing import Any
+
+from aiohttp import web
+
+from mixlingo.bot.blocks import notice, nothing_to_do, problem, translation_blocks, source_ref
+from mixlingo.bot.languages import label, listing
+from mixlingo.bot.service import Outcome, TranslationService
+from mixlingo.bot.web import healthz
+from mixlingo.render import message_to_dict
+
+log = logging.getLogger(__name__)
+MAX_BODY = 256 * 1024
+
+
+def playground_app(service: TranslationService) -> web.Application:
+    page = files("mixlingo.bot").joinpath("static/playground.html").read_text(encoding="utf-8")
+
+    async def index(_: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html", charset="utf-8")
+
+    async def languages(_: web.Request) -> web.Response:
+        return web.json_response({
+            "languages": [{"code": c, "label": label(c)} for c in service.languages()],
+            "default": service.settings.target_language,
+            "notes": service.notes,
+        })
+
+    async def translate(request: web.Request) -> web.Response:
+        try:
+            data = await request.json()
+        except Exception:
+            return _bad("Send JSON like {\"text\": \"hola, I'll send el reporte\", \"target\": \"en\"}.")
+        if not isinstance(data, dict):
+            return _bad("Send a JSON object with \"text\" and \"target\".")
+        text, target = data.get("text"), str(data.get("target") or service.settings.target_language).lower()
+        if not isinstance(text, str) or not text.strip():
+            return _bad("Type a message first: the text is empty.")
+        if target not in service.languages():
+            return _bad(f"{target!r} is not a language mixlingo can translate into here. Supported: {listing(service.languages())}.")
+        try:
+            outcome = await service.translate(text, target)
+        except Exception as error:  # never a 500: say what happened
+            log.exception("playground translation failed")
+            return web.json_response({"error": f"Something went wrong: {type(error).__name__}: {error}"}, status=200)
+        return web.json_response(result(outcome))
+
+    app = web.Application(client_max_size=MAX_BODY)
+    app.router.add_get("/", index)
+    app.router.add_get("/api/languages", languages)
+    app.router.add_post("/api/translate", translate)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+def result(outcome: Outcome) -> dict[str, Any]:
+    """The JSON the page renders: tags, plan, the blocks Slack would get, and any plain-words problem."""
+    if outcome.has_translation:
+        blocks = translation_blocks(outcome, requested_by=None, ref=source_ref(text=outcome.text))
+    elif outcome.error:
+        blocks = notice(problem(outcome).split("\n")[0])
+    else:
+        blocks = notice(nothing_to_do(outcome))
+    data: dict[str, Any] = message_to_dict(outcome.message) if outcome.message else {"text": outcome.text, "tokens": []}
+    data.update(
+        target=outcome.target,
+        strategy=outcome.strategy,
+        reason=outcome.reason,
+        translation=outcome.translated if outcome.has_translation else None,
+        error=(f"No translation: {outcome.error} The tags and the planned strategy below still work offline."
+               if outcome.models_missing else outcome.error),
+        models_missing=outcome.models_missing,
+        notes=outcome.notes,
+        source_languages=list(outcome.source_languages),
+        blocks=blocks,
+    )
+    return data
+
+
+def _bad(message: str) -> web.Response:
+    return web.json_response({"error": message}, status=400)

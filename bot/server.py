@@ -1,0 +1,103 @@
+"""``mixlingo serve``: the playground, the HTTP app or Socket Mode, depending on the credentials."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from aiohttp import web
+
+from mixlingo.bot.checks import check_app_token, check_bot_token, choose_mode
+from mixlingo.bot.service import TranslationService
+from mixlingo.config import Settings
+from mixlingo.errors import ConfigError
+
+log = logging.getLogger("mixlingo.bot")
+
+Say = Callable[[str], None]
+
+
+async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    """Listen on host:port (0 picks a free port) and return the base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror}); pick another port with "
+                          "--port or MIXLINGO_PORT") from None
+    bound = runner.addresses[0]
+    shown = f"[{bound[0]}]" if ":" in str(bound[0]) else bound[0]
+    return runner, f"http://{shown}:{bound[1]}"
+
+
+async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationService | None = None) -> None:
+    mode = choose_mode(settings)
+    service = service or TranslationService(settings)
+    say("loading the tagger…")
+    for note in await service.start():
+        warn(note)
+    try:
+        if mode == "playground":
+            await _playground(settings, service, say, warn)
+        else:
+            await _slack(settings, service, mode, say, warn)
+    finally:
+        service.close()
+
+
+async def _playground(settings: Settings, service: TranslationService, say: Say, warn: Say) -> None:
+    from mixlingo.bot.playground import playground_app
+
+    runner, url = await start_site(playground_app(service), settings.host, settings.port)
+    say(f"No Slack credentials set, so this is the local playground: open {url}/ (Ctrl-C to stop).")
+    say("To run the Slack app, see docs/slack.md.")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _slack(settings: Settings, service: TranslationService, mode: str, say: Say, warn: Say) -> None:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from mixlingo.bot.app import build_app, uses_oauth
+    from mixlingo.bot.context import Bot
+    from mixlingo.bot.storage import Repository, open_database
+    from mixlingo.bot.web import slack_web_app
+
+    database = await open_database(settings.database_url)
+    bot = Bot(settings, service, Repository(database.engine))
+    try:
+        app = build_app(bot, database)
+        if not uses_oauth(bot):
+            identity = await check_bot_token(app.client, settings.slack_scopes)
+            say(f"connected to {identity.get('team')} as @{identity.get('user')}")
+        problem = await service.check_models()
+        if problem:
+            warn(f"translations will not work until the models are available: {problem}")
+        if mode == "socket":
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            app_token = settings.slack_app_token.get_secret_value()
+            await check_app_token(AsyncWebClient(base_url=settings.slack_api_url), app_token)
+            say("mixlingo is running in Socket Mode (Ctrl-C to stop).")
+            await AsyncSocketModeHandler(app, app_token).start_async()
+            return
+        runner, url = await start_site(slack_web_app(app), settings.host, settings.port)
+        say(f"mixlingo is listening on {url}/slack/events (health: {url}/healthz) (Ctrl-C to stop).")
+        if uses_oauth(bot):
+            say(f"Install it into a workspace from {url}/slack/install (behind your public HTTPS URL).")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+    finally:
+        try:
+            await asyncio.wait_for(bot.inflight.idle(), timeout=30)
+        except TimeoutError:
+            warn("stopped with translations still in progress")
+        await database.close()

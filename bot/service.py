@@ -1,0 +1,177 @@
+"""The translation service: owns the pipeline and runs it off the event loop.
+
+Model inference blocks, so every run goes to one worker thread; the event loop
+keeps acking Slack while a model works. The pipeline is built once and serves
+every target language (the target travels on the message). Stages run one by
+one so that when a model is missing the caller still gets the tags and the
+plan, plus the plain-words reason, instead of an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from mixlingo.config import Settings
+from mixlingo.errors import InputError, MixlingoError, ModelUnavailableError
+from mixlingo.nlp.labels import is_language
+from mixlingo.nlp.model import Message
+from mixlingo.nlp.summary import summarize
+from mixlingo.nlp.text import clean_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What one run produced: the tagged message, its plan, and the text or the reason there is none."""
+
+    text: str
+    target: str
+    message: Message | None = None
+    error: str | None = None
+    models_missing: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def strategy(self) -> str | None:
+        t = self.message.translation if self.message else None
+        return t.strategy if t else None
+
+    @property
+    def reason(self) -> str | None:
+        t = self.message.translation if self.message else None
+        return t.reason if t else None
+
+    @property
+    def translated(self) -> str | None:
+        t = self.message.translation if self.message else None
+        return t.text if t and self.error is None else None
+
+    @property
+    def has_translation(self) -> bool:
+        """True when there is something to post: no error and a strategy other than "none"."""
+        return self.error is None and self.strategy not in (None, "none") and bool(self.translated)
+
+    @property
+    def source_languages(self) -> tuple[str, ...]:
+        """The languages that were translated from (the plan's units), else the message's languages."""
+        t = self.message.translation if self.message else None
+        if t and t.units:
+            return tuple(dict.fromkeys(u.lang for u in t.units))
+        if self.message is None:
+            return ()
+        return tuple(x for x in summarize(self.message).languages if x != self.target)
+
+
+class TranslationService:
+    """Async façade over the translate pipeline. Inject fakes with ``translator``/``encoder``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        translator: object | None = None,
+        encoder: object | None = None,
+        languages: tuple[str, ...] | None = None,
+    ):
+        self.settings = settings
+        self._translator, self._encoder = translator, encoder
+        self._languages = languages
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mixlingo-model")
+        self._built = None
+        self._lock = asyncio.Lock()
+        self.notes: list[str] = []
+
+    # --- lifecycle --------------------------------------------------------------
+
+    async def start(self) -> list[str]:
+        """Build the pipeline (loads the tagger; may take a while). Returns plain-words notes."""
+        await self._pipeline()
+        return self.notes
+
+    async def check_models(self) -> str | None:
+        """None when translation works; otherwise the plain-words reason (for startup checks)."""
+        sample = {"en": "hola amigo", "es": "hello friend"}
+        for target in self.languages():
+            outcome = await self.translate(sample.get(target, "hola hello"), target)
+            if outcome.models_missing:
+                return outcome.error
+        return None
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # --- queries ----------------------------------------------------------------
+
+    def languages(self) -> tuple[str, ...]:
+        """Target languages people may ask for: the configured pairs and translation-model directions."""
+        if self._languages is not None:
+            return self._languages
+        found: list[str] = [lang for pair in self.settings.language_pairs for lang in pair]
+        for direction in self.settings.translation_models:
+            found += [x for x in direction.lower().split("-") if x != "mul"]
+        return tuple(dict.fromkeys(found))
+
+    async def translate(self, text: str, target: str) -> Outcome:
+        pipeline = await self._pipeline()
+        return await self._in_thread(lambda: self._run(pipeline.stages, text, target))
+
+    async def tag(self, text: str) -> Outcome:
+        """Tags only (the translate pipeline's stages before planning need no target)."""
+        pipeline = await self._pipeline()
+        stages = []
+        for stage in pipeline.stages:
+            if type(stage).__name__ == "PlanTranslation":
+                break
+            stages.append(stage)
+        return await self._in_thread(lambda: self._run(stages, text, None))
+
+    # --- internals --------------------------------------------------------------
+
+    async def _pipeline(self):  # noqa: ANN202
+        async with self._lock:
+            if self._built is None:
+                self._built = await self._in_thread(self._build)
+                self.notes = list(self._built.notes)
+            return self._built.pipeline
+
+    def _build(self):  # noqa: ANN202
+        from mixlingo.factory import build_translate_pipeline
+
+        return build_translate_pipeline(self.settings, translator=self._translator, encoder=self._encoder)
+
+    async def _in_thread(self, work: Callable):  # noqa: ANN202
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    def _run(self, stages: list, text: str, target: str | None) -> Outcome:
+        outcome = Outcome(text=text, target=target or "")
+        try:
+            message = Message(clean_text(text, max_chars=self.settings.max_message_chars), target=target)
+        except InputError as error:
+            outcome.error = str(error)
+            return outcome
+        outcome.message = message
+        try:
+            for stage in stages:
+                message = stage(message)
+                outcome.message = message
+        except ModelUnavailableError as error:
+            outcome.error = f"the translation models are not available on this server. {error}"
+            outcome.models_missing = True
+        except MixlingoError as error:
+            outcome.error = str(error)
+        except Exception as error:  # a model crashing must not take the bot down; say so plainly
+            log.exception("translation failed")
+            outcome.error = f"The translation failed unexpectedly ({type(error).__name__}: {error}). The server log has details."
+        if outcome.message.translation is not None:
+            outcome.notes = list(outcome.message.translation.notes)
+        return outcome
+
+
+def words_by_language(message: Message) -> list[tuple[str, str]]:
+    """(language, text) for each same-language run, for "show tags" and the playground."""
+    return [(span.label or "?", span.text(message)) for span in message.spans_by_lang() if is_language(span.label)]

@@ -1,0 +1,42 @@
+"""The ``mixlingo serve`` command: the Slack app, or the local playground when nothing is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from mixlingo.config import load_settings
+from mixlingo.errors import MixlingoError
+
+errors = Console(stderr=True)
+
+
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Address to listen on (default: MIXLINGO_HOST, 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port to listen on; 0 picks a free one (default: MIXLINGO_PORT, 3000).")] = None,
+) -> None:
+    """Run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP), or the local playground without credentials."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("aiohttp.access", "slack_bolt", "slack_sdk"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    def say(line: str) -> None:
+        typer.echo(line)
+
+    def warn(line: str) -> None:
+        errors.print(f"[yellow]note:[/] {line}", highlight=False, soft_wrap=True)
+
+    try:
+        settings = load_settings(host=host, port=port)
+        from mixlingo.bot.server import run
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run(settings, say, warn))
+    except MixlingoError as error:
+        errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None

@@ -1,0 +1,58 @@
+"""Multi-workspace install: /slack/install → Slack → /slack/oauth_redirect → installation in the database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from sqlalchemy import text
+
+from slack_harness import ALL_SCOPES, FakeSlack, fake, open_app  # noqa: F401  (fixtures)
+
+
+async def test_oauth_install_round_trip_then_events_use_the_installed_token(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+    bot, database, driver = await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222",
+                                           slack_client_secret="client-secret")
+    try:
+        async with driver.session.get(driver.url("/slack/install"), allow_redirects=False) as response:
+            assert response.status == 200
+            page = await response.text()
+            cookie = response.cookies["slack-app-oauth-state"].value
+        link = re.search(r'href="(https://slack.com/oauth/v2/authorize\?[^"]+)"', page).group(1).replace("&amp;", "&")
+        query = parse_qs(urlparse(link).query)
+        assert query["client_id"] == ["111.222"] and query["scope"] == [ALL_SCOPES] and query["state"] == [cookie]
+
+        # Slack sends the installer back with a code and the state
+        redirect = driver.url(f"/slack/oauth_redirect?code=the-code&state={cookie}")
+        async with driver.session.get(redirect, headers={"Cookie": f"slack-app-oauth-state={cookie}"}) as response:
+            assert response.status == 200, await response.text()
+        [exchange] = fake.of("oauth.v2.access")
+        assert exchange.args["code"] == "the-code"
+        async with database.engine.connect() as connection:
+            rows = (await connection.execute(text("select team_id, bot_token, client_id from slack_installations"))).all()
+            states = (await connection.execute(text("select count(*) from slack_oauth_states"))).scalar()
+        assert rows == [("T0002", "xoxb-installed-token", "111.222")]
+        assert states == 0  # the state was consumed
+
+        # a replayed redirect (state already used) is refused
+        async with driver.session.get(redirect, headers={"Cookie": f"slack-app-oauth-state={cookie}"}) as response:
+            assert response.status >= 400
+        assert len(fake.of("oauth.v2.access")) == 1
+
+        # now the new workspace's events are served with its own token
+        fake.add_message("C9", {"type": "message", "user": "U2", "ts": "7.1", "text": "hola amigo"})
+        await driver.event({"type": "reaction_added", "user": "U1", "reaction": "us",
+                            "item": {"type": "message", "channel": "C9", "ts": "7.1"}}, team="T0002")
+        await driver.settle()
+        [post] = fake.of("chat.postMessage")
+        assert post.token == "xoxb-installed-token" and post.args["text"] == "hello friend"
+        assert await bot.repo.records("T0002", "C9", "7.1")
+
+        # a workspace that never installed gets nothing done
+        await driver.event({"type": "reaction_added", "user": "U1", "reaction": "us",
+                            "item": {"type": "message", "channel": "C9", "ts": "7.1"}}, team="T0404")
+        await driver.settle()
+        assert len(fake.of("chat.postMessage")) == 1
+    finally:
+        await driver.close()

@@ -1,0 +1,219 @@
+"""The local playground: `mixlingo serve` with nothing configured, its JSON API, and the page in a real browser.
+
+The browser test drives the Debian chromium package headless through its
+chromedriver. Without chromium it skips, saying why, except under CI=true, where
+a missing browser is a failure (`make test` installs it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestServer
+
+from slack_harness import TIMEOUT, fake_encoder, fake_translator
+
+from mixlingo.bot.playground import playground_app
+from mixlingo.bot.service import TranslationService
+from mixlingo.config import load_settings
+
+MIXED = "Oye <@U024BE7LH>, I'll send *el reporte* mañana, ok? :tada:"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+# --- the real command, nothing configured ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`mixlingo serve --port 0` as a person runs it on a fresh machine: no Slack, no models, no config."""
+    home = tmp_path_factory.mktemp("fresh-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIXLINGO_", "SLACK_"))}
+    env.update(HOME=str(home), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
+    script = Path(sys.executable).parent / "mixlingo"
+    process = subprocess.Popen([str(script), "serve", "--port", "0"], cwd=home, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    try:
+        url = _wait_for_url(process, output)
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)  # what Ctrl-C does
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_for_url(process: subprocess.Popen, output: list[str], limit: float = 180) -> str:
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not selector.select(timeout=1):
+            if process.poll() is not None:
+                break
+            continue
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line)
+        if match := re.search(r"open (http://127\.0\.0\.1:\d+)/", line):
+            return match.group(1)
+    raise AssertionError("mixlingo serve did not start the playground:\n" + "".join(output))
+
+
+async def test_serve_without_credentials_is_the_playground_and_explains_missing_models(served: str) -> None:
+    async with ClientSession(timeout=TIMEOUT) as session:
+        async with session.get(served + "/healthz") as response:
+            assert response.status == 200
+        async with session.get(served + "/") as response:
+            assert response.status == 200 and "mixlingo playground" in await response.text()
+        async with session.post(served + "/api/translate", json={"text": MIXED, "target": "en"}) as response:
+            assert response.status == 200
+            data = await response.json()
+    assert data["models_missing"] is True and data["translation"] is None
+    assert "the translation models are not available" in data["error"] and "mixlingo models pull" in data["error"]
+    assert data["strategy"] == "whole" and data["tagger"] == "lexicon"
+    assert [t["lang"] for t in data["tokens"] if t["text"] in ("reporte", "send")] == ["en", "es"]
+
+
+# --- the JSON API, in process ----------------------------------------------------------------
+
+@pytest.fixture
+async def api() -> Iterator[tuple[ClientSession, str]]:
+    service = TranslationService(load_settings(tagger="lexicon"), translator=fake_translator(), encoder=fake_encoder())
+    server = TestServer(playground_app(service), host="127.0.0.1")
+    await server.start_server()
+    async with ClientSession(timeout=TIMEOUT) as session:
+        yield session, str(server.make_url("")).rstrip("/")
+    await server.close()
+    service.close()
+
+
+async def test_api_returns_the_same_blocks_the_bot_posts(api: tuple[ClientSession, str]) -> None:
+    session, url = api
+    async with session.post(url + "/api/translate", json={"text": MIXED, "target": "es"}) as response:
+        data = await response.json()
+    assert data["error"] is None and data["strategy"] == "spans"
+    assert data["translation"] == "Oye <@U024BE7LH>, yo envío *el reporte* mañana, vale? :tada:"
+    assert data["blocks"][0]["text"]["text"] == data["translation"]
+    assert "Translated the English parts → Spanish" in data["blocks"][1]["elements"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [({"text": "", "target": "en"}, "the text is empty"), ({"text": "hola", "target": "xx"}, "Supported: English (en)"),
+     ({"text": 5}, "the text is empty"), ([1, 2], "JSON object"), ("x" * 10, "Send JSON")],
+)
+async def test_api_bad_input_is_a_400_with_plain_words(api: tuple[ClientSession, str], body: object, expected: str) -> None:
+    session, url = api
+    kwargs = {"data": body} if isinstance(body, str) else {"json": body}
+    async with session.post(url + "/api/translate", **kwargs) as response:
+        assert response.status == 400
+        assert expected in (await response.json())["error"]
+
+
+# --- the page in a real browser --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    if not (CHROMIUM and CHROMEDRIVER):
+        reason = "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver; `make test` does)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " — required when CI=true")
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _translate_in_page(driver, url: str, text: str, target: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver.get(url + "/")
+    wait = WebDriverWait(driver, 60)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+    box = driver.find_element(By.ID, "text")
+    box.clear()
+    box.send_keys(text)
+    Select(driver.find_element(By.ID, "target")).select_by_value(target)
+    driver.find_element(By.ID, "go").click()
+    wait.until(lambda d: d.find_element(By.ID, "plan").text.startswith("strategy:"))
+
+
+def _colours(driver) -> dict[str, str]:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    colours = {}
+    for span in driver.find_elements(By.CSS_SELECTOR, "#tags span.tok"):
+        colours.setdefault(span.get_attribute("data-lang"), span.value_of_css_property("background-color"))
+    return colours
+
+
+def test_page_shows_tags_plan_and_missing_models_message(browser, served: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    _translate_in_page(browser, served, MIXED, "en")
+    error = browser.find_element(By.ID, "error")
+    assert error.is_displayed()
+    assert "translation models are not available" in error.text and "mixlingo models pull" in error.text
+    assert browser.find_element(By.ID, "plan").text.startswith("strategy: whole — auto:")
+    tokens = {s.text: s.get_attribute("data-lang") for s in browser.find_elements(By.CSS_SELECTOR, "#tags span.tok")}
+    assert tokens["reporte"] == "es" and tokens["send"] == "en" and tokens["<@U024BE7LH>"] == "other"
+    colours = _colours(browser)
+    assert colours["es"] != colours["en"] and "rgba(0, 0, 0, 0)" not in (colours["es"], colours["en"])
+    assert "Could not translate into English (en)" in browser.find_element(By.ID, "blocks").text
+    # the other direction plans differently: mostly Spanish words, so only the English spans
+    _translate_in_page(browser, served, MIXED, "es")
+    assert browser.find_element(By.ID, "plan").text.startswith("strategy: spans")
+
+
+async def test_page_renders_block_kit_with_working_buttons(browser, api: tuple[ClientSession, str]) -> None:  # noqa: ANN001
+    _, url = api
+
+    def steps() -> tuple[str, str, str, str]:
+        from selenium.webdriver.common.by import By
+
+        _translate_in_page(browser, url, MIXED, "es")
+        blocks = browser.find_element(By.ID, "blocks")
+        shown = blocks.find_element(By.CSS_SELECTOR, "div").text
+        context = blocks.find_element(By.CSS_SELECTOR, ".block-context").text
+        blocks.find_element(By.CSS_SELECTOR, "button[data-action='mixlingo_show_original']").click()
+        original = browser.find_element(By.ID, "extra").text
+        blocks.find_element(By.CSS_SELECTOR, "button[data-action='mixlingo_show_tags']").click()
+        tags = browser.find_element(By.ID, "extra").text
+        return shown, context, original, tags
+
+    shown, context, original, tags = await asyncio.to_thread(steps)
+    assert shown == "Oye @U024BE7LH, yo envío el reporte mañana, vale? :tada:"  # mrkdwn rendered: bold, mention
+    assert "Translated the English parts → Spanish · by mixlingo" in context
+    assert original.startswith("ORIGINAL") and "I'll send el reporte" in original
+    assert tags.startswith("TAGS") and "reporte" in tags
+    assert not browser.find_element("id", "error").is_displayed()
