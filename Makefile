@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 DEMO   ?= Oye <@U024BE7LH>, I'll send *el reporte* mañana, ok? :tada:
 
-.PHONY: install run test clean
+.PHONY: install run test proofs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: install
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	  echo "note: could not install chromium/chromium-driver; the browser test will skip (or fail under CI=true)"
 	$(PY) -m pytest
+
+# The scale-out proofs at full size (security, fuzz, load, worker kill, Slack and database faults) and a
+# table of the figures; needs the PostgreSQL and Redis servers, like `make test`. About 5 minutes.
+proofs: install
+	$(PY) scripts/proofs.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

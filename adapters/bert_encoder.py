@@ -1,4 +1,8 @@
-"""Sentence embeddings from a (multilingual) BERT: mean-pooled last layer, L2-normalised."""
+"""Sentence embeddings from a (multilingual) BERT: mean-pooled last layer, L2-normalised.
+
+Texts are sorted by length before batching so a batch pads to similar lengths;
+the forward runs on any :mod:`.bert_runtime` runner (torch, torch int8, ONNX).
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,58 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import AutoModel, AutoTokenizer
 
-from mixlingo.adapters.hub import from_pretrained
+from mixlingo.adapters.bert_runtime import TorchRunner, load_runner, tokenizer_lock
 
 
 class BertEncoder:
     """The ``Encoder`` protocol; loads its own model, or shares a tagger's (see ``MBertTagger.encoder``)."""
 
     def __init__(self, tokenizer, model, batch_size: int = 32, max_length: int = 256):  # noqa: ANN001
-        self.tokenizer, self.model = tokenizer, model.eval()
+        """``model``: a runner from :mod:`.bert_runtime`, or a plain torch ``AutoModel``."""
+        self.tokenizer = tokenizer
+        self.runner = TorchRunner(model, "base") if isinstance(model, torch.nn.Module) else model
         self.batch_size, self.max_length = batch_size, max_length
+        self.notes: list[str] = []
 
     @classmethod
-    def load(cls, model_id: str, *, cache_dir: Path, offline: bool = False) -> BertEncoder:
-        tokenizer = from_pretrained(AutoTokenizer, model_id, cache_dir=cache_dir, offline=offline)
-        model = from_pretrained(AutoModel, model_id, cache_dir=cache_dir, offline=offline)
-        return cls(tokenizer, model)
+    def load(
+        cls,
+        model_id: str,
+        *,
+        cache_dir: Path,
+        offline: bool = False,
+        backend: str = "torch",
+        threads: int | None = None,
+        optimized_dir: Path | None = None,
+    ) -> BertEncoder:
+        notes: list[str] = []
+        tokenizer, runner = load_runner(
+            model_id, "base", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,
+            optimized_dir=optimized_dir, notes=notes,
+        )
+        encoder = cls(tokenizer, runner)
+        encoder.notes = notes
+        return encoder
 
-    @torch.inference_mode()
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        chunks = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = [text or " " for text in texts[start : start + self.batch_size]]
-            encoded = self.tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=self.max_length)
-            hidden = self.model(**encoded).last_hidden_state
-            mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            chunks.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        return np.concatenate(chunks) if chunks else np.zeros((0, 0), dtype=np.float32)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[np.ndarray | None] = [None] * len(texts)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            for row, vector in zip(rows, self._embed_batch([texts[i] or " " for i in rows])):
+                out[row] = vector
+        return np.stack(out)  # type: ignore[arg-type]
+
+    def _embed_batch(self, batch: list[str]) -> np.ndarray:
+        with tokenizer_lock(self.tokenizer):
+            encoded = self.tokenizer(
+                batch, return_tensors="np", padding=True, truncation=True, max_length=self.max_length,
+                return_token_type_ids=False,
+            )
+        hidden, _ = self.runner(encoded["input_ids"], encoded["attention_mask"])
+        mask = encoded["attention_mask"][..., None].astype(np.float32)
+        pooled = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1.0)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=-1, keepdims=True), 1e-12)).astype(np.float32)

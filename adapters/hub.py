@@ -72,3 +72,38 @@ def _explain(model_id: str, cache_dir: Path, offline: bool, local: bool, error: 
         f"Fix: run `mixlingo models pull` on a machine with internet access, "
         f"or point the setting at a local model directory. ({reason})"
     )
+
+
+def resolve_model_dir(model_id: str, *, cache_dir: Path, offline: bool) -> Path:
+    """The local directory holding a model's files (a local dir as is, a hub id's cached snapshot).
+
+    Converters (CTranslate2, ONNX export) read files, not hub ids; this finds them
+    with the same errors as :func:`from_pretrained`.
+    """
+    if looks_like_path(model_id):
+        path = Path(model_id).expanduser()
+        if not path.is_dir():
+            raise ModelUnavailableError(f"model directory {str(path)!r} does not exist; check the setting that names it")
+        return path
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(model_id, cache_dir=str(cache_dir), local_files_only=True))
+    except Exception as error:  # noqa: BLE001 - "not cached" comes in several types
+        if offline or not hub_reachable():
+            raise ModelUnavailableError(_explain(model_id, cache_dir, offline, False, error)) from None
+    try:
+        return Path(snapshot_download(model_id, cache_dir=str(cache_dir)))
+    except Exception as error:  # noqa: BLE001
+        raise ModelUnavailableError(_explain(model_id, cache_dir, offline, False, error)) from None
+
+
+def fingerprint(path: Path) -> str:
+    """A short hash of a model directory's top-level files (names, sizes, times): changes when the model does."""
+    import hashlib
+
+    digest = hashlib.sha256(str(path.resolve()).encode())
+    for file in sorted(p for p in path.iterdir() if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]

@@ -2,6 +2,8 @@
 
 Words are fed pre-split (``is_split_into_words``) and each word takes the label
 of its first sub-token. Long messages are cut into windows that fit the model.
+The forward runs on torch, torch int8 or ONNX Runtime (``backend``, see
+:mod:`.bert_runtime`); the word alignment is the same for all.
 """
 
 from __future__ import annotations
@@ -9,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import torch
-from transformers import AutoModelForTokenClassification, AutoTokenizer
+import numpy as np
 
-from mixlingo.adapters.hub import from_pretrained
+from mixlingo.adapters.bert_runtime import load_runner, tokenizer_lock
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import UNK, is_language, map_label
 from mixlingo.nlp.tagging import Tag
@@ -32,18 +33,23 @@ class MBertTagger:
         offline: bool = False,
         batch_size: int = 16,
         window_words: int = 96,
+        backend: str = "torch",
+        threads: int | None = None,
+        optimized_dir: Path | None = None,
     ):
         self.model_id = model_id
-        self.tokenizer = from_pretrained(AutoTokenizer, model_id, cache_dir=cache_dir, offline=offline)
+        self.notes: list[str] = []
+        self.tokenizer, self.runner = load_runner(
+            model_id, "tokens", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,
+            optimized_dir=optimized_dir, notes=self.notes,
+        )
         if not getattr(self.tokenizer, "is_fast", False):
             raise ModelUnavailableError(f"{model_id!r} has no fast tokenizer (tokenizer.json); word alignment needs one")
-        self.model = from_pretrained(
-            AutoModelForTokenClassification, model_id, cache_dir=cache_dir, offline=offline
-        ).eval()
-        self.labels = [map_label(self.model.config.id2label[i], label_map) for i in range(self.model.config.num_labels)]
+        config = self.runner.config
+        self.labels = [map_label(config.id2label[i], label_map) for i in range(config.num_labels)]
         self.batch_size = batch_size
         self.window_words = window_words
-        self.max_tokens = min(getattr(self.model.config, "max_position_embeddings", 512), 512)
+        self.max_tokens = min(getattr(config, "max_position_embeddings", 512), 512)
 
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted({label for label in self.labels if is_language(label)}))
@@ -62,18 +68,20 @@ class MBertTagger:
                 results[index].extend(tags)
         return results
 
-    @torch.inference_mode()
     def _tag_windows(self, windows: list[list[str]]) -> list[list[Tag]]:
-        encoded = self.tokenizer(
-            windows,
-            is_split_into_words=True,
-            truncation=True,
-            max_length=self.max_tokens,
-            padding=True,
-            return_tensors="pt",
-        )
-        probs = self.model(**encoded).logits.softmax(-1)
-        best_p, best_i = probs.max(-1)
+        with tokenizer_lock(self.tokenizer):
+            encoded = self.tokenizer(
+                windows,
+                is_split_into_words=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                padding=True,
+                return_tensors="np",
+            )
+        _, logits = self.runner(encoded["input_ids"], encoded["attention_mask"])
+        probs = np.exp(logits - logits.max(-1, keepdims=True))
+        probs /= probs.sum(-1, keepdims=True)
+        best_p, best_i = probs.max(-1), probs.argmax(-1)
         out = []
         for row, words in enumerate(windows):
             first: dict[int, int] = {}
@@ -91,7 +99,7 @@ class MBertTagger:
         return out
 
     def encoder(self):  # noqa: ANN201
-        """A sentence encoder sharing this tagger's BERT body (no second copy in memory)."""
+        """A sentence encoder sharing this tagger's model (no second copy in memory, same runtime)."""
         from mixlingo.adapters.bert_encoder import BertEncoder
 
-        return BertEncoder(self.tokenizer, self.model.base_model)
+        return BertEncoder(self.tokenizer, self.runner)

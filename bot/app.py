@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from mixlingo.bot import admin_command, buttons, home, messages, reactions, shortcut, translate_command
+from mixlingo.bot import admin_command, buttons, home, messages, reactions, redact, shortcut, translate_command
 from mixlingo.bot.context import Bot
+from mixlingo.bot.crypto import EncryptedInstallationStore, TokenCipher
+from mixlingo.bot.slack_retry import retry_handlers
 from mixlingo.bot.storage import Database
 
 LISTENERS = (translate_command, admin_command, shortcut, reactions, messages, home, buttons)
@@ -21,25 +23,38 @@ def uses_oauth(bot: Bot) -> bool:
     return bool(s.slack_client_id and s.slack_client_secret)
 
 
-def build_app(bot: Bot, database: Database) -> AsyncApp:
-    """The bolt app with every mixlingo listener; Web API calls go to ``settings.slack_api_url``."""
+def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner | None = None) -> AsyncApp:
+    """The bolt app with every mixlingo listener; Web API calls go to ``settings.slack_api_url``.
+
+    ``runner`` decides where lazy listeners (the slow part) run: the in-process
+    pool by default, the broker on a queue-mode front end, the caller on a worker.
+    """
+    redact.install()
     s = bot.settings
     secret = s.slack_signing_secret.get_secret_value() if s.slack_signing_secret else ""
     if uses_oauth(bot):
-        client = AsyncWebClient(base_url=s.slack_api_url)
+        cipher = TokenCipher.from_settings(s)  # before anything is stored: no key, no start
+        client = AsyncWebClient(base_url=s.slack_api_url, retry_handlers=retry_handlers())
         oauth = AsyncOAuthSettings(
             client_id=s.slack_client_id,
             client_secret=s.slack_client_secret.get_secret_value(),
             scopes=s.slack_scopes,
             user_scopes=[],
-            installation_store=AsyncSQLAlchemyInstallationStore(client_id=s.slack_client_id, engine=database.engine),
+            installation_store=EncryptedInstallationStore(client_id=s.slack_client_id, engine=database.engine,
+                                                          cipher=cipher),
             state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=database.engine),
         )
         app = AsyncApp(signing_secret=secret, client=client, oauth_flow=AsyncOAuthFlow(client=client, settings=oauth),
                        name="mixlingo")
     else:
         token = s.slack_bot_token.get_secret_value() if s.slack_bot_token else None
-        app = AsyncApp(signing_secret=secret, client=AsyncWebClient(token=token, base_url=s.slack_api_url), name="mixlingo")
+        client = AsyncWebClient(token=token, base_url=s.slack_api_url, retry_handlers=retry_handlers())
+        app = AsyncApp(signing_secret=secret, client=client, name="mixlingo")
+    if runner is None:
+        from mixlingo.bot.jobs.embedded import EmbeddedRunner
+
+        runner = EmbeddedRunner(bot)
+    app.listener_runner.lazy_listener_runner = runner
     for module in LISTENERS:
         module.register(app, bot)
     return app

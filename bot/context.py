@@ -27,11 +27,8 @@ class Inflight:
         @functools.wraps(function)  # bolt injects arguments by the wrapped function's names
         async def tracked(*args: Any, **kwargs: Any) -> Any:
             self.count += 1
-            try:
+            try:  # failures are the job runner's business: it retries or records them (bot/jobs)
                 return await function(*args, **kwargs)
-            except Exception:
-                log.exception("%s failed", function.__name__)
-                raise
             finally:
                 self.count -= 1
 

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from mixlingo.bot.blocks import problem
 from mixlingo.bot.context import Bot, ack_now, team_of
+from mixlingo.bot.jobs.keys import edit_version
 from mixlingo.bot.publish import Source, publish, remove_all, resync
 from mixlingo.bot.slack_text import message_text
 
@@ -74,7 +75,8 @@ async def _new(bot: Bot, client: AsyncWebClient, team: str, channel: str, event:
         return
     source = _source(team, channel, event, text, mode)
     for target in targets:
-        result, outcome = await publish(bot, client, source, target, origin="auto", requested_by=None)
+        result, outcome = await publish(bot, client, source, target, origin="auto", requested_by=None,
+                                        version=edit_version(event))
         if result == "error" and outcome is not None and outcome.models_missing:
             log.warning("auto-translate into %s failed: %s", target, outcome.error)
             await client.chat_postEphemeral(channel=channel, user=event["user"], text=problem(outcome))
@@ -89,4 +91,5 @@ async def _edited(bot: Bot, client: AsyncWebClient, team: str, channel: str, eve
         return  # an unfurl or a reaction count changed, not the words
     targets, mode = await _auto_targets(bot, team, channel, message)
     source = _source(team, channel, message, text, mode)
-    await resync(bot, client, source, also=targets if text else ())
+    version = (message.get("edited") or {}).get("ts") or event.get("event_ts") or event.get("ts")
+    await resync(bot, client, source, also=targets if text else (), version=version)

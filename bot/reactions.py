@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from mixlingo.bot.blocks import nothing_to_do, problem
 from mixlingo.bot.context import Bot, ack_now, team_of
+from mixlingo.bot.jobs.keys import edit_version
 from mixlingo.bot.languages import label, listing
 from mixlingo.bot.publish import Source, publish
 from mixlingo.bot.slack_text import message_text
@@ -52,7 +53,8 @@ def register(app: AsyncApp, bot: Bot) -> None:
         prefs = await bot.repo.user(team, user)
         source = Source(team, channel, ts, text, thread_ts=message.get("thread_ts") or ts)
         result, outcome = await publish(bot, client, source, target, origin="reaction",
-                                        requested_by=user if prefs.show_requester else None)
+                                        requested_by=user if prefs.show_requester else None,
+                                        version=edit_version(message))
         if result == "error" and outcome is not None:
             await _tell(client, channel, user, problem(outcome))
         elif result == "nothing" and outcome is not None:

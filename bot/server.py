@@ -37,9 +37,10 @@ async def start_site(app: web.Application, host: str, port: int) -> tuple[web.Ap
 async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationService | None = None) -> None:
     mode = choose_mode(settings)
     service = service or TranslationService(settings)
-    say("loading the tagger…")
-    for note in await service.start():
-        warn(note)
+    if mode == "playground" or not settings.broker_url:  # a queue-mode front end never loads a model
+        say("loading the tagger…")
+        for note in await service.start():
+            warn(note)
     try:
         if mode == "playground":
             await _playground(settings, service, say, warn)
@@ -72,13 +73,16 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
     database = await open_database(settings.database_url)
     bot = Bot(settings, service, Repository(database.engine))
     try:
-        app = build_app(bot, database)
+        app = build_app(bot, database, runner=_jobs_runner(settings))
         if not uses_oauth(bot):
             identity = await check_bot_token(app.client, settings.slack_scopes)
             say(f"connected to {identity.get('team')} as @{identity.get('user')}")
-        problem = await service.check_models()
-        if problem:
-            warn(f"translations will not work until the models are available: {problem}")
+        if settings.broker_url:
+            say(f"front end: jobs go to queue {settings.queue_name!r}; run `mixlingo worker` to process them")
+        else:
+            problem = await service.check_models()
+            if problem:
+                warn(f"translations will not work until the models are available: {problem}")
         if mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -87,7 +91,8 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
             say("mixlingo is running in Socket Mode (Ctrl-C to stop).")
             await AsyncSocketModeHandler(app, app_token).start_async()
             return
-        runner, url = await start_site(slack_web_app(app), settings.host, settings.port)
+        runner, url = await start_site(slack_web_app(app, with_metrics=settings.metrics, guard=_guard(settings)),
+                                       settings.host, settings.port)
         say(f"mixlingo is listening on {url}/slack/events (health: {url}/healthz) (Ctrl-C to stop).")
         if uses_oauth(bot):
             say(f"Install it into a workspace from {url}/slack/install (behind your public HTTPS URL).")
@@ -101,3 +106,22 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
         except TimeoutError:
             warn("stopped with translations still in progress")
         await database.close()
+
+
+def _jobs_runner(settings: Settings):  # noqa: ANN202
+    """Where the slow part of each request runs: the broker's workers, or this process."""
+    if not settings.broker_url:
+        return None  # build_app's default: the in-process pool
+    from mixlingo.bot import metrics
+    from mixlingo.bot.jobs.queue import QueueRunner, queue_depth
+
+    metrics.set_queue_depth(lambda: queue_depth(settings))
+    return QueueRunner(settings)
+
+
+def _guard(settings: Settings):  # noqa: ANN202
+    from mixlingo.bot.replay import MemorySeen, RedisSeen, replay_guard
+
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    redis_broker = (settings.broker_url or "").startswith(("redis://", "rediss://"))
+    return replay_guard(secret, RedisSeen(settings.broker_url) if redis_broker else MemorySeen())

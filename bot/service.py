@@ -1,7 +1,9 @@
 """The translation service: owns the pipeline and runs it off the event loop.
 
-Model inference blocks, so every run goes to one worker thread; the event loop
-keeps acking Slack while a model works. The pipeline is built once and serves
+Model inference blocks, so runs go to worker threads (``pipeline_workers``); the
+event loop keeps acking Slack while a model works, and concurrent messages share
+model calls through the pipeline's micro-batching. A translation cache answers a
+repeat (a second flag reaction on the same message) without touching a model. The pipeline is built once and serves
 every target language (the target travels on the message). Stages run one by
 one so that when a model is missing the caller still gets the tags and the
 plan, plus the plain-words reason, instead of an exception.
@@ -11,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from mixlingo.backends import translation_cache
+from mixlingo.bot import metrics
 from mixlingo.config import Settings
 from mixlingo.errors import InputError, MixlingoError, ModelUnavailableError
 from mixlingo.nlp.labels import is_language
@@ -81,7 +86,8 @@ class TranslationService:
         self.settings = settings
         self._translator, self._encoder = translator, encoder
         self._languages = languages
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mixlingo-model")
+        self._executor = ThreadPoolExecutor(max_workers=settings.pipeline_workers, thread_name_prefix="mixlingo-model")
+        self.cache = translation_cache(settings)
         self._built = None
         self._lock = asyncio.Lock()
         self.notes: list[str] = []
@@ -118,7 +124,13 @@ class TranslationService:
 
     async def translate(self, text: str, target: str) -> Outcome:
         pipeline = await self._pipeline()
-        return await self._in_thread(lambda: self._run(pipeline.stages, text, target))
+        cached = self.cache.get(text, target, self.settings.strategy)
+        if cached is not None:
+            return Outcome(text=text, target=target, message=cached, notes=list(cached.translation.notes))
+        outcome = await self._in_thread(lambda: self._run(pipeline.stages, text, target))
+        if outcome.error is None and outcome.message is not None:
+            self.cache.put(text, target, self.settings.strategy, outcome.message)
+        return outcome
 
     async def tag(self, text: str) -> Outcome:
         """Tags only (the translate pipeline's stages before planning need no target)."""
@@ -157,7 +169,9 @@ class TranslationService:
         outcome.message = message
         try:
             for stage in stages:
+                started = time.perf_counter()
                 message = stage(message)
+                metrics.observe_stage(type(stage).__name__, time.perf_counter() - started)
                 outcome.message = message
         except ModelUnavailableError as error:
             outcome.error = f"the translation models are not available on this server. {error}"

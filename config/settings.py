@@ -26,9 +26,13 @@ from mixlingo.errors import ConfigError, InputError
 ENV_PREFIX = "MIXLINGO_"
 DEFAULT_CONFIG_FILE = "mixlingo.toml"
 
-TaggerChoice = Literal["auto", "mbert", "lexicon"]
+TaggerChoice = Literal["auto", "mbert", "embedded", "lexicon"]
 StrategyChoice = Literal["auto", "whole", "spans"]
 OutputMode = Literal["thread", "inline"]
+TranslationBackend = Literal["auto", "ctranslate2", "transformers"]
+EncoderBackend = Literal["auto", "onnx", "torch-int8", "torch"]
+DeviceChoice = Literal["auto", "cpu", "cuda"]
+ComputeType = Literal["auto", "int8", "int8_float16", "int8_float32", "float16", "float32"]
 
 # Bot scopes every surface needs; the manifest (manifest.yml) asks for exactly these.
 DEFAULT_SLACK_SCOPES = [
@@ -78,7 +82,7 @@ class Settings(BaseSettings):
         description="Language pairs the workspace mixes; with more than one, langid picks per message.",
     )
     tagger: TaggerChoice = Field(
-        default="auto", description="auto: mBERT when its weights load, else the lexicon tagger."
+        default="auto", description="auto: mBERT when its weights load, else the embedded es/en tagger, else lexicon."
     )
     mbert_model: str = Field(
         default="sagorsarker/codeswitch-spaeng-lid-lince",
@@ -123,6 +127,29 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=40_000, ge=1, description="Longest message accepted.")
     batch_size: int = Field(default=16, ge=1, le=1024, description="Sentences per model call.")
 
+    # --- speed (docs/performance.md) ---
+    translation_backend: TranslationBackend = Field(
+        default="auto", description="auto (CTranslate2 int8 when installed, else transformers) | ctranslate2 | transformers."
+    )
+    encoder_backend: EncoderBackend = Field(
+        default="auto", description="Tagger/reranker runtime: auto (ONNX Runtime int8, else torch int8) | onnx | torch-int8 | torch."
+    )
+    device: DeviceChoice = Field(default="auto", description="CTranslate2 device: auto (cuda when a GPU is there) | cpu | cuda.")
+    compute_type: ComputeType = Field(
+        default="auto", description="CTranslate2 compute type; auto: int8 on CPU, int8_float16 on GPU."
+    )
+    threads: int = Field(default=0, ge=0, le=256, description="Threads per model call; 0: one per CPU core.")
+    optimized_model_dir: Path | None = Field(
+        default=None, description="Converted models (CTranslate2, ONNX); default: <model_cache_dir>/optimized."
+    )
+    min_new_tokens: int | None = Field(default=None, ge=1, description="Floor on generated tokens (the bench fixes lengths).")
+    translation_cache_size: int = Field(default=1024, ge=0, description="Finished translations kept in memory; 0: off.")
+    micro_batch_ms: float = Field(
+        default=5.0, ge=0, le=1000, description="Concurrent messages are gathered this long into one model call; 0: off."
+    )
+    micro_batch_max: int = Field(default=64, ge=1, le=4096, description="Most items in one gathered model call.")
+    pipeline_workers: int = Field(default=4, ge=1, le=64, description="Messages the bot translates at once.")
+
     # --- Slack app (mixlingo serve) ---
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_slack_env("SLACK_BOT_TOKEN"),
@@ -163,6 +190,56 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `mixlingo serve` listens on.")
     port: int = Field(default=3000, ge=0, le=65535, description="Port `mixlingo serve` listens on.")
+
+    # --- Scale-out (queue workers, PostgreSQL, metrics, token encryption): docs/deployment.md ---
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (redis://host:6379/0). Unset: one process runs everything (in-process workers).",
+    )
+    queue_name: str = Field(default="mixlingo", min_length=1, max_length=100, description="Broker queue for translation jobs.")
+    worker_concurrency: int = Field(default=4, ge=1, le=256, description="Jobs one `mixlingo worker` process runs at once.")
+    job_lease_seconds: int = Field(
+        default=120, ge=2, le=3600,
+        description="A job holds its translation for this long; a crashed worker's job is redone after it.",
+    )
+    job_max_retries: int = Field(default=6, ge=0, le=100, description="Retries (with backoff) before a job is recorded as failed.")
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key(s), comma-separated (newest first): encrypts stored bot/user tokens. "
+        "Required with OAuth install. `mixlingo db keygen` makes one.",
+    )
+    metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    worker_metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="Port for a worker's /metrics (unset: none; 0: any free port)."
+    )
+
+    @field_validator("broker_url")
+    @classmethod
+    def _check_broker(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if value.split("://", 1)[0] not in ("redis", "rediss", "amqp", "amqps", "memory"):
+            raise ValueError("must be a broker URL like redis://127.0.0.1:6379/0 (or amqp://…)")
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _check_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        import base64
+        import binascii
+
+        for key in value.get_secret_value().split(","):
+            try:
+                ok = len(base64.urlsafe_b64decode(key.strip().encode())) == 32
+            except (binascii.Error, ValueError):
+                ok = False
+            if not ok:
+                raise ValueError("must be Fernet keys (32 url-safe base64 bytes each, comma-separated); "
+                                 "make one with `mixlingo db keygen`")
+        return value
 
     @field_validator("pairs", mode="before")
     @classmethod
@@ -244,4 +321,6 @@ def _describe(error: dict[str, Any]) -> str:
         allowed = ", ".join(f"{ENV_PREFIX}{f.upper()}" for f in Settings.model_fields)
         return f"unknown setting {field!r} (as env var {name}); known: {allowed}"
     message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
-    return f"{name}={error.get('input')!r} is not valid: {message}"
+    info = Settings.model_fields.get(field)
+    shown = "(hidden)" if info is not None and "SecretStr" in str(info.annotation) else repr(error.get("input"))
+    return f"{name}={shown} is not valid: {message}"

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
+from mixlingo import cli_tagger
 from mixlingo.errors import InputError, MixlingoError
 from mixlingo.nlp.text import clean_text
 
@@ -24,6 +25,8 @@ models_app = typer.Typer(help="Download and inspect models.", no_args_is_help=Tr
 config_app = typer.Typer(help="Inspect the effective settings.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
+tagger_app = typer.Typer(help="Train and evaluate language taggers on LinCE-format data.", no_args_is_help=True)
+app.add_typer(tagger_app, name="tagger")
 
 console = Console()
 errors = Console(stderr=True)
@@ -60,7 +63,7 @@ def tag(
         Optional[str], typer.Option(help="Language pair like en-es, or 'auto' to detect it (default: config).")
     ] = None,
     tagger: Annotated[
-        Optional[str], typer.Option(help="auto | mbert | lexicon (default: config).")
+        Optional[str], typer.Option(help="auto | mbert | embedded | lexicon (default: config).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
@@ -100,7 +103,7 @@ def translate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one object per line in batch mode).")] = False,
     file: Annotated[Optional[Path], typer.Option("--file", help="Translate each line of this file.")] = None,
     pair: Annotated[Optional[str], typer.Option(help="Language pair like en-es, or 'auto'.")] = None,
-    tagger: Annotated[Optional[str], typer.Option(help="auto | mbert | lexicon.")] = None,
+    tagger: Annotated[Optional[str], typer.Option(help="auto | mbert | embedded | lexicon.")] = None,
     rerank: Annotated[Optional[bool], typer.Option("--rerank/--no-rerank", help="Rerank candidates.")] = None,
 ) -> None:
     """Translate a code-switched message into one language, markup intact."""
@@ -266,6 +269,10 @@ def config_show() -> None:
     console.print(table)
 
 
+tagger_app.command("train")(friendly(cli_tagger.train))
+tagger_app.command("eval")(friendly(cli_tagger.eval_))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mixlingo {__version__}")
@@ -283,6 +290,12 @@ def _root(
 
 from mixlingo.serve import serve  # noqa: E402  (the Slack app and playground, issue 6)
 app.command()(serve)
+
+from mixlingo import bench_cli  # noqa: E402  (speed: issue 7)
+app.command("bench")(friendly(bench_cli.bench)); models_app.command("convert")(friendly(bench_cli.convert))
+
+from mixlingo import cli_jobs  # noqa: E402  (worker, jobs, db: scale-out, issue 8)
+cli_jobs.register(app)
 
 
 def main() -> None:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
 
+from mixlingo import backends
+from mixlingo.backends import runtime_kwargs
 from mixlingo.config import Settings
 from mixlingo.config.settings import parse_pair
 from mixlingo.errors import ModelUnavailableError
@@ -36,20 +40,40 @@ def load_mbert(settings: Settings) -> Tagger:
         cache_dir=settings.model_cache_dir,
         offline=settings.offline,
         batch_size=settings.batch_size,
+        **runtime_kwargs(settings),
     )
 
 
+def embedded_model_dir() -> Path:
+    """The es/en tagger shipped inside the package."""
+    return Path(str(files("mixlingo") / "data" / "taggers" / "spaeng"))
+
+
+def load_embedded(model_dir: Path | None = None) -> Tagger:
+    from mixlingo.adapters.embedded_tagger import EmbeddedTagger  # torch: only when asked
+
+    return EmbeddedTagger(model_dir or embedded_model_dir())
+
+
 def build_taggers(settings: Settings, notes: list[str]) -> list[Tagger]:
-    """Taggers in order of preference for the configured choice."""
+    """Taggers in order of preference for the configured choice.
+
+    ``auto``: mBERT when its weights load, then the embedded es/en model, then
+    the lexicon tagger for every other pair; each message goes to the first
+    that covers its pair, and the note says why one was skipped.
+    """
     if settings.tagger == "lexicon":
         return [LexiconTagger()]
     if settings.tagger == "mbert":
         return [load_mbert(settings)]
+    if settings.tagger == "embedded":
+        return [load_embedded()]
+    taggers: list[Tagger] = []
     try:
-        return [load_mbert(settings), LexiconTagger()]
+        taggers.append(load_mbert(settings))
     except ModelUnavailableError as error:
-        notes.append(f"mBERT tagger unavailable, using the lexicon tagger: {error}")
-        return [LexiconTagger()]
+        notes.append(f"mBERT tagger unavailable, using the embedded es/en tagger (lexicon for other pairs): {error}")
+    return [*taggers, load_embedded(), LexiconTagger()]
 
 
 def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
@@ -64,21 +88,14 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
     if taggers[-1].languages() is None:  # the lexicon tagger is last: check its pairs up front
         for fixed in chooser.pairs:
             check_pair(fixed)
+    notes += [note for tagger in taggers for note in getattr(tagger, "notes", [])]  # e.g. a runtime that fell back
     stages = [ProtectMarkup(), Tokenize(), chooser, TagLanguages(*taggers)]
     return Built(Pipeline(stages), notes)
 
 
-def load_translator(settings: Settings) -> Translator:
-    from mixlingo.adapters.marian import MarianTranslator
-
-    return MarianTranslator(
-        settings.translation_models,
-        cache_dir=settings.model_cache_dir,
-        offline=settings.offline,
-        num_beams=settings.num_beams,
-        batch_size=settings.batch_size,
-        max_new_tokens=settings.max_new_tokens,
-    )
+def load_translator(settings: Settings, notes: list[str] | None = None) -> Translator:
+    """The configured backend (see :mod:`mixlingo.backends`): CTranslate2 by default, transformers as fallback."""
+    return backends.load_translator(settings, notes if notes is not None else [])
 
 
 def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
@@ -88,7 +105,9 @@ def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
                 return tagger.encoder()
     from mixlingo.adapters.bert_encoder import BertEncoder
 
-    return BertEncoder.load(settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.offline)
+    return BertEncoder.load(
+        settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.offline, **runtime_kwargs(settings)
+    )
 
 
 def rerank_weights(settings: Settings) -> RerankWeights:
@@ -113,14 +132,21 @@ def build_translate_pipeline(
     built = build_tag_pipeline(settings, pair=pair)
     taggers = built.pipeline.stages[-1].taggers
     stages = list(built.pipeline.stages)
-    stages += [
-        PlanTranslation(strategy or settings.strategy, settings.spans_threshold, settings.max_unit_chars),
-        Translate(translator or load_translator(settings), settings.n_best),
-    ]
+    translator = translator or load_translator(settings, built.notes)
     if settings.rerank:
         try:
-            stages.append(Rerank(encoder or load_encoder(settings, list(taggers)), rerank_weights(settings)))
+            encoder = encoder or load_encoder(settings, list(taggers))
+            built.notes += getattr(encoder, "notes", [])
         except ModelUnavailableError as error:
             built.notes.append(f"reranker off, the model's own best candidate is used: {error}")
+            encoder = None
+    translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, list(taggers))
+    stages[-1] = TagLanguages(*batched)
+    stages += [
+        PlanTranslation(strategy or settings.strategy, settings.spans_threshold, settings.max_unit_chars),
+        Translate(translator, settings.n_best),
+    ]
+    if encoder is not None:
+        stages.append(Rerank(encoder, rerank_weights(settings)))
     stages.append(AssembleTranslation())
     return Built(Pipeline(stages), built.notes)

@@ -36,7 +36,19 @@ class Translate:
             nbest = self.nbest([u.source for u in units], source, target)
             for unit, candidates in zip(units, nbest, strict=True):
                 unit.scored = [Scored(c, final=c.score) for c in candidates]
+        self._pass_on_notes(messages)
         return list(messages)
+
+    def _pass_on_notes(self, messages: Sequence[Message]) -> None:
+        """A translator's remarks (e.g. a backend that fell back) reach the reader once, on these messages."""
+        notes = getattr(self.translator, "notes", None)
+        if not notes:
+            return
+        pending = list(notes)
+        notes.clear()
+        for message in messages:
+            if message.translation is not None:
+                message.translation.notes += pending
 
     def route(self, source: str, target: str) -> list[tuple[str, str]]:
         """The hops to translate ``source`` → ``target``: direct, or through English."""

@@ -33,6 +33,7 @@ def zipf(word: str, lang: str) -> float:
     return math.log10(freq) + 9 if freq > 0 else 0.0
 
 
+@lru_cache(maxsize=100_000)
 def shape(word: str) -> str:
     out = []
     for char in word[:6]:

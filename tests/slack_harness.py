@@ -67,6 +67,18 @@ class FakeSlack:
     auth_error: str | None = None
     server: TestServer | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    posted: list[dict[str, Any]] = field(default_factory=list)
+    """Messages chat.postMessage really posted (with their metadata), for idempotence checks."""
+    fault_modes: tuple[str, ...] = ()
+    """While time.time() < fault_until, API calls answer in turn: "429" (Retry-After: 1), "500", or "posted-500"
+    (chat.postMessage posts, then answers 500 — the response is lost); "ok" lets one through."""
+    fault_until: float = 0.0
+    fault_budget: int = 0
+    latency: float = 0.0
+    """Seconds chat.postMessage takes (a kill then lands in the middle of posts)."""
+    """Or: the next ``fault_budget`` calls get the faults, whenever they come."""
+    faults_served: int = 0
+    _fault_turn: itertools.count = field(default_factory=itertools.count)
 
     @property
     def url(self) -> str:
@@ -116,8 +128,31 @@ class FakeSlack:
         args = await self._args(request)
         token = (request.headers.get("Authorization") or "").removeprefix("Bearer ") or args.get("token")
         self.calls.append(Call(method, args, token))
+        if self.latency and method == "chat.postMessage":
+            await asyncio.sleep(self.latency)
+        faulty = time.time() < self.fault_until or self.fault_budget > 0
+        if self.fault_modes and faulty and method != "auth.test":
+            self.fault_budget -= 1
+            mode = self.fault_modes[next(self._fault_turn) % len(self.fault_modes)]
+            if mode != "ok":
+                self.faults_served += 1
+                if mode == "posted-500" and method == "chat.postMessage":
+                    self._answer(method, args)
+                if mode == "channel_not_found":
+                    return web.json_response({"ok": False, "error": "channel_not_found"})
+                if mode == "429":
+                    return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+                return web.json_response({"ok": False, "error": "internal_error"}, status=500)
         body, headers = self._answer(method, args)
         return web.json_response(body, headers=headers)
+
+    def posts_by_slot(self) -> dict[str, list[dict[str, Any]]]:
+        """Posted translations grouped by their idempotence slot (team/channel/ts/target)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for post in self.posted:
+            slot = ((post.get("metadata") or {}).get("event_payload") or {}).get("slot", "?")
+            out.setdefault(slot, []).append(post)
+        return out
 
     def _answer(self, method: str, args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         if method == "auth.test":
@@ -128,11 +163,21 @@ class FakeSlack:
                     {"x-oauth-scopes": self.scopes})
         if method == "chat.postMessage":
             ts = f"{2000 + next(self._ts)}.000100"
+            metadata = args.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            self.posted.append({"channel": args.get("channel"), "thread_ts": args.get("thread_ts"), "ts": ts,
+                                "text": args.get("text"), "metadata": metadata, "bot_id": BOT_ID})
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}, {}
         if method in ("chat.update", "chat.delete"):
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}, {}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": "1.0"}, {}
+        if method in ("conversations.history", "conversations.replies") and args.get("include_all_metadata"):
+            channel, thread = args.get("channel"), args.get("ts")
+            found = [p for p in self.posted if p["channel"] == channel and (method == "conversations.history"
+                                                                           or p["thread_ts"] == thread)]
+            return {"ok": True, "messages": found, "has_more": False}, {}
         if method in ("conversations.history", "conversations.replies"):
             found = self.messages.get((args.get("channel"), args.get("latest") or args.get("ts")))
             return {"ok": True, "messages": [found] if found else [], "has_more": False}, {}

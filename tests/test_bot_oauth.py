@@ -8,12 +8,15 @@ from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import text
 
+from mixlingo.bot.crypto import TokenCipher, new_key
 from slack_harness import ALL_SCOPES, FakeSlack, fake, open_app  # noqa: F401  (fixtures)
+
+KEY = new_key()
 
 
 async def test_oauth_install_round_trip_then_events_use_the_installed_token(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
     bot, database, driver = await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222",
-                                           slack_client_secret="client-secret")
+                                           slack_client_secret="client-secret", encryption_key=KEY)
     try:
         async with driver.session.get(driver.url("/slack/install"), allow_redirects=False) as response:
             assert response.status == 200
@@ -32,7 +35,10 @@ async def test_oauth_install_round_trip_then_events_use_the_installed_token(tmp_
         async with database.engine.connect() as connection:
             rows = (await connection.execute(text("select team_id, bot_token, client_id from slack_installations"))).all()
             states = (await connection.execute(text("select count(*) from slack_oauth_states"))).scalar()
-        assert rows == [("T0002", "xoxb-installed-token", "111.222")]
+        [(team, stored, client_id)] = rows
+        assert (team, client_id) == ("T0002", "111.222")
+        assert stored.startswith("fernet:") and "xoxb" not in stored  # encrypted at rest
+        assert TokenCipher(KEY).decrypt(stored) == "xoxb-installed-token"
         assert states == 0  # the state was consumed
 
         # a replayed redirect (state already used) is refused

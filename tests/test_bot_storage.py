@@ -1,4 +1,7 @@
-"""Migrations create exactly the models' schema (slack_sdk's tables included); records dedupe by constraint."""
+"""Migrations create exactly the models' schema (slack_sdk's tables included); records dedupe by constraint.
+
+Every test here runs twice: on SQLite and on PostgreSQL (``database_url`` in tests/services.py).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +17,11 @@ from mixlingo.bot.storage import Repository, open_database
 from mixlingo.bot.storage.db import async_url
 from mixlingo.bot.storage.models import all_metadata
 from mixlingo.errors import ConfigError
+from services import database_url  # noqa: F401  (fixture)
 
 
-async def test_migrations_match_the_models_and_are_idempotent(tmp_path: Path) -> None:
-    database = await open_database(f"sqlite:///{tmp_path / 'deep' / 'folder' / 'm.db'}")
+async def test_migrations_match_the_models_and_are_idempotent(database_url: str) -> None:  # noqa: F811
+    database = await open_database(database_url)
     await database.migrate()  # a second run is a no-op
     try:
         async with database.engine.connect() as connection:
@@ -28,13 +32,20 @@ async def test_migrations_match_the_models_and_are_idempotent(tmp_path: Path) ->
             differences, tables = await connection.run_sync(diff)
         assert differences == []
         assert {"slack_installations", "slack_bots", "slack_oauth_states", "mixlingo_translations",
-                "mixlingo_channel_settings", "mixlingo_user_settings", "alembic_version"} <= set(tables)
+                "mixlingo_channel_settings", "mixlingo_user_settings", "mixlingo_failed_jobs",
+                "alembic_version"} <= set(tables)
     finally:
         await database.close()
 
 
-async def test_only_one_of_many_concurrent_claims_wins(tmp_path: Path) -> None:
-    database = await open_database(f"sqlite:///{tmp_path / 'c.db'}")
+async def test_sqlite_folder_is_created(tmp_path: Path) -> None:
+    database = await open_database(f"sqlite:///{tmp_path / 'deep' / 'folder' / 'm.db'}")
+    await database.close()
+    assert (tmp_path / "deep" / "folder" / "m.db").is_file()
+
+
+async def test_only_one_of_many_concurrent_claims_wins(database_url: str) -> None:  # noqa: F811
+    database = await open_database(database_url)
     repo = Repository(database.engine)
     try:
         claims = await asyncio.gather(*[repo.claim("T", "C", "1.1", "en", origin="reaction", requested_by=f"U{i}")
@@ -49,8 +60,8 @@ async def test_only_one_of_many_concurrent_claims_wins(tmp_path: Path) -> None:
         await database.close()
 
 
-async def test_settings_upsert(tmp_path: Path) -> None:
-    database = await open_database(f"sqlite:///{tmp_path / 's.db'}")
+async def test_settings_upsert(database_url: str) -> None:  # noqa: F811
+    database = await open_database(database_url)
     repo = Repository(database.engine)
     try:
         assert (await repo.channel("T", "C")).auto_translate is False
@@ -64,6 +75,7 @@ async def test_settings_upsert(tmp_path: Path) -> None:
 
 def test_database_urls() -> None:
     assert async_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
-    assert async_url("postgresql://u:p@h/db") == "postgresql+asyncpg://u:p@h/db"
+    assert async_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert async_url("postgres://u@h:5432/db") == "postgresql+psycopg://u@h:5432/db"
     with pytest.raises(ConfigError, match="MIXLINGO_DATABASE_URL"):
         async_url("not a url")

@@ -51,12 +51,19 @@ def test_tags_with_the_tiny_mbert_fixture(tiny_bert_dir: Path, monkeypatch: pyte
     assert [t["lang"] for t in data["tokens"]] == ["en", "en", "en", "es", "es", "es"]
 
 
-def test_auto_falls_back_to_lexicon_and_says_why() -> None:
+def test_auto_falls_back_to_the_embedded_tagger_and_says_why() -> None:
     result = run("tag", "--json", "hola, the meeting")
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["tagger"] == "lexicon"
+    assert json.loads(result.stdout)["tagger"] == "embedded"
     assert "mBERT tagger unavailable" in result.stderr
     assert "sagorsarker/codeswitch-spaeng-lid-lince" in result.stderr
+
+
+def test_auto_uses_the_lexicon_tagger_for_pairs_the_embedded_model_does_not_cover() -> None:
+    result = run("tag", "--json", "--pair", "en-fr", "je pense que the meeting is tomorrow")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["tagger"] == "lexicon" and data["pair"] == ["en", "fr"]
 
 
 def test_explicit_mbert_without_weights_is_a_clear_error_not_a_traceback() -> None:

@@ -38,7 +38,7 @@ def test_toml_file_is_read_and_env_wins_over_it(tmp_path: Path, monkeypatch: pyt
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        ("MIXLINGO_TAGGER", "bert", "MIXLINGO_TAGGER='bert' is not valid: must be 'auto', 'mbert' or 'lexicon'"),
+        ("MIXLINGO_TAGGER", "bert", "MIXLINGO_TAGGER='bert' is not valid: must be 'auto', 'mbert', 'embedded' or 'lexicon'"),
         ("MIXLINGO_PAIRS", "english-spanish", "MIXLINGO_PAIRS='english-spanish' is not valid"),
         ("MIXLINGO_PAIRS", "en-en", "names the same language twice"),
         ("MIXLINGO_BATCH_SIZE", "0", "MIXLINGO_BATCH_SIZE='0' is not valid: must be greater than or equal to 1"),

@@ -87,7 +87,7 @@ async def test_serve_without_credentials_is_the_playground_and_explains_missing_
             data = await response.json()
     assert data["models_missing"] is True and data["translation"] is None
     assert "the translation models are not available" in data["error"] and "mixlingo models pull" in data["error"]
-    assert data["strategy"] == "whole" and data["tagger"] == "lexicon"
+    assert data["strategy"] == "whole" and data["tagger"] == "embedded"
     assert [t["lang"] for t in data["tokens"] if t["text"] in ("reporte", "send")] == ["en", "es"]
 
 

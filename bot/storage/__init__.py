@@ -6,6 +6,6 @@ sit beside them in the same database, created by the same migrations.
 """
 
 from mixlingo.bot.storage.db import Database, open_database
-from mixlingo.bot.storage.repo import ChannelConfig, Claim, Repository, UserPrefs
+from mixlingo.bot.storage.repo import ChannelConfig, Claim, FailedJobRow, Repository, UserPrefs
 
-__all__ = ["ChannelConfig", "Claim", "Database", "Repository", "UserPrefs", "open_database"]
+__all__ = ["ChannelConfig", "Claim", "Database", "FailedJobRow", "Repository", "UserPrefs", "open_database"]

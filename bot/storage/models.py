@@ -1,10 +1,10 @@
-"""SQLAlchemy models. Plain types only (String, Boolean, DateTime), so PostgreSQL can follow."""
+"""SQLAlchemy models. Plain types only (String, Boolean, DateTime, Text): the same schema on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -78,6 +78,30 @@ class TranslationRecord(Base):
     requested_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    holder: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Random id of the attempt that is making the translation (None once posted or for old rows)."""
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    """Until when ``holder`` owns an unposted record; after it, a redelivered job may take over."""
+    source_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The source's edit version (its ``edited.ts``, "0" unedited) the posted text reflects."""
+
+
+class FailedJob(Base):
+    """A job that failed for good (retries used up, or an error no retry can fix): ``mixlingo jobs failed``."""
+
+    __tablename__ = "mixlingo_failed_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(100), nullable=False)
+    """The listener that ran (run_message, run_reaction…)."""
+    team_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    summary: Mapped[str] = mapped_column(String(300), nullable=False)
+    error: Mapped[str] = mapped_column(Text, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    """The job envelope (JSON), so ``mixlingo jobs retry`` can enqueue it again."""
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    retried_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 def slack_metadata() -> MetaData:
@@ -86,7 +110,15 @@ def slack_metadata() -> MetaData:
     SQLAlchemyInstallationStore.build_installations_table(metadata, SQLAlchemyInstallationStore.default_installations_table_name)
     SQLAlchemyInstallationStore.build_bots_table(metadata, SQLAlchemyInstallationStore.default_bots_table_name)
     SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, SQLAlchemyOAuthStateStore.default_table_name)
+    for table in metadata.tables.values():  # encrypted tokens are longer than slack_sdk's String(200)
+        for name in TOKEN_COLUMNS:
+            if name in table.c:
+                table.c[name].type = String(TOKEN_LENGTH)
     return metadata
+
+
+TOKEN_COLUMNS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+TOKEN_LENGTH = 1000
 
 
 def all_metadata() -> list[MetaData]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from mixlingo.bot.storage.models import ChannelSetting, TranslationRecord, UserSetting, utcnow
+from mixlingo.bot.storage.models import ChannelSetting, FailedJob, TranslationRecord, UserSetting, utcnow
+
+DEFAULT_LEASE = 120.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,26 @@ class Claim:
     thread_ts: str | None = None
     origin: str = "reaction"
     requested_by: str | None = None
+    holder: str | None = None
+    lease_until: datetime | None = None
+    source_version: str | None = None
+
+    def lease_live(self, now: datetime | None = None) -> bool:
+        """Someone is making this translation right now (an unposted record with an unexpired lease)."""
+        return self.posted_ts is None and self.lease_until is not None and self.lease_until > (now or utcnow())
+
+
+@dataclass(frozen=True)
+class FailedJobRow:
+    id: int
+    job: str
+    team_id: str | None
+    summary: str
+    error: str
+    attempts: int
+    payload: str
+    created_at: datetime
+    retried_at: datetime | None
 
 
 @dataclass
@@ -90,11 +114,13 @@ class Repository:
     async def claim(
         self, team_id: str, channel_id: str, source_ts: str, target: str, *,
         origin: str, requested_by: str | None = None, thread_ts: str | None = None,
+        lease_seconds: float = DEFAULT_LEASE, version: str | None = None, holder: str | None = None,
     ) -> Claim | None:
-        """Insert the record for (source, target); None when someone already has it."""
+        """Insert the record for (source, target), leased to ``holder`` (the job); None when it already exists."""
         row = TranslationRecord(
             team_id=team_id, channel_id=channel_id, source_ts=source_ts, target=target,
             origin=origin, requested_by=requested_by, thread_ts=thread_ts,
+            holder=holder or secrets.token_hex(8), lease_until=utcnow() + timedelta(seconds=lease_seconds), source_version=version,
         )
         try:
             async with self.sessions.begin() as session:
@@ -103,13 +129,92 @@ class Repository:
             return None
         return _claim(row)
 
-    async def complete(self, claim_id: int, posted_ts: str, thread_ts: str | None) -> None:
+    async def record(self, team_id: str, channel_id: str, source_ts: str, target: str) -> Claim | None:
+        async with self.sessions() as session:
+            row = await session.scalar(select(TranslationRecord).where(
+                TranslationRecord.team_id == team_id, TranslationRecord.channel_id == channel_id,
+                TranslationRecord.source_ts == source_ts, TranslationRecord.target == target))
+        return None if row is None else _claim(row)
+
+    async def take_over(self, claim: Claim, *, holder: str, lease_seconds: float = DEFAULT_LEASE) -> Claim | None:
+        """Lease an unposted record whose holder is gone (lease expired, or an earlier attempt of this same job).
+
+        None when someone else got it first (the update is a compare-and-set).
+        """
+        now = utcnow()
+        until = now + timedelta(seconds=lease_seconds)
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(TranslationRecord)
+                .where(TranslationRecord.id == claim.id, TranslationRecord.posted_ts.is_(None),
+                       or_(TranslationRecord.lease_until.is_(None), TranslationRecord.lease_until <= now,
+                           TranslationRecord.holder == holder))
+                .values(holder=holder, lease_until=until, updated_at=now)
+            )
+        if result.rowcount != 1:
+            return None
+        return Claim(**{**claim.__dict__, "holder": holder, "lease_until": until})
+
+    async def renew(self, claim: Claim, *, lease_seconds: float = DEFAULT_LEASE) -> bool:
+        """Extend the lease if ``claim``'s holder still has it (checked right before posting)."""
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(TranslationRecord)
+                .where(TranslationRecord.id == claim.id, TranslationRecord.holder == claim.holder,
+                       TranslationRecord.posted_ts.is_(None))
+                .values(lease_until=now + timedelta(seconds=lease_seconds))
+            )
+        return result.rowcount == 1
+
+    async def abandon(self, claim: Claim) -> None:
+        """Give the lease up at once (a post whose outcome is unknown): the next try takes over and checks Slack."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(TranslationRecord)
+                .where(TranslationRecord.id == claim.id, TranslationRecord.holder == claim.holder,
+                       TranslationRecord.posted_ts.is_(None))
+                .values(lease_until=utcnow() - timedelta(seconds=1))
+            )
+
+    async def complete(self, claim_id: int, posted_ts: str, thread_ts: str | None, version: str | None = None) -> None:
         async with self.sessions.begin() as session:
             await session.execute(
                 update(TranslationRecord)
                 .where(TranslationRecord.id == claim_id)
-                .values(posted_ts=posted_ts, thread_ts=thread_ts, updated_at=utcnow())
+                .values(posted_ts=posted_ts, thread_ts=thread_ts, updated_at=utcnow(), holder=None, lease_until=None,
+                        source_version=version)
             )
+
+    async def lease_posted(self, claim: Claim, *, holder: str, lease_seconds: float = DEFAULT_LEASE) -> Claim | None:
+        """Lease a posted record to apply an edit: one edit at a time per translation, so they land in order."""
+        now = utcnow()
+        until = now + timedelta(seconds=lease_seconds)
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(TranslationRecord)
+                .where(TranslationRecord.id == claim.id, TranslationRecord.posted_ts.is_not(None),
+                       or_(TranslationRecord.lease_until.is_(None), TranslationRecord.lease_until <= now,
+                           TranslationRecord.holder == holder))
+                .values(holder=holder, lease_until=until)
+            )
+            if result.rowcount != 1:
+                return None
+            row = await session.get(TranslationRecord, claim.id, populate_existing=True)
+            return _claim(row)
+
+    async def set_version(self, claim_id: int, version: str | None, *, holder: str | None = None) -> None:
+        """Record the edit version the post now shows, and end the edit's lease."""
+        async with self.sessions.begin() as session:
+            await session.execute(update(TranslationRecord).where(TranslationRecord.id == claim_id)
+                                  .values(source_version=version, updated_at=utcnow(), holder=None, lease_until=None))
+
+    async def unlease(self, claim_id: int, holder: str) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(update(TranslationRecord)
+                                  .where(TranslationRecord.id == claim_id, TranslationRecord.holder == holder,
+                                         TranslationRecord.posted_ts.is_not(None))
+                                  .values(holder=None, lease_until=None))
 
     async def touch(self, claim_id: int) -> None:
         async with self.sessions.begin() as session:
@@ -132,6 +237,29 @@ class Repository:
                 .order_by(TranslationRecord.id)
             )
             return [_claim(r) for r in rows]
+
+    # --- failed jobs --------------------------------------------------------------
+
+    async def add_failed_job(self, *, job: str, team_id: str | None, summary: str, error: str, attempts: int,
+                             payload: str) -> int:
+        row = FailedJob(job=job[:100], team_id=(team_id or None) and team_id[:32], summary=summary[:300],
+                        error=error[:10_000], attempts=attempts, payload=payload)
+        async with self.sessions.begin() as session:
+            session.add(row)
+        return row.id
+
+    async def failed_jobs(self, limit: int = 50, *, include_retried: bool = False) -> list[FailedJobRow]:
+        query = select(FailedJob).order_by(FailedJob.id.desc()).limit(limit)
+        if not include_retried:
+            query = query.where(FailedJob.retried_at.is_(None))
+        async with self.sessions() as session:
+            rows = await session.scalars(query)
+            return [FailedJobRow(r.id, r.job, r.team_id, r.summary, r.error, r.attempts, r.payload, r.created_at,
+                                 r.retried_at) for r in rows]
+
+    async def mark_retried(self, job_id: int) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(update(FailedJob).where(FailedJob.id == job_id).values(retried_at=utcnow()))
 
     # --- helpers ----------------------------------------------------------------
 
@@ -157,4 +285,5 @@ def _claim(row: TranslationRecord) -> Claim:
     return Claim(
         id=row.id, team_id=row.team_id, channel_id=row.channel_id, source_ts=row.source_ts, target=row.target,
         posted_ts=row.posted_ts, thread_ts=row.thread_ts, origin=row.origin, requested_by=row.requested_by,
+        holder=row.holder, lease_until=row.lease_until, source_version=row.source_version,
     )

@@ -1,0 +1,178 @@
+"""MarianMT through CTranslate2: int8 on CPU (int8_float16 on a GPU), same n-best and scores.
+
+The model is converted once from the same ``from_pretrained`` directory
+(``mixlingo models convert``, or on first use) into a cache keyed by the source
+files, so a changed model is converted again. The Marian tokenizer still comes
+from that directory. If a conversion fails, that model runs on plain
+transformers and a note says why: translation never stops for an optimisation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from mixlingo.adapters.hub import fingerprint, resolve_model_dir
+from mixlingo.adapters.marian import MarianTranslator
+from mixlingo.errors import ModelUnavailableError
+from mixlingo.nlp.translation import Candidate
+
+log = logging.getLogger(__name__)
+QUANTIZATION = "int8"
+
+
+def ctranslate2_available() -> bool:
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def converted_path(model_dir: Path, optimized_dir: Path) -> Path:
+    return optimized_dir / "ctranslate2" / f"{model_dir.name}-{fingerprint(model_dir)}-{QUANTIZATION}"
+
+
+def convert_marian(model_dir: Path, optimized_dir: Path) -> Path:
+    """Convert (once) a transformers Marian directory to a CTranslate2 int8 model; return its path."""
+    out = converted_path(model_dir, optimized_dir)
+    if (out / "model.bin").is_file():
+        return out
+    from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    tmp = out.parent / f".tmp-{out.name}-{os.getpid()}-{threading.get_ident()}"
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured), contextlib.redirect_stdout(captured):
+            TransformersConverter(str(model_dir)).convert(str(tmp), quantization=QUANTIZATION, force=True)
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        (tmp / "mixlingo.json").write_text(
+            json.dumps({
+                "source": str(model_dir),
+                "forced_eos": config.get("forced_eos_token_id") is not None,
+                "max_length": min(int(config.get("max_position_embeddings") or 512), 512),
+            }),
+            encoding="utf-8",
+        )
+        if out.exists():  # another process finished first
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def default_device() -> str:
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+@dataclass(frozen=True)
+class _Converted:
+    translator: object
+    forced_eos: bool
+    """The model's config forces an end token at the length limit (transformers then counts it)."""
+    max_length: int
+
+
+class CT2Translator(MarianTranslator):
+    """The ``Translator`` protocol over CTranslate2; routing and batching are :class:`MarianTranslator`'s."""
+
+    def __init__(
+        self,
+        models: Mapping[str, str],
+        *,
+        cache_dir: Path,
+        optimized_dir: Path | None = None,
+        offline: bool = False,
+        device: str = "auto",
+        compute_type: str = "auto",
+        threads: int | None = None,
+        **kwargs,  # noqa: ANN003 - num_beams, batch_size, max/min_new_tokens: as MarianTranslator
+    ):
+        super().__init__(models, cache_dir=cache_dir, offline=offline, **kwargs)
+        self.optimized_dir = optimized_dir or cache_dir / "optimized"
+        self.device = default_device() if device == "auto" else device
+        self.compute_type = compute_type if compute_type != "auto" else ("int8_float16" if self.device == "cuda" else "int8")
+        self.threads = threads or os.cpu_count() or 1
+        self.notes: list[str] = []
+        """Plain-words remarks (a failed conversion); the Translate stage passes them on to the reader."""
+
+    def load(self, model_id: str) -> tuple[object, object]:
+        with self._lock:
+            if model_id in self._loaded:
+                return self._loaded[model_id]
+        model_dir = resolve_model_dir(model_id, cache_dir=self.cache_dir, offline=self.offline)
+        try:
+            loaded = self._load_ct2(model_dir)
+        except ModelUnavailableError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a converter/runtime failure falls back, it does not stop
+            log.info("CTranslate2 conversion of %s failed", model_id, exc_info=True)
+            self.notes.append(
+                f"CTranslate2 could not convert {model_id} ({type(error).__name__}: {str(error)[:200]}); "
+                "translating it with plain transformers"
+            )
+            return super().load(model_id)
+        with self._lock:
+            return self._loaded.setdefault(model_id, loaded)
+
+    def _load_ct2(self, model_dir: Path) -> tuple[object, object]:
+        import ctranslate2
+        from transformers import AutoTokenizer
+
+        from mixlingo.adapters.hub import from_pretrained
+
+        path = convert_marian(model_dir, self.optimized_dir)
+        meta = json.loads((path / "mixlingo.json").read_text(encoding="utf-8"))
+        tokenizer = from_pretrained(AutoTokenizer, str(model_dir), cache_dir=self.cache_dir, offline=self.offline)
+        translator = ctranslate2.Translator(
+            str(path), device=self.device, compute_type=self.compute_type, intra_threads=self.threads, inter_threads=1
+        )
+        return tokenizer, _Converted(translator, bool(meta.get("forced_eos")), int(meta.get("max_length", 512)))
+
+    def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:  # noqa: ANN001
+        if not isinstance(model, _Converted):  # this model fell back to transformers
+            return super()._generate(tokenizer, model, batch, n)
+        # Same lengths as transformers' generate: max_new_tokens counts a forced end token, ct2's length does not.
+        forced = 1 if model.forced_eos else 0
+        max_new = self.max_new_tokens or model.max_length
+        max_len = max(1, min(max_new - forced, model.max_length - 1))
+        min_len = max(0, (self.min_new_tokens or 0) - forced)
+        ids = tokenizer(batch, truncation=True, max_length=model.max_length)["input_ids"]
+        tokens = [tokenizer.convert_ids_to_tokens(row) for row in ids]
+        results = model.translator.translate_batch(
+            tokens,
+            beam_size=max(self.num_beams, n),
+            num_hypotheses=n,
+            return_scores=True,
+            length_penalty=0.0,  # raw sums: normalised below exactly as transformers does
+            max_decoding_length=max_len,
+            min_decoding_length=min(min_len, max_len),
+            max_batch_size=self.batch_size,
+        )
+        grouped = []
+        for result in results:
+            candidates = []
+            for hypothesis, total in zip(result.hypotheses, result.scores):
+                # transformers divides the summed log-probability by the generated length, end token included
+                ended = forced or len(hypothesis) < max_len
+                text = tokenizer.decode(tokenizer.convert_tokens_to_ids(hypothesis), skip_special_tokens=True)
+                candidates.append(Candidate(text.strip(), float(total) / max(1, len(hypothesis) + (1 if ended else 0))))
+            grouped.append(sorted(candidates, key=lambda c: c.score, reverse=True))
+        return grouped
+

@@ -1,0 +1,167 @@
+"""The embedded code-switch tagger: a small BiLSTM over words, characters and word frequencies,
+optionally averaged with a CRF over character n-grams.
+
+Ships inside the package for es/en (``mixlingo/data/taggers/spaeng``), so tagging
+is accurate with no model hub. A model directory holds ``config.json``,
+``vocab.json``, ``model.safetensors`` and, for the ensemble, ``crf.crfsuite``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file
+from torch import nn
+
+from mixlingo.errors import ModelUnavailableError
+from mixlingo.nlp.labels import is_language, map_label
+from mixlingo.nlp.tagging import Tag
+from mixlingo.nlp.word_features import DENSE_SIZE, FeatureExtractor, dense_features, hashed_ngrams
+
+CONFIG, VOCAB, WEIGHTS, CRF = "config.json", "vocab.json", "model.safetensors", "crf.crfsuite"
+MAX_WORD_CHARS = 20
+
+
+class BiLstmTagger(nn.Module):
+    """Word embedding + char-CNN + hashed n-gram bag + dense features → 2-layer BiLSTM → labels."""
+
+    def __init__(self, n_words: int, n_chars: int, n_labels: int, buckets: int, hidden: int = 128):
+        super().__init__()
+        self.buckets = buckets
+        self.words = nn.Embedding(n_words, 64, padding_idx=0)
+        self.chars = nn.Embedding(n_chars, 24, padding_idx=0)
+        self.conv = nn.Conv1d(24, 64, 3, padding=1)
+        self.ngrams = nn.EmbeddingBag(buckets, 48, mode="mean")
+        self.lstm = nn.LSTM(64 + 64 + 48 + DENSE_SIZE, hidden, num_layers=2, bidirectional=True,
+                            batch_first=True, dropout=0.3)
+        self.dropout = nn.Dropout(0.3)
+        self.out = nn.Linear(2 * hidden, n_labels)
+
+    def forward(self, words, chars, dense, ngrams, offsets):  # noqa: ANN001, ANN201
+        batch, length, width = chars.shape
+        embedded = self.chars(chars.view(batch * length, width)).transpose(1, 2)
+        char_rep = torch.relu(self.conv(embedded)).max(2).values.view(batch, length, 64)
+        bag = self.ngrams(ngrams, offsets).view(batch, length, 48)
+        x = torch.cat([self.dropout(self.words(words)), char_rep, self.dropout(bag), dense], -1)
+        hidden, _ = self.lstm(x)
+        return self.out(self.dropout(hidden))
+
+
+class Encoding:
+    """Turns token lists into the network's tensors; the vocabularies travel with the model."""
+
+    def __init__(self, words: dict[str, int], chars: dict[str, int], langs: Sequence[str], buckets: int):
+        self.words, self.chars, self.langs, self.buckets = words, chars, tuple(langs), buckets
+        self._cache: dict[str, tuple] = {}
+
+    def token(self, token: str) -> tuple:
+        cached = self._cache.get(token)
+        if cached is None:
+            cached = (
+                self.words.get(token.lower(), 1),
+                [self.chars.get(c, 1) for c in token[:MAX_WORD_CHARS]] or [1],
+                dense_features(token, self.langs),
+                hashed_ngrams(token, self.buckets),
+            )
+            if len(self._cache) < 200_000:
+                self._cache[token] = cached
+        return cached
+
+    def batch(self, sentences: Sequence[Sequence[str]]):  # noqa: ANN201
+        """Padded tensors for a batch, built from plain lists in one go (per-token tensors are slow)."""
+        encoded = [[self.token(t) for t in s] for s in sentences]
+        length = max(1, max(len(s) for s in encoded))
+        width = max([len(t[1]) for s in encoded for t in s] or [1])
+        pad_token = (0, [0] * width, [0.0] * DENSE_SIZE, [0])
+        words, chars, dense, flat, offsets = [], [], [], [], []
+        for sentence in encoded:
+            padded = sentence + [pad_token] * (length - len(sentence))
+            words.append([t[0] for t in padded])
+            chars.append([t[1] + [0] * (width - len(t[1])) for t in padded])
+            dense.append([t[2] for t in padded])
+            for t in padded:
+                offsets.append(len(flat))
+                flat.extend(t[3])
+        return (
+            torch.tensor(words),
+            torch.tensor(chars),
+            torch.tensor(dense, dtype=torch.float32),
+            torch.tensor(flat),
+            torch.tensor(offsets),
+        )
+
+
+class EmbeddedTagger:
+    """The ``Tagger`` protocol over a trained model directory."""
+
+    name = "embedded"
+
+    def __init__(self, model_dir: Path, batch_size: int = 64):
+        model_dir = Path(model_dir)
+        try:
+            config = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
+            vocab = json.loads((model_dir / VOCAB).read_text(encoding="utf-8"))
+            weights = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(model_dir / WEIGHTS)).items()}
+        except (OSError, ValueError) as error:
+            raise ModelUnavailableError(f"{model_dir} is not an embedded tagger model ({error})") from None
+        self.config = config
+        self.raw_labels: list[str] = config["labels"]
+        self.labels = [map_label(label, config["label_map"]) for label in self.raw_labels]
+        self.encoding = Encoding(vocab["words"], vocab["chars"], config["langs"], config["buckets"])
+        self.net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(self.raw_labels), config["buckets"])
+        self.net.load_state_dict(weights)
+        self.net.eval()
+        self.crf_weight = float(config.get("crf_weight", 0.0))
+        self.crf = None
+        if self.crf_weight > 0:
+            import pycrfsuite
+
+            self.crf = pycrfsuite.Tagger()
+            self.crf.open(str(model_dir / CRF))
+            self.features = FeatureExtractor(config["langs"])
+            known = set(self.crf.labels())
+            self._crf_columns = [(column, label) for column, label in enumerate(self.raw_labels) if label in known]
+        self.batch_size = batch_size
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({label for label in self.labels if is_language(label)}))
+
+    def tag_batch(
+        self, sentences: Sequence[Sequence[str]], pair: tuple[str, str] | None = None
+    ) -> list[list[Tag]]:
+        results: list[list[Tag]] = [[] for _ in sentences]
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        for start in range(0, len(order), self.batch_size):
+            chunk = [i for i in order[start : start + self.batch_size] if sentences[i]]
+            if not chunk:
+                continue
+            probabilities = self.probabilities([sentences[i] for i in chunk])
+            for i, probs in zip(chunk, probabilities):
+                best = probs.argmax(-1)
+                confidence = probs[np.arange(len(best)), best].tolist()
+                results[i] = [Tag(self.labels[b], c) for b, c in zip(best.tolist(), confidence)]
+        return results
+
+    @torch.inference_mode()
+    def probabilities(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Per-token label probabilities, network and CRF averaged when the model has both."""
+        logits = self.net(*self.encoding.batch(sentences))
+        probs = logits.softmax(-1).numpy()
+        out = [probs[i, : len(s)] for i, s in enumerate(sentences)]
+        if self.crf is not None:
+            out = [(1 - self.crf_weight) * p + self.crf_weight * self._crf_marginals(s) for p, s in zip(out, sentences)]
+        return out
+
+    def _crf_marginals(self, tokens: Sequence[str]) -> np.ndarray:
+        import pycrfsuite
+
+        self.crf.set(pycrfsuite.ItemSequence(self.features.sentence_features(tokens)))
+        marginal = self.crf.marginal
+        out = np.zeros((len(tokens), len(self.raw_labels)))
+        for column, label in self._crf_columns:
+            out[:, column] = [marginal(label, j) for j in range(len(tokens))]
+        return out

@@ -1,0 +1,131 @@
+"""Training the embedded tagger (BiLSTM, optionally ensembled with a CRF) from a LinCE corpus.
+
+Reproducible: the same data, seed and thread count give the same files.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import save_file
+from torch import nn
+
+from mixlingo.adapters.embedded_tagger import CONFIG, CRF, VOCAB, WEIGHTS, BiLstmTagger, Encoding
+from mixlingo.nlp.corpus import Corpus
+from mixlingo.nlp.word_features import FeatureExtractor
+
+Progress = Callable[[str, int, int], None]
+"""(stage description, steps done, steps total)."""
+
+
+@dataclass(frozen=True)
+class EmbeddedTrainingOptions:
+    langs: tuple[str, str] = ("en", "es")
+    label_map: tuple[tuple[str, str], ...] = (("lang1", "en"), ("lang2", "es"))
+    epochs: int = 8
+    batch_size: int = 32
+    learning_rate: float = 2e-3
+    lr_decay: float = 0.7
+    buckets: int = 1 << 16
+    min_word_count: int = 2
+    min_char_count: int = 3
+    crf_weight: float = 0.5
+    """Share of the CRF in the ensemble; 0 trains the BiLSTM alone."""
+    crf_c1: float = 0.05
+    crf_c2: float = 0.01
+    crf_iterations: int = 150
+    seed: int = 0
+    threads: int = 1
+
+
+def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptions, progress: Progress | None = None) -> Path:
+    progress = progress or (lambda *_: None)
+    random.seed(options.seed)
+    torch.manual_seed(options.seed)
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(options.threads)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        labels = sorted({label for s in corpus.sentences for label in s.labels})
+        words = Counter(t.lower() for s in corpus.sentences for t in s.tokens)
+        chars = Counter(c for s in corpus.sentences for t in s.tokens for c in t)
+        vocab = {
+            "words": {w: i + 2 for i, (w, n) in enumerate(sorted(words.items(), key=lambda x: (-x[1], x[0]))) if n >= options.min_word_count},
+            "chars": {c: i + 2 for i, (c, n) in enumerate(sorted(chars.items(), key=lambda x: (-x[1], x[0]))) if n >= options.min_char_count},
+        }
+        net = _train_network(corpus, labels, vocab, options, progress)
+        config = {
+            "kind": "bilstm+crf" if options.crf_weight > 0 else "bilstm",
+            "labels": labels,
+            "label_map": dict(options.label_map),
+            "langs": list(options.langs),
+            "buckets": options.buckets,
+            "crf_weight": options.crf_weight,
+            "seed": options.seed,
+            "epochs": options.epochs,
+        }
+        # float16 on disk halves the package size; the tagger computes in float32
+        weights = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in net.state_dict().items()}
+        save_file(weights, str(out_dir / WEIGHTS))
+        (out_dir / VOCAB).write_text(json.dumps(vocab, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        if options.crf_weight > 0:
+            _train_crf(corpus, out_dir / CRF, options, progress)
+        (out_dir / CONFIG).write_text(json.dumps(config, indent=2, sort_keys=True), encoding="utf-8")
+        return out_dir
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: EmbeddedTrainingOptions, progress: Progress) -> nn.Module:
+    encoding = Encoding(vocab["words"], vocab["chars"], options.langs, options.buckets)
+    index = {label: i for i, label in enumerate(labels)}
+    examples = [(s.tokens, [index[label] for label in s.labels]) for s in corpus.sentences]
+    net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(labels), options.buckets)
+    optimizer = torch.optim.Adam(net.parameters(), lr=options.learning_rate)
+    order = random.Random(options.seed)
+    steps_per_epoch = (len(examples) + options.batch_size - 1) // options.batch_size
+    total = steps_per_epoch * options.epochs
+    net.train()
+    for epoch in range(options.epochs):
+        order.shuffle(examples)
+        for step in range(steps_per_epoch):
+            batch = examples[step * options.batch_size : (step + 1) * options.batch_size]
+            inputs = encoding.batch([tokens for tokens, _ in batch])
+            targets = torch.full(inputs[0].shape, -100)
+            for row, (_, ids) in enumerate(batch):
+                targets[row, : len(ids)] = torch.tensor(ids)
+            logits = net(*inputs)
+            loss = nn.functional.cross_entropy(logits.reshape(-1, len(labels)), targets.reshape(-1), ignore_index=-100)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            progress(f"network, epoch {epoch + 1}/{options.epochs}", epoch * steps_per_epoch + step + 1, total)
+        for group in optimizer.param_groups:
+            group["lr"] *= options.lr_decay
+    net.eval()
+    return net
+
+
+def _train_crf(corpus: Corpus, path: Path, options: EmbeddedTrainingOptions, progress: Progress) -> None:
+    import pycrfsuite
+
+    class Trainer(pycrfsuite.Trainer):
+        def on_iteration(self, log, info):  # noqa: ANN001, ANN202 - crfsuite's hook
+            progress("CRF", min(int(info.get("num", 0)), options.crf_iterations), options.crf_iterations)
+
+    features = FeatureExtractor(options.langs)
+    trainer = Trainer(verbose=False)
+    for sentence in corpus.sentences:
+        trainer.append(pycrfsuite.ItemSequence(features.sentence_features(sentence.tokens)), sentence.labels)
+    trainer.set_params(
+        {"c1": options.crf_c1, "c2": options.crf_c2, "max_iterations": options.crf_iterations,
+         "feature.possible_transitions": True}
+    )
+    trainer.train(str(path))
+    progress("CRF", options.crf_iterations, options.crf_iterations)

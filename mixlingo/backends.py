@@ -1,0 +1,93 @@
+"""Picking the fast backends (composition helpers for :mod:`mixlingo.factory`).
+
+Defaults are the fastest runtime that is installed: CTranslate2 int8 for Marian,
+ONNX Runtime int8 for the BERT tagger and reranker. A missing package or a failed
+conversion falls back to plain transformers/torch with a note, never an error.
+Concurrent model calls are micro-batched; finished translations are cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from mixlingo.config import Settings
+from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTranslator
+from mixlingo.nlp.cache import TranslationCache
+from mixlingo.nlp.tagging import Tagger
+from mixlingo.nlp.translation import Encoder, Translator
+
+# Settings that change what a translation says (so they belong in the cache key's model version).
+_OUTPUT_SETTINGS = (
+    "pairs", "tagger", "mbert_model", "mbert_label_map", "strategy", "spans_threshold", "translation_models",
+    "n_best", "num_beams", "max_new_tokens", "min_new_tokens", "max_unit_chars", "rerank", "reranker_model",
+    "reranker_share_tagger", "rerank_model_weight", "rerank_similarity_weight", "rerank_copy_penalty",
+    "rerank_placeholder_penalty", "rerank_length_penalty", "translation_backend", "encoder_backend",
+    "compute_type", "device",
+)
+
+
+def threads(settings: Settings) -> int:
+    return settings.threads or os.cpu_count() or 1
+
+
+def optimized_dir(settings: Settings) -> Path:
+    return settings.optimized_model_dir or settings.model_cache_dir / "optimized"
+
+
+def runtime_kwargs(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for the BERT adapters (tagger and encoder)."""
+    return {"backend": settings.encoder_backend, "threads": threads(settings), "optimized_dir": optimized_dir(settings)}
+
+
+def load_translator(settings: Settings, notes: list[str]) -> Translator:
+    """CTranslate2 when chosen or ``auto`` and installed; plain transformers otherwise."""
+    common = dict(
+        cache_dir=settings.model_cache_dir, offline=settings.offline, num_beams=settings.num_beams,
+        batch_size=settings.batch_size, max_new_tokens=settings.max_new_tokens, min_new_tokens=settings.min_new_tokens,
+    )
+    if settings.translation_backend != "transformers":
+        from mixlingo.adapters.ct2_translator import CT2Translator, ctranslate2_available
+
+        if ctranslate2_available():
+            return CT2Translator(
+                settings.translation_models, optimized_dir=optimized_dir(settings), device=settings.device,
+                compute_type=settings.compute_type, threads=threads(settings), **common,
+            )
+        notes.append(
+            "CTranslate2 is not installed, so translation runs on plain transformers "
+            "(slower; pip install ctranslate2 for the fast backend)"
+        )
+    from mixlingo.adapters.marian import MarianTranslator
+
+    return MarianTranslator(settings.translation_models, **common)
+
+
+def micro_batched(settings: Settings, translator: Translator, encoder: Encoder | None, taggers: list[Tagger]):  # noqa: ANN201
+    """Wrap the model-backed parts so concurrent messages share model calls (``micro_batch_ms`` 0: as they are)."""
+    if settings.micro_batch_ms <= 0:
+        return translator, encoder, taggers
+    window, most = settings.micro_batch_ms / 1000, settings.micro_batch_max
+    return (
+        BatchingTranslator(translator, window_s=window, max_items=most),
+        BatchingEncoder(encoder, window_s=window, max_items=most * 8) if encoder is not None else None,
+        [BatchingTagger(t, window_s=window, max_items=most) if t.name == "mbert" else t for t in taggers],
+    )
+
+
+def model_version(settings: Settings) -> str:
+    """A short hash of every setting and model file that changes the output: the cache key's version."""
+    values = {name: getattr(settings, name) for name in _OUTPUT_SETTINGS}
+    for name in ("mbert_model", "reranker_model", *(f"tm:{k}" for k in settings.translation_models)):
+        model = settings.translation_models[name[3:]] if name.startswith("tm:") else getattr(settings, name)
+        path = Path(model).expanduser()
+        if path.is_dir():
+            values[f"files:{name}"] = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in path.iterdir() if p.is_file())
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def translation_cache(settings: Settings) -> TranslationCache:
+    return TranslationCache(settings.translation_cache_size, version=model_version(settings))

@@ -1,0 +1,334 @@
+"""``mixlingo bench``: the naive transformers pipeline against the optimised one, same messages, one run.
+
+Each variant runs in its own child process (started one after the other), so
+its peak RSS is its own and thread settings do not leak between them. Per
+variant: build the pipeline, warm up, translate every message one at a time
+(latency), then a burst of concurrent messages (throughput), then repeats
+through the translation cache. The parent shows a progress bar and compares.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import platform
+import queue as queue_module
+import statistics
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mixlingo.errors import InputError
+
+# Chat-like messages of realistic lengths: mixed Spanish/English, Slack markup, several sentences some of the time.
+MESSAGES = [
+    "Oye, I'll send el reporte mañana, ok?",
+    "¿Alguien sabe si la reunión de hoy sigue en pie? I have a conflict at 3.",
+    "<@U024BE7LH> ya subí los cambios al branch, can you review when you get a chance?",
+    "jajaja no manches, that demo was wild 😂",
+    "Necesito que revisemos el presupuesto antes del viernes. The client wants numbers by Monday and we still don't have the final estimate from the vendor.",
+    "ok dale",
+    "El deploy falló otra vez :face_palm: parece que es el mismo error de timeout que vimos la semana pasada",
+    "Can we move la llamada to tomorrow morning? Hoy estoy full con entrevistas.",
+    "Les comparto el link del documento: <https://docs.example.com/d/123|propuesta final>. Porfa dejen sus comentarios antes del jueves.",
+    "Buenísimo, gracias por la ayuda! You saved me hours.",
+    "*Importante*: a partir del lunes todos los tickets urgentes van al canal de soporte, no por DM.",
+    "No encuentro el archivo que mencionaste, ¿lo puedes volver a mandar? I think the link expired.",
+    "Mañana no voy a estar, tengo cita con el doctor. Back on Thursday.",
+    "La verdad el nuevo diseño se ve mucho mejor, but the font on mobile is too small.",
+    "Qué onda equipo, ¿cómo van con el sprint? Recuerden actualizar el board antes de la retro.",
+    "Perfecto, entonces quedamos así: tú haces el backend y yo me encargo del frontend. Let's sync again on Friday.",
+    "alguien tiene acceso al dashboard de métricas?? me sale error 403",
+    "Gracias a todos por venir al offsite 🎉 fue increíble conocerlos en persona",
+    "Estoy revisando los logs y veo muchos reintentos en la cola de mensajes; creo que el worker se quedó sin memoria anoche.",
+    "sí, ya lo vi",
+    "El cliente pidió un descuento del 15% si firmamos el contrato anual. ¿Qué opinan? I'm leaning towards yes.",
+    "Recordatorio: la encuesta de clima laboral cierra hoy a las 6pm, ¡no se olviden de llenarla!",
+    "<!here> el servidor de staging va a estar caído de 2 a 4 por mantenimiento",
+    "¿Me ayudas con una duda rápida sobre la API? No entiendo por qué el endpoint devuelve una lista vacía.",
+]
+
+
+@dataclass
+class BenchOptions:
+    messages: int = 20
+    burst: int = 16
+    new_tokens: int = 20
+    target: str = "en"
+    threads: int = 0
+    marian_dir: Path | None = None
+    bert_dir: Path | None = None
+    label_map: dict[str, str] = field(default_factory=lambda: {"lang1": "en", "lang2": "es"})
+    cache_dir: Path = Path.home() / ".cache" / "mixlingo" / "bench"
+
+    def check(self) -> None:
+        if not 1 <= self.messages <= 10_000:
+            raise InputError(f"--messages {self.messages}: give a number from 1 to 10000")
+        if not 1 <= self.burst <= 256:
+            raise InputError(f"--burst {self.burst}: give a number from 1 to 256")
+        if not 0 <= self.new_tokens <= 512:
+            raise InputError(f"--new-tokens {self.new_tokens}: give 0 (let the model stop) to 512")
+        for flag, path in (("--marian-dir", self.marian_dir), ("--bert-dir", self.bert_dir)):
+            if path is not None and not (path / "config.json").is_file():
+                raise InputError(f"{flag} {path}: not a model directory (no config.json); give a from_pretrained directory")
+
+
+VARIANTS = {
+    "baseline": dict(translation_backend="transformers", encoder_backend="torch", micro_batch_ms=0, translation_cache_size=0),
+    "optimised": dict(translation_backend="auto", encoder_backend="auto"),
+}
+
+
+def messages_for(count: int) -> list[str]:
+    return [MESSAGES[i % len(MESSAGES)] for i in range(count)]
+
+
+def settings_for(variant: str, options: BenchOptions, marian: Path, bert: Path) -> dict[str, Any]:
+    fixed = {} if options.new_tokens == 0 else {"max_new_tokens": options.new_tokens, "min_new_tokens": options.new_tokens}
+    return dict(
+        VARIANTS[variant],
+        tagger="mbert", mbert_model=str(bert), mbert_label_map=options.label_map, reranker_model=str(bert),
+        translation_models={"es-en": str(marian), "en-es": str(marian)}, strategy="whole", offline=True,
+        threads=options.threads, model_cache_dir=options.cache_dir / "hf-cache",
+        optimized_model_dir=options.cache_dir / "optimized", **fixed,
+    )
+
+
+def peak_rss_mib() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> dict[str, Any]:  # noqa: ANN001
+    """In the child: build, warm up, measure. ``events`` gets ("advance", n) and ("phase", text)."""
+    from mixlingo.backends import translation_cache
+    from mixlingo.config import load_settings
+    from mixlingo.factory import build_translate_pipeline
+
+    events.put(("phase", f"{variant}: loading models"))
+    settings = load_settings(**overrides)
+    if settings.threads:  # --threads applies to the plain torch path too, so both sides get the same cores
+        from mixlingo.adapters.bert_runtime import set_torch_threads
+
+        set_torch_threads(settings.threads)
+    started = time.perf_counter()
+    built = build_translate_pipeline(settings)
+    pipeline = built.pipeline
+    for text in texts[:2]:
+        pipeline.run(text, target=target)  # warm-up: lazy loads, CTranslate2 conversion on first use
+    load_s = time.perf_counter() - started
+    if variant == "convert":  # only the one-off conversions were wanted
+        return {"variant": variant}
+    events.put(("advance", 2))
+    events.put(("phase", f"{variant}: one message at a time"))
+    latencies, outputs, finished, notes = [], [], [], list(built.notes)
+    for text in texts:
+        t0 = time.perf_counter()
+        message = pipeline.run(text, target=target)
+        latencies.append(time.perf_counter() - t0)
+        finished.append(message)
+        outputs.append(message.translation.text if message.translation else None)
+        notes += [n for n in (message.translation.notes if message.translation else []) if n not in notes]
+        events.put(("advance", 1))
+    workers = 1 if settings.micro_batch_ms <= 0 else burst  # the naive bot ran one message at a time
+    events.put(("phase", f"{variant}: burst of {burst} ({workers} worker{'s' if workers > 1 else ''})"))
+    burst_texts = [texts[i % len(texts)] for i in range(burst)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        t0 = time.perf_counter()
+        list(pool.map(lambda t: pipeline.run(t, target=target), burst_texts))
+        burst_s = time.perf_counter() - t0
+    events.put(("advance", burst))
+    cache = translation_cache(settings)
+    repeats = []
+    if cache.size:
+        for text, message in zip(texts, finished):
+            cache.put(text, target, settings.strategy, message)
+        for text in texts:
+            t0 = time.perf_counter()
+            cache.get(text, target, settings.strategy)
+            repeats.append(time.perf_counter() - t0)
+    return {
+        "variant": variant,
+        "backends": describe(pipeline),
+        "load_s": load_s,
+        "latency_p50_s": _percentile(latencies, 50),
+        "latency_p95_s": _percentile(latencies, 95),
+        "latency_mean_s": statistics.fmean(latencies),
+        "burst": burst,
+        "burst_workers": workers,
+        "burst_s": burst_s,
+        "burst_msgs_per_s": burst / burst_s,
+        "repeat_p50_s": _percentile(repeats, 50) if repeats else _percentile(latencies, 50),
+        "peak_rss_mib": peak_rss_mib(),
+        "outputs": outputs,
+        "notes": notes,
+    }
+
+
+def describe(pipeline) -> dict[str, str]:  # noqa: ANN001
+    """Which runtime each model part actually runs on (after fallbacks)."""
+    out: dict[str, str] = {}
+    for stage in pipeline.stages:
+        name = type(stage).__name__
+        if name == "TagLanguages":
+            tagger = getattr(stage.taggers[0], "inner", stage.taggers[0])
+            out["tagger"] = f"{tagger.name} on {getattr(getattr(tagger, 'runner', None), 'name', '?')}"
+        elif name == "Translate":
+            translator = getattr(stage.translator, "inner", stage.translator)
+            loaded = list(getattr(translator, "_loaded", {}).values())
+            kind = type(loaded[0][1]).__name__ if loaded else "?"
+            runtime = {"_Converted": f"CTranslate2 {getattr(translator, 'compute_type', '')}"}.get(kind, "transformers fp32")
+            out["translator"] = runtime
+            out["micro_batching"] = "on" if hasattr(stage.translator, "batcher") else "off"
+        elif name == "Rerank":
+            encoder = getattr(stage.encoder, "inner", stage.encoder)
+            out["reranker"] = getattr(getattr(encoder, "runner", None), "name", "?")
+    return out
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> None:  # noqa: ANN001
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        events.put(("result", run_variant(variant, overrides, texts, burst, target, events)))
+    except BaseException as error:  # noqa: BLE001 - reported by the parent as one line
+        events.put(("error", f"{type(error).__name__}: {error}", traceback.format_exc()))
+
+
+def prepare_models(options: BenchOptions, phase) -> tuple[Path, Path]:  # noqa: ANN001
+    """The given model dirs, or real-size random ones built (once) into the bench cache."""
+    marian, bert = options.marian_dir, options.bert_dir
+    if marian is None or bert is None:
+        from mixlingo.adapters.bench_models import build_mbert, build_opus_mt
+
+        if marian is None:
+            phase("building opus-mt-size Marian (random weights, cached)")
+            marian = build_opus_mt(options.cache_dir / "opus-mt-random")
+        if bert is None:
+            phase("building mBERT-base-size model (random weights, cached)")
+            bert = build_mbert(options.cache_dir / "mbert-random")
+    return marian, bert
+
+
+def run_bench(options: BenchOptions, progress=None) -> dict[str, Any]:  # noqa: ANN001
+    """Run both variants in child processes; ``progress(kind, value)`` gets ("phase", text) / ("advance", n)."""
+    options.check()
+    load_before = _load_average()
+    progress = progress or (lambda kind, value: None)
+    marian, bert = prepare_models(options, lambda text: progress("phase", text))
+    texts = messages_for(options.messages)
+    results: dict[str, dict[str, Any]] = {}
+    if conversions_missing(options, marian, bert):
+        # Converting is a one-off cost with its own memory peak: done in a child of its own, not measured.
+        progress("phase", "converting for the fast backends (once; cached)")
+        _in_child("convert", settings_for("optimised", options, marian, bert), texts[:1], 1, options.target, progress, results)
+        results.clear()
+    for variant in VARIANTS:
+        _in_child(variant, settings_for(variant, options, marian, bert), texts, options.burst, options.target, progress, results)
+    summary = summarise(options, results, marian, bert)
+    summary["machine"]["load_average_before_after"] = [load_before, _load_average()]
+    return summary
+
+
+def _load_average() -> float | None:
+    """1-minute load average: other work on the machine skews timings, so the report says how busy it was."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def conversions_missing(options: BenchOptions, marian: Path, bert: Path) -> bool:
+    from mixlingo.adapters.bert_runtime import onnx_available, onnx_path
+    from mixlingo.adapters.ct2_translator import converted_path, ctranslate2_available
+
+    optimized = options.cache_dir / "optimized"
+    wanted = [converted_path(marian, optimized) / "model.bin"] if ctranslate2_available() else []
+    if onnx_available():
+        wanted += [onnx_path(bert, head, optimized) for head in ("tokens", "base")]
+    return not all(path.is_file() for path in wanted)
+
+
+def _in_child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, progress, results) -> None:  # noqa: ANN001
+    context = mp.get_context("spawn")
+    events = context.Queue()
+    child = context.Process(target=_child, args=(variant, overrides, texts, burst, target, events), daemon=True)
+    child.start()
+    while variant not in results:
+        try:
+            event = events.get(timeout=1.0)
+        except queue_module.Empty:
+            if not child.is_alive():
+                raise InputError(
+                    f"the {variant} run stopped unexpectedly (exit code {child.exitcode}); is the machine out of memory?"
+                ) from None
+            continue
+        if event[0] == "result":
+            results[variant] = event[1]
+        elif event[0] == "error":
+            child.join(5)
+            raise InputError(f"the {variant} run failed: {event[1]}")
+        else:
+            progress(*event)
+    child.join(30)
+
+
+def summarise(options: BenchOptions, results: dict[str, dict[str, Any]], marian: Path, bert: Path) -> dict[str, Any]:
+    base, fast = results["baseline"], results["optimised"]
+    same = sum(a == b for a, b in zip(base["outputs"], fast["outputs"]))
+    ratios = {
+        key: fast[key] / base[key] if base[key] else float("nan")
+        for key in ("latency_p50_s", "latency_p95_s", "burst_msgs_per_s", "peak_rss_mib", "repeat_p50_s")
+    }
+    return {
+        "machine": machine(),
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()},
+        "models": {"marian": str(marian), "bert": str(bert)},
+        "baseline": {k: v for k, v in base.items() if k != "outputs"},
+        "optimised": {k: v for k, v in fast.items() if k != "outputs"},
+        "ratios_optimised_over_baseline": ratios,
+        "agreement": {"same_final_translation": same, "messages": len(base["outputs"]), "rate": same / max(1, len(base["outputs"]))},
+    }
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "os": platform.platform(), "gpu": _gpu()}
+
+
+def _gpu() -> str | None:
+    try:
+        from mixlingo.adapters.ct2_translator import default_device
+
+        return "CUDA" if default_device() == "cuda" else None
+    except Exception:  # noqa: BLE001 - no CTranslate2: no GPU it could use either
+        return None

@@ -1,0 +1,126 @@
+"""CLI commands for speed: ``mixlingo bench`` and ``mixlingo models convert`` (registered in cli.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mixlingo.config import load_settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def bench(
+    messages: Annotated[int, typer.Option("--messages", help="Messages translated one at a time (latency).")] = 20,
+    burst: Annotated[int, typer.Option("--burst", help="Messages sent at once (throughput).")] = 16,
+    new_tokens: Annotated[int, typer.Option("--new-tokens", help="Fixed generated length per sentence; 0: let the model stop.")] = 20,
+    marian_dir: Annotated[Optional[Path], typer.Option("--marian-dir", help="A real Marian model dir instead of the random one.")] = None,
+    bert_dir: Annotated[Optional[Path], typer.Option("--bert-dir", help="A real BERT token-classifier dir (tagger and reranker).")] = None,
+    label_map: Annotated[Optional[str], typer.Option("--label-map", help="The tagger's labels → codes, e.g. lang1=en,lang2=es.")] = None,
+    threads: Annotated[int, typer.Option("--threads", help="Threads per model call; 0: one per core.")] = 0,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where random models and conversions are kept.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Compare the naive transformers pipeline with the optimised one on the same chat messages."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from mixlingo.bench import BenchOptions, run_bench
+
+    options = BenchOptions(messages=messages, burst=burst, new_tokens=new_tokens, threads=threads,
+                           marian_dir=marian_dir, bert_dir=bert_dir)
+    if label_map:
+        options.label_map = dict(load_settings(mbert_label_map=label_map).mbert_label_map)
+    if cache_dir:
+        options.cache_dir = cache_dir
+    options.check()
+    total = 2 * (2 + messages + burst)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=errors, transient=True) as progress:
+        task = progress.add_task("starting", total=total)
+
+        def report(kind: str, value: Any) -> None:
+            if kind == "phase":
+                progress.update(task, description=str(value))
+            else:
+                progress.advance(task, value)
+
+        result = run_bench(options, report)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, default=str))
+        return
+    show(result)
+
+
+def show(result: dict[str, Any]) -> None:
+    base, fast, ratio = result["baseline"], result["optimised"], result["ratios_optimised_over_baseline"]
+    table = Table(title="mixlingo bench: naive transformers fp32 vs optimised")
+    for column, justify in (("", "left"), ("baseline", "right"), ("optimised", "right"), ("optimised / baseline", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    rows = [
+        ("latency p50 per message", "latency_p50_s", _ms),
+        ("latency p95 per message", "latency_p95_s", _ms),
+        (f"burst of {base['burst']}: messages/s", "burst_msgs_per_s", lambda v: f"{v:.2f}"),
+        ("repeat (cached) p50", "repeat_p50_s", _ms),
+        ("peak RSS", "peak_rss_mib", lambda v: f"{v:,.0f} MiB"),
+    ]
+    for label, key, fmt in rows:
+        table.add_row(label, fmt(base[key]), fmt(fast[key]), _ratio(ratio[key]))
+    console.print(table)
+    agreement = result["agreement"]
+    console.print(
+        f"same final translation: {agreement['same_final_translation']}/{agreement['messages']} "
+        f"({agreement['rate']:.0%})", highlight=False,
+    )
+    for name, run in (("baseline", base), ("optimised", fast)):
+        parts = ", ".join(f"{k} {v}" for k, v in run["backends"].items())
+        console.print(f"{name}: {parts}; burst workers {run['burst_workers']}; load+warm-up {run['load_s']:.1f} s", highlight=False)
+        for note in run["notes"]:
+            errors.print(f"[yellow]note ({name}):[/] {note}", highlight=False, soft_wrap=True)
+    m = result["machine"]
+    load = m.get("load_average_before_after") or [None, None]
+    console.print(
+        f"machine: {m['cpu']}, {m['cores']} cores, GPU: {m['gpu'] or 'none'}; load average before/after: {load[0]} / {load[1]}",
+        highlight=False,
+    )
+
+
+def _ms(value: float) -> str:
+    return f"{value * 1000:,.1f} ms" if value < 1 else f"{value:,.2f} s"
+
+
+def _ratio(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.2f}×"
+
+
+def convert() -> None:
+    """Convert the configured models for the fast backends (CTranslate2 int8, ONNX int8); cached, reused on start."""
+    from mixlingo.adapters.bert_runtime import load_runner
+    from mixlingo.adapters.ct2_translator import convert_marian, ctranslate2_available
+    from mixlingo.adapters.hub import resolve_model_dir
+    from mixlingo.backends import optimized_dir, runtime_kwargs
+
+    settings = load_settings()
+    for direction, model_id in settings.translation_models.items():
+        if not ctranslate2_available():
+            errors.print("[yellow]note:[/] CTranslate2 is not installed; translation models stay on transformers")
+            break
+        source = resolve_model_dir(model_id, cache_dir=settings.model_cache_dir, offline=settings.offline)
+        path = convert_marian(source, optimized_dir(settings))
+        console.print(f"[green]ok[/] {direction} {model_id} → {path}", highlight=False)
+
+    for role, model_id, head in (("tagger", settings.mbert_model, "tokens"), ("reranker", settings.reranker_model, "base")):
+        notes: list[str] = []
+        kwargs = runtime_kwargs(settings)
+        _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.offline,
+                                notes=notes, **kwargs)
+        for note in notes:
+            errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        where = getattr(runner, "path", None)
+        console.print(f"[green]ok[/] {role} {model_id} → {runner.name}{f' ({where})' if where else ''}", highlight=False)

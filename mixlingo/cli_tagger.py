@@ -1,0 +1,169 @@
+"""`mixlingo tagger train|eval`: build and measure taggers on LinCE-format corpora."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mixlingo.errors import InputError
+from mixlingo.nlp.corpus import Corpus, read_lince
+from mixlingo.nlp.evaluation import Report, evaluate
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def _langs(value: str) -> tuple[str, str]:
+    from mixlingo.config.settings import parse_pair
+
+    return parse_pair(value.replace(",", "-"))
+
+
+def _load(data: Path) -> Corpus:
+    corpus = read_lince(data)
+    for problem in corpus.problems[:20]:
+        errors.print(f"[yellow]warning:[/] {data}: {problem}", highlight=False, soft_wrap=True)
+    if len(corpus.problems) > 20:
+        errors.print(f"[yellow]warning:[/] … and {len(corpus.problems) - 20} more malformed lines", highlight=False)
+    if not corpus.sentences:
+        raise InputError(f"{data} holds no sentences in LinCE format (token<TAB>label, blank line between)")
+    return corpus
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=errors)
+
+
+def train(
+    data: Annotated[Path, typer.Option(help="LinCE-format training file.")],
+    out: Annotated[Path, typer.Option(help="Directory to write the model to.")],
+    kind: Annotated[str, typer.Option(help="embedded (BiLSTM+CRF) | bilstm | mbert")] = "embedded",
+    seed: Annotated[int, typer.Option(help="Same seed, same data → same model.")] = 0,
+    epochs: Annotated[Optional[int], typer.Option(help="Training epochs (default: per kind).")] = None,
+    langs: Annotated[str, typer.Option(help="ISO codes of lang1,lang2 in the corpus.")] = "en,es",
+    base: Annotated[str, typer.Option(help="mbert: base model (hub id or dir).")] = "bert-base-multilingual-cased",
+    threads: Annotated[int, typer.Option(help="CPU threads for training.")] = 1,
+) -> None:
+    """Train a tagger on the corpus minus its fixed validation split, then report on that split."""
+    from mixlingo.config import load_settings
+
+    pair = _langs(langs)
+    label_map = {"lang1": pair[0], "lang2": pair[1]}
+    corpus = _load(data)
+    train_part, validation = corpus.split()
+    errors.print(f"training {kind} on {len(train_part.sentences):,} sentences; validation: {len(validation.sentences):,}")
+    with _progress() as progress:
+        task = progress.add_task("preparing", total=None)
+
+        def report(description: str, done: int, total: int) -> None:
+            progress.update(task, description=description, completed=done, total=total)
+
+        if kind in ("embedded", "bilstm"):
+            from mixlingo.adapters.tagger_training import EmbeddedTrainingOptions, train_embedded
+
+            options = EmbeddedTrainingOptions(
+                langs=pair, label_map=tuple(label_map.items()), seed=seed, threads=threads,
+                crf_weight=0.5 if kind == "embedded" else 0.0, **({"epochs": epochs} if epochs else {}),
+            )
+            train_embedded(train_part, out, options, report)
+        elif kind == "mbert":
+            from mixlingo.adapters.mbert_training import MBertTrainingOptions, fine_tune_mbert
+
+            settings = load_settings()
+            options = MBertTrainingOptions(base=base, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}))
+            fine_tune_mbert(train_part, out, options, label_map=label_map, cache_dir=settings.model_cache_dir,
+                            offline=settings.offline, progress=report)
+        else:
+            raise InputError(f"unknown --kind {kind!r}; use embedded, bilstm or mbert")
+    console.print(f"[green]model written to[/] {out}")
+    tagger = _tagger_from(str(out), label_map)
+    _print_report(_evaluate(tagger, validation, label_map, pair), as_json=False)
+
+
+def eval_(
+    data: Annotated[Path, typer.Option(help="LinCE-format file to evaluate on.")],
+    tagger: Annotated[str, typer.Option(help="embedded | lexicon | mbert | a model directory.")] = "embedded",
+    split: Annotated[str, typer.Option(help="validation (the fixed held-out split) | all")] = "validation",
+    langs: Annotated[str, typer.Option(help="ISO codes of lang1,lang2 in the corpus.")] = "en,es",
+    threads: Annotated[int, typer.Option(help="CPU threads while tagging (1 = one core).")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """LinCE-style report: accuracy, weighted F1, per-label scores, confusion matrix, tokens/s."""
+    import torch
+
+    pair = _langs(langs)
+    label_map = {"lang1": pair[0], "lang2": pair[1]}
+    corpus = _load(data)
+    if split not in ("validation", "all"):
+        raise InputError("--split must be validation or all")
+    part = corpus.split()[1] if split == "validation" else corpus
+    torch.set_num_threads(threads)
+    _print_report(_evaluate(_tagger_from(tagger, label_map), part, label_map, pair), as_json=as_json)
+
+
+def _tagger_from(name: str, label_map: dict[str, str]):  # noqa: ANN202
+    from mixlingo.config import load_settings
+    from mixlingo.factory import embedded_model_dir, load_embedded, load_mbert
+
+    settings = load_settings()
+    if name == "lexicon":
+        from mixlingo.nlp.lexicon_tagger import LexiconTagger
+
+        return LexiconTagger()
+    if name == "embedded":
+        return load_embedded(embedded_model_dir())
+    if name == "mbert":
+        return load_mbert(settings)
+    path = Path(name).expanduser()
+    if (path / "model.safetensors").is_file() and (path / "vocab.json").is_file() and not (path / "tokenizer.json").is_file():
+        return load_embedded(path)
+    return load_mbert(settings.model_copy(update={"mbert_model": str(path), "mbert_label_map": label_map}))
+
+
+def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:  # noqa: ANN001
+    sentences = [s.tokens for s in corpus.sentences]
+    predicted: list[list[str]] = []
+    with _progress() as progress:
+        task = progress.add_task(f"tagging with {tagger.name}", total=len(sentences))
+        started = time.perf_counter()
+        for start in range(0, len(sentences), 256):
+            chunk = sentences[start : start + 256]
+            predicted += [[t.lang for t in tags] for tags in tagger.tag_batch(chunk, pair)]
+            progress.advance(task, len(chunk))
+        seconds = time.perf_counter() - started
+    return evaluate(tagger.name, corpus.gold(label_map), predicted, seconds)
+
+
+def _print_report(report: Report, *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    console.print(
+        f"[bold]{report.tagger}[/] on {report.sentences:,} sentences / {report.tokens:,} tokens: "
+        f"accuracy [bold]{report.accuracy:.2%}[/], weighted F1 [bold]{report.weighted_f1 * 100:.2f}[/], "
+        f"language-token accuracy {report.language_accuracy:.2%}, {report.tokens_per_second:,.0f} tokens/s",
+        highlight=False,
+    )
+    table = Table(title="per label")
+    for column in ("label", "precision", "recall", "F1", "support"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label, score in report.labels.items():
+        table.add_row(label, f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}", f"{score.support:,}")
+    console.print(table)
+    labels = list(report.labels)
+    matrix = Table(title="confusion (rows: gold, columns: predicted)")
+    matrix.add_column("gold")
+    for label in labels:
+        matrix.add_column(label, justify="right")
+    for gold in labels:
+        row = report.confusion.get(gold, {})
+        matrix.add_row(gold, *[str(row.get(p, 0)) if row.get(p) else "·" for p in labels])
+    console.print(matrix)
+

@@ -1,0 +1,26 @@
+"""A real ``mixlingo worker`` process for the scale-out tests, with the fake models instead of downloaded ones.
+
+Everything but the models is production code: settings from the environment,
+Celery over Redis, PostgreSQL, the bolt app, posting to the (fake) Slack.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from slack_harness import fake_encoder, fake_translator  # noqa: E402
+
+from mixlingo.bot.jobs.worker import run_worker  # noqa: E402
+from mixlingo.bot.service import TranslationService  # noqa: E402
+from mixlingo.cli_jobs import _logging  # noqa: E402
+from mixlingo.config import load_settings  # noqa: E402
+
+if __name__ == "__main__":
+    _logging()
+    settings = load_settings()
+    service = TranslationService(settings, translator=fake_translator(), encoder=fake_encoder())
+    run_worker(settings, service=service, name=sys.argv[1] if len(sys.argv) > 1 else None,
+               say=lambda line: print(line, flush=True))

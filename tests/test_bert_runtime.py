@@ -1,0 +1,75 @@
+"""ONNX Runtime / torch int8 runners agree with the plain torch path on the tiny BERT; fallbacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mixlingo.adapters import bert_runtime
+from mixlingo.adapters.bert_encoder import BertEncoder
+from mixlingo.adapters.bert_runtime import OnnxRunner, TorchRunner
+from mixlingo.adapters.mbert_tagger import MBertTagger
+
+LABELS = {"lang1": "en", "lang2": "es"}
+TEXTS = ["oye el reporte mañana", "I will send the report tomorrow", "la reunión", "my friend said yes okay", ""]
+SENTENCES = [["Oye", ",", "I", "will", "send", "el", "reporte", "mañana", "Maria", "?"], ["the", "report"], ["mañana"] * 200]
+
+
+def encoder(tiny_bert_dir: Path, cache: Path, backend: str) -> BertEncoder:
+    return BertEncoder.load(str(tiny_bert_dir), cache_dir=cache, backend=backend, threads=1)
+
+
+@pytest.mark.parametrize("backend", ["onnx", "torch-int8"])
+def test_optimised_encoders_agree_with_torch(tiny_bert_dir: Path, tmp_path: Path, backend: str) -> None:
+    plain, fast = encoder(tiny_bert_dir, tmp_path, "torch"), encoder(tiny_bert_dir, tmp_path, backend)
+    assert fast.runner.name == backend and fast.notes == []
+    a, b = plain.embed(TEXTS), fast.embed(TEXTS)
+    assert a.shape == b.shape and np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-4)
+    assert (a * b).sum(1).min() > 0.99  # cosine of each text's two embeddings
+    # what the reranker uses: the similarity ranking of candidates against a source
+    assert np.argsort(a[1:] @ a[0]).tolist() == np.argsort(b[1:] @ b[0]).tolist()
+
+
+def test_onnx_fp32_graph_matches_torch_exactly(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    from transformers import AutoModelForTokenClassification
+
+    model = AutoModelForTokenClassification.from_pretrained(str(tiny_bert_dir))
+    path = bert_runtime.export_onnx(model, "tokens", tmp_path / "fp32.onnx", quantize=False)
+    ids, mask = np.array([[2, 10, 11, 12, 3], [2, 13, 3, 0, 0]]), np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
+    hidden, logits = OnnxRunner(path, model.config, 1)(ids, mask)
+    ref_hidden, ref_logits = TorchRunner(model, "tokens")(ids, mask)
+    assert np.abs(logits - ref_logits).max() < 1e-4 and np.abs(hidden - ref_hidden).max() < 1e-4
+
+
+def test_onnx_tagger_tags_like_the_torch_tagger_and_shares_its_graph(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    plain = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="torch")
+    fast = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="onnx", threads=1)
+    assert isinstance(fast.runner, OnnxRunner)
+    expected, got = plain.tag_batch(SENTENCES), fast.tag_batch(SENTENCES)
+    assert [[t.lang for t in s] for s in got] == [[t.lang for t in s] for s in expected]
+    assert fast.encoder().runner is fast.runner  # one model in memory serves tagger and reranker
+    cached = list((tmp_path / "optimized" / "onnx").rglob("*.onnx"))
+    assert len(cached) == 1 and cached[0].name == "tokens.int8.onnx"
+
+
+def test_missing_onnx_runtime_falls_back_to_torch_int8_with_a_note(
+    tiny_bert_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bert_runtime, "onnx_available", lambda: False)
+    fast = encoder(tiny_bert_dir, tmp_path, "auto")
+    assert fast.runner.name == "torch-int8"
+    assert len(fast.notes) == 1 and "ONNX Runtime is not installed" in fast.notes[0]
+
+
+def test_failed_export_falls_back_to_torch_int8_with_a_note(
+    tiny_bert_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> Path:
+        raise RuntimeError("exporter exploded")
+
+    monkeypatch.setattr(bert_runtime, "export_onnx", broken)
+    tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="onnx")
+    assert tagger.runner.name == "torch-int8" and "exporter exploded" in tagger.notes[0]
+    assert [t.lang for t in tagger.tag_batch([["el", "reporte"]])[0]] == ["es", "es"]

@@ -1,0 +1,80 @@
+"""`mixlingo tagger train|eval` end to end on a small generated corpus (never ../shared/data)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fixtures_lince import write_corpus
+from typer.testing import CliRunner
+
+from mixlingo.adapters.embedded_tagger import EmbeddedTagger
+from mixlingo.adapters.tagger_training import EmbeddedTrainingOptions, train_embedded
+from mixlingo.cli import app
+from mixlingo.nlp.corpus import read_lince
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def corpus_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("lince") / "train.conll", sentences=80)
+
+
+def test_same_seed_same_model_other_seed_other_model(corpus_path: Path, tmp_path: Path) -> None:
+    corpus = read_lince(corpus_path)
+    options = EmbeddedTrainingOptions(epochs=1, crf_iterations=5)
+    a = train_embedded(corpus, tmp_path / "a", options)
+    b = train_embedded(corpus, tmp_path / "b", options)
+    c = train_embedded(corpus, tmp_path / "c", EmbeddedTrainingOptions(epochs=1, crf_iterations=5, seed=1))
+    for name in ("model.safetensors", "crf.crfsuite", "vocab.json", "config.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert (a / "model.safetensors").read_bytes() != (c / "model.safetensors").read_bytes()
+
+
+def test_train_then_eval_prints_the_lince_report(corpus_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    result = runner.invoke(app, ["tagger", "train", "--data", str(corpus_path), "--out", str(out), "--epochs", "6"])
+    assert result.exit_code == 0, result.output
+    assert "accuracy" in result.stdout and "weighted F1" in result.stdout and "confusion" in result.stdout
+    result = runner.invoke(app, ["tagger", "eval", "--data", str(corpus_path), "--tagger", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["tagger"] == "embedded" and report["tokens"] > 0 and report["tokens_per_second"] > 0
+    assert report["accuracy"] > 0.8  # a learnable toy corpus: words decide their language
+    assert set(report["labels"]) >= {"en", "es", "other"}
+    tagger = EmbeddedTagger(out)
+    assert tagger.languages() == ("en", "es")
+    tags = tagger.tag_batch([["I", "will", "send", "el", "reporte", "mañana", "!"]])[0]
+    assert [t.lang for t in tags] == ["en", "en", "en", "es", "es", "es", "other"]
+
+
+def test_eval_of_the_lexicon_tagger_and_bad_input(corpus_path: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["tagger", "eval", "--data", str(corpus_path), "--tagger", "lexicon", "--split", "all"])
+    assert result.exit_code == 0 and "lexicon on 80 sentences" in result.stdout
+    result = runner.invoke(app, ["tagger", "eval", "--data", str(tmp_path / "missing.conll")])
+    assert result.exit_code == 2 and "no such corpus file" in result.stderr
+    empty = tmp_path / "empty.conll"
+    empty.write_text("just garbage\n", encoding="utf-8")
+    result = runner.invoke(app, ["tagger", "train", "--data", str(empty), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "holds no sentences" in result.stderr and "line 1" in result.stderr
+
+
+def test_mbert_fine_tuning_end_to_end_on_a_tiny_bert(
+    corpus_path: Path, tiny_bert_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "mbert-hi"
+    result = runner.invoke(
+        app,
+        ["tagger", "train", "--kind", "mbert", "--base", str(tiny_bert_dir), "--data", str(corpus_path),
+         "--out", str(out), "--epochs", "2", "--langs", "en,hi"],
+    )
+    assert result.exit_code == 0, result.output
+    config = json.loads((out / "config.json").read_text())
+    assert set(config["id2label"].values()) >= {"en", "hi", "other", "ne"}  # ISO codes stored in the model
+    monkeypatch.setenv("MIXLINGO_MBERT_MODEL", str(out))
+    result = runner.invoke(app, ["tag", "--tagger", "mbert", "--pair", "en-hi", "--json", "I will send it"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["tagger"] == "mbert" and all(t["lang"] in {"en", "hi", "other", "ne"} for t in data["tokens"])
