@@ -148,7 +148,9 @@ class Settings(BaseSettings):
         default=5.0, ge=0, le=1000, description="Concurrent messages are gathered this long into one model call; 0: off."
     )
     micro_batch_max: int = Field(default=64, ge=1, le=4096, description="Most items in one gathered model call.")
-    pipeline_workers: int = Field(default=4, ge=1, le=64, description="Messages the bot translates at once.")
+    pipeline_workers: int = Field(
+        default=1, ge=1, le=64, description="Messages one bot process translates at once (>1: they share micro-batches)."
+    )
 
     # --- Slack app (mixlingo serve) ---
     slack_bot_token: SecretStr | None = Field(

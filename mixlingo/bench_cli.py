@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mixlingo.config import load_settings
 
-console = Console()
-errors = Console(stderr=True)
+from mixlingo.cli_support import console, errors  # noqa: E402
 
 
 def bench(

@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from collections.abc import Callable
-from functools import wraps
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
 from mixlingo import cli_tagger
-from mixlingo.errors import InputError, MixlingoError
+from mixlingo.cli_support import console, errors, friendly
+from mixlingo.errors import InputError
 from mixlingo.nlp.text import clean_text
 
 app = typer.Typer(help="mixlingo: translation for code-switched Slack messages.", no_args_is_help=True)
@@ -27,24 +25,6 @@ app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
 tagger_app = typer.Typer(help="Train and evaluate language taggers on LinCE-format data.", no_args_is_help=True)
 app.add_typer(tagger_app, name="tagger")
-
-console = Console()
-errors = Console(stderr=True)
-
-
-def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Show :class:`MixlingoError` as a clear line instead of a traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except MixlingoError as error:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
 
 def _read_text(text: str) -> str:
     if text != "-":

@@ -10,32 +10,17 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from functools import wraps
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mixlingo.config import load_settings
+from mixlingo.cli_support import console, friendly
 from mixlingo.errors import InputError, MixlingoError
 
-console = Console()
-errors = Console(stderr=True)
 jobs_app = typer.Typer(help="Inspect and retry translation jobs that failed for good.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema and token-encryption key.", no_args_is_help=True)
-
-
-def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except MixlingoError as error:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def _logging() -> None:
@@ -47,7 +32,7 @@ def _logging() -> None:
     redact.install()
 
 
-@_friendly
+@friendly
 def worker(
     concurrency: Annotated[Optional[int], typer.Option(help="Jobs at once (default: MIXLINGO_WORKER_CONCURRENCY, 4).")] = None,
     name: Annotated[Optional[str], typer.Option(help="Worker name (default: mixlingo-<pid>@<host>).")] = None,
@@ -74,7 +59,7 @@ async def _with_repo(work: Callable[[Any], Any]) -> Any:
         await database.close()
 
 
-@_friendly
+@friendly
 def jobs_failed(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
     include_retried: Annotated[bool, typer.Option("--all", help="Also show jobs already sent again.")] = False,
@@ -101,7 +86,7 @@ def jobs_failed(
     typer.echo("Send one again with `mixlingo jobs retry ID` (queue mode).")
 
 
-@_friendly
+@friendly
 def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (from `mixlingo jobs failed`).")]) -> None:
     """Put failed jobs back on the queue; posting stays idempotent, so nothing is posted twice."""
     settings = load_settings()
@@ -127,7 +112,7 @@ def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (fr
     typer.echo(f"queued again: {', '.join(map(str, done))}")
 
 
-@_friendly
+@friendly
 def db_upgrade() -> None:
     """Bring MIXLINGO_DATABASE_URL's schema to the latest migration (safe to run from several hosts at once)."""
     from mixlingo.bot.storage.db import shown

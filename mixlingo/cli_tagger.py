@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -16,8 +15,7 @@ from mixlingo.errors import InputError
 from mixlingo.nlp.corpus import Corpus, read_lince
 from mixlingo.nlp.evaluation import Report, evaluate
 
-console = Console()
-errors = Console(stderr=True)
+from mixlingo.cli_support import console, errors  # noqa: E402
 
 
 def _langs(value: str) -> tuple[str, str]:
