@@ -20,7 +20,7 @@ from torch import nn
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import is_language, map_label
 from mixlingo.nlp.tagging import Tag
-from mixlingo.nlp.word_features import DENSE_SIZE, FeatureExtractor, dense_features, hashed_ngrams
+from mixlingo.nlp.word_features import DENSE_SIZE, FeatureExtractor, dense_features, hashed_ngrams, zipf
 
 CONFIG, VOCAB, WEIGHTS, CRF = "config.json", "vocab.json", "model.safetensors", "crf.crfsuite"
 MAX_WORD_CHARS = 20
@@ -43,11 +43,22 @@ class BiLstmTagger(nn.Module):
 
     def forward(self, words, chars, dense, ngrams, offsets):  # noqa: ANN001, ANN201
         batch, length, width = chars.shape
-        embedded = self.chars(chars.view(batch * length, width)).transpose(1, 2)
-        char_rep = torch.relu(self.conv(embedded)).max(2).values.view(batch, length, 64)
+        flat_chars = chars.view(batch * length, width)
+        convolved = torch.relu(self.conv(self.chars(flat_chars).transpose(1, 2)))
+        # max over real characters only, so the batch's longest word does not change the result
+        convolved = convolved.masked_fill((flat_chars == 0).unsqueeze(1), 0.0)
+        char_rep = convolved.max(2).values.view(batch, length, 64)
         bag = self.ngrams(ngrams, offsets).view(batch, length, 48)
         x = torch.cat([self.dropout(self.words(words)), char_rep, self.dropout(bag), dense], -1)
-        hidden, _ = self.lstm(x)
+        # Packed, so padding never reaches the backward direction: a sentence's tags do not
+        # depend on what else shares its batch.
+        lengths = (words != 0).sum(1).clamp(min=1).cpu()
+        if bool((lengths == length).all()):  # no padding (the tagger batches equal lengths): fast path
+            hidden, _ = self.lstm(x)
+        else:
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            hidden, _ = self.lstm(packed)
+            hidden, _ = nn.utils.rnn.pad_packed_sequence(hidden, batch_first=True, total_length=length)
         return self.out(self.dropout(hidden))
 
 
@@ -59,39 +70,46 @@ class Encoding:
         self._cache: dict[str, tuple] = {}
 
     def token(self, token: str) -> tuple:
+        """(word id, char ids, dense features, n-gram buckets) as arrays, cached per token string."""
         cached = self._cache.get(token)
         if cached is None:
             cached = (
                 self.words.get(token.lower(), 1),
-                [self.chars.get(c, 1) for c in token[:MAX_WORD_CHARS]] or [1],
-                dense_features(token, self.langs),
-                hashed_ngrams(token, self.buckets),
+                np.array([self.chars.get(c, 1) for c in token[:MAX_WORD_CHARS]] or [1], dtype=np.int64),
+                np.array(dense_features(token, self.langs), dtype=np.float32),
+                np.array(hashed_ngrams(token, self.buckets), dtype=np.int64),
             )
             if len(self._cache) < 200_000:
                 self._cache[token] = cached
         return cached
 
     def batch(self, sentences: Sequence[Sequence[str]]):  # noqa: ANN201
-        """Padded tensors for a batch, built from plain lists in one go (per-token tensors are slow)."""
+        """Padded tensors for a batch, filled into preallocated arrays (nested lists are slow)."""
         encoded = [[self.token(t) for t in s] for s in sentences]
         length = max(1, max(len(s) for s in encoded))
         width = max([len(t[1]) for s in encoded for t in s] or [1])
-        pad_token = (0, [0] * width, [0.0] * DENSE_SIZE, [0])
-        words, chars, dense, flat, offsets = [], [], [], [], []
-        for sentence in encoded:
-            padded = sentence + [pad_token] * (length - len(sentence))
-            words.append([t[0] for t in padded])
-            chars.append([t[1] + [0] * (width - len(t[1])) for t in padded])
-            dense.append([t[2] for t in padded])
-            for t in padded:
-                offsets.append(len(flat))
-                flat.extend(t[3])
+        words = np.zeros((len(encoded), length), dtype=np.int64)
+        chars = np.zeros((len(encoded), length, width), dtype=np.int64)
+        dense = np.zeros((len(encoded), length, DENSE_SIZE), dtype=np.float32)
+        grams: list[np.ndarray] = []
+        pad = np.zeros(1, dtype=np.int64)
+        for i, sentence in enumerate(encoded):
+            if not sentence:
+                grams += [pad] * length
+                continue
+            words[i, : len(sentence)] = [t[0] for t in sentence]
+            dense[i, : len(sentence)] = np.stack([t[2] for t in sentence])
+            for j, t in enumerate(sentence):
+                chars[i, j, : len(t[1])] = t[1]
+            grams += [t[3] for t in sentence] + [pad] * (length - len(sentence))
+        sizes = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         return (
-            torch.tensor(words),
-            torch.tensor(chars),
-            torch.tensor(dense, dtype=torch.float32),
-            torch.tensor(flat),
-            torch.tensor(offsets),
+            torch.from_numpy(words),
+            torch.from_numpy(chars),
+            torch.from_numpy(dense),
+            torch.from_numpy(np.concatenate(grams)),
+            torch.from_numpy(offsets),
         )
 
 
@@ -100,7 +118,7 @@ class EmbeddedTagger:
 
     name = "embedded"
 
-    def __init__(self, model_dir: Path, batch_size: int = 64):
+    def __init__(self, model_dir: Path, batch_size: int = 128):
         model_dir = Path(model_dir)
         try:
             config = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
@@ -112,6 +130,8 @@ class EmbeddedTagger:
         self.raw_labels: list[str] = config["labels"]
         self.labels = [map_label(label, config["label_map"]) for label in self.raw_labels]
         self.encoding = Encoding(vocab["words"], vocab["chars"], config["langs"], config["buckets"])
+        for lang in config["langs"]:  # load the word-frequency lists now, not on the first message
+            zipf("the", lang)
         self.net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(self.raw_labels), config["buckets"])
         self.net.load_state_dict(weights)
         self.net.eval()
@@ -126,6 +146,7 @@ class EmbeddedTagger:
             known = set(self.crf.labels())
             self._crf_columns = [(column, label) for column, label in enumerate(self.raw_labels) if label in known]
         self.batch_size = batch_size
+        self.tag_batch([["warm", "up", "!"], ["ya", "casi"]])  # first-call setup belongs to loading
 
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted({label for label in self.labels if is_language(label)}))
@@ -134,17 +155,25 @@ class EmbeddedTagger:
         self, sentences: Sequence[Sequence[str]], pair: tuple[str, str] | None = None
     ) -> list[list[Tag]]:
         results: list[list[Tag]] = [[] for _ in sentences]
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-        for start in range(0, len(order), self.batch_size):
-            chunk = [i for i in order[start : start + self.batch_size] if sentences[i]]
-            if not chunk:
-                continue
+        for chunk in self._equal_length_batches(sentences):
             probabilities = self.probabilities([sentences[i] for i in chunk])
             for i, probs in zip(chunk, probabilities):
                 best = probs.argmax(-1)
                 confidence = probs[np.arange(len(best)), best].tolist()
                 results[i] = [Tag(self.labels[b], c) for b, c in zip(best.tolist(), confidence)]
         return results
+
+    def _equal_length_batches(self, sentences: Sequence[Sequence[str]]) -> list[list[int]]:
+        """Indices grouped by sentence length: no padding, so the LSTM runs unpacked and fast."""
+        by_length: dict[int, list[int]] = {}
+        for i, sentence in enumerate(sentences):
+            if sentence:
+                by_length.setdefault(len(sentence), []).append(i)
+        return [
+            group[start : start + self.batch_size]
+            for _, group in sorted(by_length.items())
+            for start in range(0, len(group), self.batch_size)
+        ]
 
     @torch.inference_mode()
     def probabilities(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:

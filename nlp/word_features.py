@@ -87,6 +87,7 @@ class FeatureExtractor:
         self.langs = tuple(langs)
         self.max_ngram = max_ngram
         self._cache: dict[str, dict[str, float]] = {}
+        self._neighbours: dict[tuple[str, int], dict[str, float]] = {}
 
     def word_features(self, word: str) -> dict[str, float]:
         cached = self._cache.get(word)
@@ -124,35 +125,41 @@ class FeatureExtractor:
             self._cache[word] = f
         return f
 
+    def neighbour_features(self, word: str, offset: int) -> dict[str, float]:
+        """What a token at ``offset`` contributes to its neighbour's features (cached)."""
+        key = (word, offset)
+        cached = self._neighbours.get(key)
+        if cached is not None:
+            return cached
+        own = self.word_features(word)
+        lower = word.lower()
+        f = {f"{offset}:w=" + lower: 1.0, f"{offset}:zdiff": own["zdiff"]}
+        if offset in (-1, 1):
+            f[f"{offset}:shape=" + shape(word)] = 1.0
+            for name in ("punct", "emoji", "accent"):
+                if name in own:
+                    f[f"{offset}:{name}"] = 1.0
+            f[f"{offset}:suf3=" + lower[-3:]] = 1.0
+            if word[:1].isupper():
+                f[f"{offset}:title"] = 1.0
+        if len(self._neighbours) < 600_000:
+            self._neighbours[key] = f
+        return f
+
     def sentence_features(self, words: Sequence[str]) -> list[dict[str, float]]:
-        base = [self.word_features(w) for w in words]
         out = []
-        for i, feats in enumerate(base):
-            f = dict(feats)
+        n = len(words)
+        for i, word in enumerate(words):
+            f = dict(self.word_features(word))
             for offset in (-2, -1, 1, 2):
                 j = i + offset
-                if 0 <= j < len(words):
-                    neighbour = base[j]
-                    f[f"{offset}:w=" + words[j].lower()] = 1.0
-                    f[f"{offset}:zdiff"] = neighbour["zdiff"]
-                    if offset in (-1, 1):
-                        f[f"{offset}:shape=" + shape(words[j])] = 1.0
-                        for key in ("punct", "emoji", "accent"):
-                            if key in neighbour:
-                                f[f"{offset}:{key}"] = 1.0
+                if 0 <= j < n:
+                    f.update(self.neighbour_features(words[j], offset))
                 else:
                     f[f"{offset}:edge"] = 1.0
             if i == 0:
                 f["first"] = 1.0
-            word = words[i]
-            if word[:1].isupper() and i > 0 and not _PUNCT.match(words[i - 1]):
+            elif word[:1].isupper() and not _PUNCT.match(words[i - 1]):
                 f["title_mid"] = 1.0
-            for offset in (-1, 1):
-                j = i + offset
-                if 0 <= j < len(words):
-                    lower = words[j].lower()
-                    f[f"{offset}:suf3=" + lower[-3:]] = 1.0
-                    if words[j][:1].isupper():
-                        f[f"{offset}:title"] = 1.0
             out.append(f)
         return out

@@ -39,3 +39,11 @@ def test_shipped_model_is_small_and_covers_en_es() -> None:
     assert tagger.languages() == ("en", "es")
     tags = tagger.tag_batch([["the", "casa", "😂"]])[0]
     assert all(0.0 <= t.confidence <= 1.0 for t in tags)
+
+
+def test_tags_do_not_depend_on_what_else_is_in_the_batch() -> None:
+    tagger = load_embedded()
+    short = ["no", "sé", "what", "you", "mean"]
+    alone = tagger.tag_batch([short])[0]
+    padded = tagger.tag_batch([short, ["I'm", "so", "tired", ",", "ya", "me", "quiero", "ir", "a", "mi", "casa"] * 3])[0]
+    assert [(t.lang, round(t.confidence, 6)) for t in alone] == [(t.lang, round(t.confidence, 6)) for t in padded]
