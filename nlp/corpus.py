@@ -6,7 +6,6 @@ a token with spaces instead of the tab is recovered when its last field is a kno
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +93,3 @@ def _parse(line: str, labels: frozenset[str]) -> tuple[str, str, str] | str:
         return token.strip(), label, "space instead of tab; read as token/label"
     return f"no tab-separated label in {line[:40]!r}; skipped"
 
-
-def iter_tokens(corpus: Corpus) -> Iterator[tuple[str, str]]:
-    for sentence in corpus.sentences:
-        yield from zip(sentence.tokens, sentence.labels)

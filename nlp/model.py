@@ -69,9 +69,6 @@ class Span:
     def __len__(self) -> int:
         return self.end - self.start
 
-    def tokens(self, message: Message) -> list[Token]:
-        return message.tokens[self.start : self.end]
-
     def text(self, message: Message) -> str:
         """The original text the span covers, whitespace inside it included."""
         if not len(self):
