@@ -4,6 +4,7 @@ a front end that cannot enqueue refuses the request (Slack retries it) instead o
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -54,23 +55,30 @@ def test_commands_explain_what_is_missing(tmp_path: Path) -> None:
     Fernet(key.encode())  # a valid key
 
 
-async def test_front_end_that_cannot_enqueue_refuses_the_request(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
-    settings = load_settings(broker_url="redis://127.0.0.1:1/0")  # nothing listens there
-    bot, database, driver = await open_app(tmp_path, fake)
+@asynccontextmanager
+async def queue_front_end(tmp_path: Path, fake: FakeSlack, settings):  # noqa: ANN001, ANN201, F811
+    """A front end whose listeners enqueue to ``settings.broker_url`` instead of running."""
     from aiohttp.test_utils import TestServer
 
     from mixlingo.bot.app import build_app
     from mixlingo.bot.web import slack_web_app
 
+    bot, database, driver = await open_app(tmp_path, fake)
     server = TestServer(slack_web_app(build_app(bot, database, runner=QueueRunner(settings))), host="127.0.0.1")
     await server.start_server()
     try:
         driver.server = server
-        status, _ = await driver.event({"type": "message", "channel": "C1", "user": "U2", "text": "hola", "ts": "1.1"})
-        assert status == 500  # not acked: Slack will send it again
+        yield bot, driver
     finally:
         await server.close()
         await driver.close()  # type: ignore[attr-defined]
+
+
+async def test_front_end_that_cannot_enqueue_refuses_the_request(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+    settings = load_settings(broker_url="redis://127.0.0.1:1/0")  # nothing listens there
+    async with queue_front_end(tmp_path, fake, settings) as (_, driver):
+        status, _ = await driver.event({"type": "message", "channel": "C1", "user": "U2", "text": "hola", "ts": "1.1"})
+        assert status == 500  # not acked: Slack will send it again
 
 
 async def test_front_end_enqueues_without_running_anything(tmp_path: Path, fake: FakeSlack, redis_url: str,  # noqa: F811
@@ -78,16 +86,7 @@ async def test_front_end_enqueues_without_running_anything(tmp_path: Path, fake:
     import redis
 
     settings = load_settings(broker_url=redis_url, queue_name=queue_name)
-    bot, database, driver = await open_app(tmp_path, fake)
-    from aiohttp.test_utils import TestServer
-
-    from mixlingo.bot.app import build_app
-    from mixlingo.bot.web import slack_web_app
-
-    server = TestServer(slack_web_app(build_app(bot, database, runner=QueueRunner(settings))), host="127.0.0.1")
-    await server.start_server()
-    try:
-        driver.server = server
+    async with queue_front_end(tmp_path, fake, settings) as (bot, driver):
         status, _ = await driver.event({"type": "message", "channel": "C1", "user": "U2", "text": "hola", "ts": "1.1"})
         assert status == 200
         [raw] = redis.Redis.from_url(redis_url).lrange(queue_name, 0, -1)
@@ -95,6 +94,3 @@ async def test_front_end_enqueues_without_running_anything(tmp_path: Path, fake:
         assert message["headers"]["task"] == "mixlingo.run_job"
         assert "xoxb" not in raw.decode()  # no token in the broker
         assert fake.of("chat.postMessage") == [] and bot.inflight.count == 0  # nothing ran here
-    finally:
-        await server.close()
-        await driver.close()  # type: ignore[attr-defined]
