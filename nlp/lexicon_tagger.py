@@ -22,6 +22,7 @@ import wordfreq
 from mixlingo.errors import InputError
 from mixlingo.nlp.labels import NE, OTHER
 from mixlingo.nlp.tagging import Tag
+from mixlingo.nlp.word_features import frequencies
 
 SUPPORTED_LANGUAGES = frozenset(wordfreq.available_languages())
 _WORDLIKE = regex.compile(r"^#?\p{L}")
@@ -43,7 +44,7 @@ class _CharModel:
     def __init__(self, lang: str, top_words: int = 30_000):
         counts: Counter[str] = Counter()
         context: Counter[str] = Counter()
-        freqs = wordfreq.get_frequency_dict(lang)
+        freqs = frequencies(lang)
         for word in wordfreq.top_n_list(lang, top_words):
             weight = math.sqrt(freqs.get(word, 0.0)) * 1e3 + 1.0
             padded = f"^^{word}$"
@@ -61,11 +62,6 @@ class _CharModel:
             gram = padded[i : i + 3]
             total += math.log((self.counts[gram] + 1.0) / (self.context[gram[:2]] + self.alphabet))
         return total / (len(padded) - 2)
-
-
-@lru_cache(maxsize=None)
-def _frequencies(lang: str) -> dict[str, float]:
-    return wordfreq.get_frequency_dict(lang)
 
 
 @lru_cache(maxsize=None)
@@ -133,7 +129,7 @@ class LexiconTagger:
         return cached
 
     def _word_emission(self, lowered: str, lang: str) -> float:
-        freq = _frequencies(lang).get(lowered, 0.0)
+        freq = frequencies(lang).get(lowered, 0.0)
         char = _char_model(lang).score(lowered)
         return math.log(freq + self.params.frequency_floor) + self.params.char_weight * char
 

@@ -14,9 +14,8 @@ import regex
 
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.translation import Encoder, Unit
-from mixlingo.nlp.units import count_placeholders
+from mixlingo.nlp.units import MT_PLACEHOLDER, count_placeholders
 
-_PLACEHOLDER = regex.compile(r"\[\d+\]")
 _NON_LETTERS = regex.compile(r"[^\p{L}\p{N}]+")
 
 
@@ -33,7 +32,7 @@ class RerankWeights:
 
 def plain(text: str) -> str:
     """Text without MT placeholders, for embedding and length checks."""
-    return " ".join(_PLACEHOLDER.sub(" ", text).split())
+    return " ".join(MT_PLACEHOLDER.sub(" ", text).split())
 
 
 def _normalised(text: str) -> str:

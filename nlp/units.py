@@ -19,7 +19,8 @@ from mixlingo.nlp.translation import Unit
 _HARD_KINDS = ("newline", "list", "quote", "code_block", "link", "url")
 _SENTENCE_END = regex.compile(r"""[.!?…。]+["'”’)\]]*\s+""")
 _WHITESPACE = regex.compile(r"\s+")
-_PLACEHOLDER = regex.compile(r"\[\d+\]")
+MT_PLACEHOLDER = regex.compile(r"\[\d+\]")
+"""How an inline piece appears in a model input: ``[1]``, ``[2]`` …"""
 
 
 def is_structural(piece: ProtectedPiece) -> bool:
@@ -136,7 +137,7 @@ def fill_placeholders(translated: str, pieces: list[tuple[str, str]]) -> tuple[s
         used.add(mark)
         return originals[mark]
 
-    text = _PLACEHOLDER.sub(put_back, translated)
+    text = MT_PLACEHOLDER.sub(put_back, translated)
     missing = [original for mark, original in pieces if mark not in used]
     if missing:
         text = " ".join(part for part in [text.rstrip(), *missing] if part)

@@ -23,13 +23,14 @@ _REPEAT = regex.compile(r"(.)\1\1")
 
 
 @lru_cache(maxsize=None)
-def _frequencies(lang: str) -> dict[str, float]:
+def frequencies(lang: str) -> dict[str, float]:
+    """wordfreq's word → frequency table for ``lang``, loaded once per process."""
     return wordfreq.get_frequency_dict(lang)
 
 
 def zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf scale (0 = unknown, 7 ≈ 'the'), from a cached dictionary."""
-    freq = _frequencies(lang).get(word, 0.0)
+    freq = frequencies(lang).get(word, 0.0)
     return math.log10(freq) + 9 if freq > 0 else 0.0
 
 
