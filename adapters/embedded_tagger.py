@@ -3,7 +3,7 @@ optionally averaged with a CRF over character n-grams.
 
 Ships inside the package for es/en (``mixlingo/data/taggers/spaeng``), so tagging
 is accurate with no model hub. A model directory holds ``config.json``,
-``vocab.json``, ``model.safetensors`` and, for the ensemble, ``crf.crfsuite``.
+``vocab.json``, ``model.safetensors`` and, for the ensemble, ``crf.safetensors``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ import torch
 from safetensors.torch import load_file
 from torch import nn
 
+from mixlingo.adapters.crf_scorer import CrfScorer
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import is_language, map_label
 from mixlingo.nlp.tagging import Tag
 from mixlingo.nlp.word_features import DENSE_SIZE, FeatureExtractor, dense_features, hashed_ngrams, zipf
 
-CONFIG, VOCAB, WEIGHTS, CRF = "config.json", "vocab.json", "model.safetensors", "crf.crfsuite"
+CONFIG, VOCAB, WEIGHTS, CRF = "config.json", "vocab.json", "model.safetensors", "crf.safetensors"
 MAX_WORD_CHARS = 20
 
 
@@ -136,15 +137,9 @@ class EmbeddedTagger:
         self.net.load_state_dict(weights)
         self.net.eval()
         self.crf_weight = float(config.get("crf_weight", 0.0))
-        self.crf = None
+        self.crf: CrfScorer | None = None
         if self.crf_weight > 0:
-            import pycrfsuite
-
-            self.crf = pycrfsuite.Tagger()
-            self.crf.open(str(model_dir / CRF))
-            self.features = FeatureExtractor(config["langs"])
-            known = set(self.crf.labels())
-            self._crf_columns = [(column, label) for column, label in enumerate(self.raw_labels) if label in known]
+            self.crf = CrfScorer(model_dir / CRF, FeatureExtractor(config["langs"]))
         self.batch_size = batch_size
         self.tag_batch([["warm", "up", "!"], ["ya", "casi"]])  # first-call setup belongs to loading
 
@@ -176,21 +171,10 @@ class EmbeddedTagger:
         ]
 
     @torch.inference_mode()
-    def probabilities(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Per-token label probabilities, network and CRF averaged when the model has both."""
-        logits = self.net(*self.encoding.batch(sentences))
-        probs = logits.softmax(-1).numpy()
-        out = [probs[i, : len(s)] for i, s in enumerate(sentences)]
+    def probabilities(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
+        """[batch, length, labels] probabilities for equal-length sentences: the network's,
+        averaged with the CRF's marginals when the model has both."""
+        probs = self.net(*self.encoding.batch(sentences)).softmax(-1).numpy()
         if self.crf is not None:
-            out = [(1 - self.crf_weight) * p + self.crf_weight * self._crf_marginals(s) for p, s in zip(out, sentences)]
-        return out
-
-    def _crf_marginals(self, tokens: Sequence[str]) -> np.ndarray:
-        import pycrfsuite
-
-        self.crf.set(pycrfsuite.ItemSequence(self.features.sentence_features(tokens)))
-        marginal = self.crf.marginal
-        out = np.zeros((len(tokens), len(self.raw_labels)))
-        for column, label in self._crf_columns:
-            out[:, column] = [marginal(label, j) for j in range(len(tokens))]
-        return out
+            probs = (1 - self.crf_weight) * probs + self.crf_weight * self.crf.marginals(sentences)
+        return probs

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import torch
 from safetensors.torch import save_file
 from torch import nn
 
+from mixlingo.adapters import crf_scorer
 from mixlingo.adapters.embedded_tagger import CONFIG, CRF, VOCAB, WEIGHTS, BiLstmTagger, Encoding
 from mixlingo.nlp.corpus import Corpus
 from mixlingo.nlp.word_features import FeatureExtractor
@@ -75,7 +77,10 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         save_file(weights, str(out_dir / WEIGHTS))
         (out_dir / VOCAB).write_text(json.dumps(vocab, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         if options.crf_weight > 0:
-            _train_crf(corpus, out_dir / CRF, options, progress)
+            with tempfile.TemporaryDirectory() as scratch:
+                trained = Path(scratch) / "crf.crfsuite"
+                _train_crf(corpus, trained, options, progress)
+                crf_scorer.export(trained, labels, out_dir / CRF)
         (out_dir / CONFIG).write_text(json.dumps(config, indent=2, sort_keys=True), encoding="utf-8")
         return out_dir
     finally:

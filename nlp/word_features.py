@@ -147,20 +147,36 @@ class FeatureExtractor:
             self._neighbours[key] = f
         return f
 
-    def sentence_features(self, words: Sequence[str]) -> list[dict[str, float]]:
+    def sentence_parts(self, words: Sequence[str]) -> list[tuple[list[tuple[str, int]], tuple[str, ...]]]:
+        """Per token: the (word, offset) pairs whose cached features it combines (offset 0 is
+        the token itself) and its position flags. Scorers cache per pair; training merges dicts."""
         out = []
         n = len(words)
         for i, word in enumerate(words):
-            f = dict(self.word_features(word))
+            pairs = [(word, 0)]
+            flags: list[str] = []
             for offset in (-2, -1, 1, 2):
                 j = i + offset
                 if 0 <= j < n:
-                    f.update(self.neighbour_features(words[j], offset))
+                    pairs.append((words[j], offset))
                 else:
-                    f[f"{offset}:edge"] = 1.0
+                    flags.append(f"{offset}:edge")
             if i == 0:
-                f["first"] = 1.0
+                flags.append("first")
             elif word[:1].isupper() and not _PUNCT.match(words[i - 1]):
-                f["title_mid"] = 1.0
+                flags.append("title_mid")
+            out.append((pairs, tuple(flags)))
+        return out
+
+    def pair_features(self, word: str, offset: int) -> dict[str, float]:
+        return self.word_features(word) if offset == 0 else self.neighbour_features(word, offset)
+
+    def sentence_features(self, words: Sequence[str]) -> list[dict[str, float]]:
+        out = []
+        for pairs, flags in self.sentence_parts(words):
+            f: dict[str, float] = {}
+            for word, offset in pairs:
+                f.update(self.pair_features(word, offset))
+            f.update(dict.fromkeys(flags, 1.0))
             out.append(f)
         return out

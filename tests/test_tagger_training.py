@@ -28,7 +28,7 @@ def test_same_seed_same_model_other_seed_other_model(corpus_path: Path, tmp_path
     a = train_embedded(corpus, tmp_path / "a", options)
     b = train_embedded(corpus, tmp_path / "b", options)
     c = train_embedded(corpus, tmp_path / "c", EmbeddedTrainingOptions(epochs=1, crf_iterations=5, seed=1))
-    for name in ("model.safetensors", "crf.crfsuite", "vocab.json", "config.json"):
+    for name in ("model.safetensors", "crf.safetensors", "vocab.json", "config.json"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert (a / "model.safetensors").read_bytes() != (c / "model.safetensors").read_bytes()
 
