@@ -16,6 +16,8 @@ from functools import lru_cache
 import regex
 import wordfreq
 
+from mixlingo.nlp.gazetteer import KINDS, name_strengths
+
 _PUNCT = regex.compile(r"^[\p{P}\p{S}]+$")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
 _ACCENT = regex.compile(r"[áéíóúñüÁÉÍÓÚÑÜ¿¡]")
@@ -122,6 +124,11 @@ class FeatureExtractor:
         diff = zipfs[0] - zipfs[1]
         f["zdiff"] = diff / 8.0
         f[f"zdb={max(-8, min(8, round(diff)))}"] = 1.0
+        for kind, strength in zip(KINDS, name_strengths(word)):
+            if strength:
+                f[f"gz_{kind}={strength}"] = 1.0
+                if word[:1].isupper():
+                    f[f"gz_{kind}_title={strength}"] = 1.0
         if len(self._cache) < 300_000:
             self._cache[word] = f
         return f
@@ -134,7 +141,8 @@ class FeatureExtractor:
             return cached
         own = self.word_features(word)
         lower = word.lower()
-        f = {f"{offset}:w=" + lower: 1.0, f"{offset}:zdiff": own["zdiff"]}
+        diff = own["zdiff"] * 8
+        f = {f"{offset}:w=" + lower: 1.0, f"{offset}:zdiff": own["zdiff"], f"{offset}:zdb={max(-6, min(6, round(diff)))}": 1.0}
         if offset in (-1, 1):
             f[f"{offset}:shape=" + shape(word)] = 1.0
             for name in ("punct", "emoji", "accent"):
@@ -149,12 +157,21 @@ class FeatureExtractor:
 
     def sentence_parts(self, words: Sequence[str]) -> list[tuple[list[tuple[str, int]], tuple[str, ...]]]:
         """Per token: the (word, offset) pairs whose cached features it combines (offset 0 is
-        the token itself) and its position flags. Scorers cache per pair; training merges dicts."""
+        the token itself) and its position and sentence flags. Scorers cache per pair and per
+        flag set; training merges the dicts."""
         out = []
         n = len(words)
+        # The message's overall balance of English- and Spanish-looking words decides the
+        # words that look like neither or both (jaja, no, lol, me).
+        diffs = [self.word_features(word)["zdiff"] * 8 for word in words]
+        first = sum(1 for d in diffs if d > 1)
+        second = sum(1 for d in diffs if d < -1)
+        balance = f"sent_{self.langs[0]}={round(4 * first / (first + second)) if first + second else -1}"
         for i, word in enumerate(words):
             pairs = [(word, 0)]
-            flags: list[str] = []
+            flags = [balance]
+            if abs(diffs[i]) <= 1.5:
+                flags.append("ambiguous_" + balance)
             for offset in (-2, -1, 1, 2):
                 j = i + offset
                 if 0 <= j < n:
