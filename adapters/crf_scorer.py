@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from mixlingo.adapters.vector_table import VectorTable
 from mixlingo.nlp.word_features import FeatureExtractor
 
 
@@ -40,7 +41,9 @@ def export(crfsuite_model: Path, labels: Sequence[str], out: Path) -> None:
         transitions[column[before], column[after]] = weight
     seen = set(tagger.labels())
     unseen = np.array([0.0 if label in seen else -np.inf for label in labels], dtype=np.float32)
-    metadata = {"attributes": json.dumps(attributes, ensure_ascii=False), "labels": json.dumps(list(labels))}
+    # one metadata entry: safetensors writes its metadata map in no fixed order, and the
+    # same training run must give the same bytes
+    metadata = {"crf": json.dumps({"labels": list(labels), "attributes": attributes}, ensure_ascii=False)}
     save_file({"state": state, "transitions": transitions, "unseen": unseen}, str(out), metadata=metadata)
 
 
@@ -53,67 +56,49 @@ class CrfScorer:
         with safe_open(str(path), framework="numpy") as handle:
             metadata = handle.metadata()
         tensors = load_file(str(path))
-        self.labels: list[str] = json.loads(metadata["labels"])
-        self.rows = {attribute: i for i, attribute in enumerate(json.loads(metadata["attributes"]))}
-        self.state = tensors["state"].astype(np.float64)
+        described = json.loads(metadata["crf"])
+        self.labels: list[str] = described["labels"]
+        self.rows = {attribute: i for i, attribute in enumerate(described["attributes"])}
+        # one extra zero row: the weights of an attribute the CRF never kept
+        self.state = np.vstack([tensors["state"], np.zeros((1, len(self.labels)), dtype=np.float32)])
         self.transitions = tensors["transitions"].astype(np.float64)
         self.unseen = tensors["unseen"].astype(np.float64)
         self.features = features
         # One score vector per (word, offset) pair seen so far; row 0 stays zero for "no neighbour".
-        self._ids: dict[tuple[str, int], int] = {}
-        self._table = np.zeros((1024, len(self.labels)))
-        self._flags: dict[tuple[str, ...], np.ndarray] = {}
+        self._pairs = VectorTable(len(self.labels), limit=600_000)
+        self._flags = VectorTable(len(self.labels), limit=10_000)
 
     def marginals(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """[batch, length, labels] marginals for sentences that all have the same length."""
         return _forward_backward(self._scores(sentences) + self.unseen, self.transitions)
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
-        parts = [self.features.sentence_parts(words) for words in sentences]
-        self._add_pairs({pair for sentence in parts for pairs, _ in sentence for pair in pairs})
-        ids = np.zeros((len(sentences), len(sentences[0]), 5), dtype=np.int64)
-        flags = np.empty((len(sentences), len(sentences[0]), len(self.labels)))
-        for b, sentence in enumerate(parts):
-            for t, (pairs, names) in enumerate(sentence):
-                ids[b, t, : len(pairs)] = [self._ids[pair] for pair in pairs]
-                flags[b, t] = self._flag_vector(names)
-        return self._table[ids].sum(2) + flags
+        parts = [part for words in sentences for part in self.features.sentence_parts(words)]
+        self._pairs.ensure((pair for pairs, _ in parts for pair in pairs), self._pair_scores)
+        self._flags.ensure((flags for _, flags in parts), self._flag_scores)
+        pair_ids, flag_ids = self._pairs.ids, self._flags.ids
+        ids = [[pair_ids[pair] for pair in pairs] + [0] * (5 - len(pairs)) for pairs, _ in parts]
+        shape = (len(sentences), len(sentences[0]))
+        scores = self._pairs.gather(np.array(ids).reshape(*shape, 5)).sum(2)
+        return scores + self._flags.gather(np.array([flag_ids[flags] for _, flags in parts]).reshape(shape))
 
-    def _add_pairs(self, pairs: set[tuple[str, int]]) -> None:
-        """Score vectors for pairs not yet in the table: one gather and one segmented sum."""
-        new = sorted(pair for pair in pairs if pair not in self._ids)
-        if not new:
-            return
-        if len(self._ids) + len(new) >= 600_000:  # bound the memory of a long-running bot
-            self._ids.clear()
-        rows, values, starts = [], [], []
-        for pair in new:
-            starts.append(len(rows))
-            for attribute, value in self.features.pair_features(*pair).items():
-                row = self.rows.get(attribute)
-                if row is not None:
-                    rows.append(row)
-                    values.append(value)
-        # an empty pair (no known attribute) contributes a zero row, appended last
-        rows.append(0)
-        values.append(0.0)
-        weighted = self.state[rows] * np.asarray(values)[:, None]
-        sums = np.add.reduceat(weighted, starts, axis=0)
-        sums[np.diff(starts + [len(rows) - 1]) == 0] = 0.0
-        first = len(self._ids) + 1
-        if first + len(new) > len(self._table):
-            grown = np.zeros((max(2 * len(self._table), first + len(new)), len(self.labels)))
-            grown[: len(self._table)] = self._table
-            self._table = grown
-        self._table[first : first + len(new)] = sums
-        self._ids.update((pair, first + i) for i, pair in enumerate(new))
+    def _pair_scores(self, pairs: list[tuple[str, int]]) -> np.ndarray:
+        """Score vectors of (word, offset) pairs: one gather and one segmented sum over all their
+        attributes (an attribute the CRF has no weight for maps to the zero row at the end)."""
+        attributes: list[str] = []
+        values: list[float] = []
+        starts = []
+        for pair in pairs:  # every pair has at least its word attribute: no empty segment
+            features = self.features.pair_features(*pair)
+            starts.append(len(attributes))
+            attributes.extend(features)
+            values.extend(features.values())
+        get, missing = self.rows.get, len(self.state) - 1
+        rows = np.fromiter((get(attribute, missing) for attribute in attributes), dtype=np.int64, count=len(attributes))
+        return np.add.reduceat(self.state[rows] * np.asarray(values)[:, None], starts, axis=0)
 
-    def _flag_vector(self, flags: tuple[str, ...]) -> np.ndarray:
-        vector = self._flags.get(flags)
-        if vector is None:
-            rows = [self.rows[flag] for flag in flags if flag in self.rows]
-            vector = self._flags[flags] = self.state[rows].sum(0)
-        return vector
+    def _flag_scores(self, flag_sets: list[tuple[str, ...]]) -> np.ndarray:
+        return np.array([self.state[[self.rows.get(flag, -1) for flag in flags]].sum(0) for flags in flag_sets])
 
 
 def _forward_backward(scores: np.ndarray, transitions: np.ndarray) -> np.ndarray:

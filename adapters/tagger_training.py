@@ -18,7 +18,7 @@ from safetensors.torch import save_file
 from torch import nn
 
 from mixlingo.adapters import crf_scorer
-from mixlingo.adapters.embedded_tagger import CONFIG, CRF, VOCAB, WEIGHTS, BiLstmTagger, Encoding
+from mixlingo.adapters.embedded_tagger import CONFIG, CRF, HEAD, VOCAB, WEIGHTS, BiLstmTagger, Encoding, SequenceHead
 from mixlingo.nlp.corpus import Corpus
 from mixlingo.nlp.word_features import FeatureExtractor
 
@@ -75,6 +75,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         # float16 on disk halves the package size; the tagger computes in float32
         weights = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in net.state_dict().items()}
         save_file(weights, str(out_dir / WEIGHTS))
+        export_head(net, out_dir / HEAD)
         (out_dir / VOCAB).write_text(json.dumps(vocab, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         if options.crf_weight > 0:
             with tempfile.TemporaryDirectory() as scratch:
@@ -134,3 +135,36 @@ def _train_crf(corpus: Corpus, path: Path, options: EmbeddedTrainingOptions, pro
     )
     trainer.train(str(path))
     progress("CRF", options.crf_iterations, options.crf_iterations)
+
+
+def export_head(net: BiLstmTagger, path: Path) -> None:
+    """The BiLSTM and output layer as int8 ONNX (dynamic quantisation of the weights).
+
+    From the float16-rounded weights the tagger loads, so the torch fallback and this
+    head start from the same numbers."""
+    import io
+    import logging
+    import warnings
+
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    rounded = BiLstmTagger(net.words.num_embeddings, net.chars.num_embeddings, net.out.out_features, net.buckets)
+    rounded.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in net.state_dict().items()})
+    head = SequenceHead(rounded).eval()
+    example = torch.zeros(1, 3, net.lstm.input_size)
+    exported = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(head, (example,), exported, input_names=["x"], output_names=["probabilities"],
+                          dynamic_axes={"x": {0: "batch", 1: "length"}, "probabilities": {0: "batch", 1: "length"}},
+                          opset_version=17, dynamo=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "head.onnx"
+        onnx.save(onnx.load_from_string(exported.getvalue()), str(source))
+        root = logging.getLogger()
+        was_disabled, root.disabled = root.disabled, True  # quantize_dynamic logs generic advice
+        try:
+            quantize_dynamic(str(source), str(path), weight_type=QuantType.QInt8)
+        finally:
+            root.disabled = was_disabled

@@ -9,8 +9,7 @@ definition (the LinCE convention).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from mixlingo.errors import InputError
 from mixlingo.nlp.labels import OTHER
@@ -20,8 +19,9 @@ from mixlingo.nlp.model import Message, TokenKind
 TAGGABLE = frozenset({TokenKind.WORD, TokenKind.HASHTAG})
 
 
-@dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(NamedTuple):
+    """One token's label and the tagger's confidence in it (a tuple: taggers make millions)."""
+
     lang: str
     confidence: float
 

@@ -53,7 +53,7 @@ def shape(word: str) -> str:
     return "".join(out)
 
 
-DENSE_SIZE = 12
+DENSE_SIZE = 15
 
 
 def dense_features(word: str, langs: Sequence[str]) -> list[float]:
@@ -73,6 +73,7 @@ def dense_features(word: str, langs: Sequence[str]) -> list[float]:
         float(word.lower().startswith(("http", "www."))),
         float(not any(c.isalnum() for c in word)),
         min(len(word), 20) / 20,
+        *(strength / 3 for strength in name_strengths(word)),
     ]
 
 
@@ -114,9 +115,9 @@ class FeatureExtractor:
             f["allcaps"] = 1.0
         core = lower.lstrip("#@")
         padded = f"<{core}>"
-        for n in range(1, self.max_ngram + 1):
-            for i in range(len(padded) - n + 1):
-                f[f"c{n}={padded[i:i + n]}"] = 1.0
+        f.update(dict.fromkeys(
+            [f"c{n}={padded[i:i + n]}" for n in range(1, self.max_ngram + 1) for i in range(len(padded) - n + 1)], 1.0
+        ))
         zipfs = [zipf(core, lang) for lang in self.langs]
         for lang, z in zip(self.langs, zipfs):
             f[f"z_{lang}"] = z / 8.0
