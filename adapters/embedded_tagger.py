@@ -157,15 +157,22 @@ class EmbeddedTagger:
         for lang in config["langs"]:  # load the word-frequency lists now, not on the first message
             zipf("the", lang)
         self.net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(self.raw_labels), config["buckets"])
-        self.net.load_state_dict(weights)
-        self.net.eval()
-        self.head = _head_session(model_dir / HEAD)
-        # A token's input vector depends on its string alone (no dropout when tagging): cache it.
-        self._inputs = VectorTable(self.net.lstm.input_size, limit=50_000)
         self.crf_weight = float(config.get("crf_weight", 0.0))
         self.crf: CrfScorer | None = None
-        if self.crf_weight > 0:
-            self.crf = CrfScorer(model_dir / CRF, FeatureExtractor(config["langs"]))
+        try:
+            self.net.load_state_dict(weights)
+            self.head = _head_session(model_dir / HEAD)
+            if self.crf_weight > 0:
+                self.crf = CrfScorer(model_dir / CRF, FeatureExtractor(config["langs"]))
+        except (RuntimeError, OSError, KeyError, ValueError) as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise ModelUnavailableError(
+                f"{model_dir} does not match this version of the embedded tagger ({first_line}). "
+                "Fix: retrain it with `mixlingo tagger train --kind embedded`, or use the shipped model."
+            ) from None
+        self.net.eval()
+        # A token's input vector depends on its string alone (no dropout when tagging): cache it.
+        self._inputs = VectorTable(self.net.lstm.input_size, limit=50_000)
         self.batch_size = batch_size
         self.tag_batch([["warm", "up", "!"], ["ya", "casi"]])  # first-call setup belongs to loading
 

@@ -90,3 +90,12 @@ def test_the_int8_sequence_head_agrees_with_the_torch_network(corpus_path: Path,
     for a, b in zip(fast.tag_batch(sentences), plain.tag_batch(sentences)):
         assert [t.lang for t in a] == [t.lang for t in b]
         assert all(abs(x.confidence - y.confidence) < 0.05 for x, y in zip(a, b))
+
+
+def test_a_model_from_an_older_version_is_a_clear_error(corpus_path: Path, tmp_path: Path) -> None:
+    model = train_embedded(read_lince(corpus_path), tmp_path / "m", EmbeddedTrainingOptions(epochs=1, crf_iterations=5))
+    (model / "crf.safetensors").rename(model / "crf.crfsuite")  # how round-1 models stored the CRF
+    result = runner.invoke(app, ["tagger", "eval", "--data", str(corpus_path), "--tagger", str(model)])
+    assert result.exit_code != 0
+    assert "does not match this version of the embedded tagger" in result.output
+    assert "mixlingo tagger train" in result.output and "Traceback" not in result.output
