@@ -158,6 +158,7 @@ class EmbeddedTagger:
             zipf("the", lang)
         self.net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(self.raw_labels), config["buckets"])
         self.crf_weight = float(config.get("crf_weight", 0.0))
+        self.crf_skip_above = config.get("crf_skip_above")  # None: the CRF sees every sentence
         self.crf: CrfScorer | None = None
         try:
             self.net.load_state_dict(weights)
@@ -206,13 +207,18 @@ class EmbeddedTagger:
     @torch.inference_mode()
     def probabilities(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """[batch, length, labels] probabilities for equal-length sentences: the network's,
-        averaged with the CRF's marginals when the model has both."""
+        averaged with the CRF's marginals when the model has a CRF and the network is unsure."""
         if self.head is None:
             probs = self.net(*self.encoding.batch(sentences)).softmax(-1).numpy()
         else:
             probs = self.head.run(None, {"x": self._input_vectors(sentences)})[0]
         if self.crf is not None:
-            probs = (1 - self.crf_weight) * probs + self.crf_weight * self.crf.marginals(sentences)
+            unsure = np.arange(len(sentences))
+            if self.crf_skip_above is not None:  # a cascade: the CRF only where the network hesitates
+                unsure = np.flatnonzero(probs.max(-1).min(-1) < self.crf_skip_above)
+            if len(unsure):
+                marginals = self.crf.marginals([sentences[i] for i in unsure])
+                probs[unsure] = (1 - self.crf_weight) * probs[unsure] + self.crf_weight * marginals
         return probs
 
     def _input_vectors(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fixtures_lince import write_corpus
 from typer.testing import CliRunner
@@ -99,3 +100,31 @@ def test_a_model_from_an_older_version_is_a_clear_error(corpus_path: Path, tmp_p
     assert result.exit_code != 0
     assert "does not match this version of the embedded tagger" in result.output
     assert "mixlingo tagger train" in result.output and "Traceback" not in result.output
+
+
+def test_the_crf_runs_only_where_the_network_hesitates(corpus_path: Path, tmp_path: Path) -> None:
+    model = train_embedded(read_lince(corpus_path), tmp_path / "m", EmbeddedTrainingOptions(epochs=3, crf_iterations=10))
+    cascade = EmbeddedTagger(model)
+    assert cascade.crf_skip_above == 0.95  # written by training, read back from config.json
+    cascade.crf_skip_above = 0.45  # a toy model is never 95% sure: split its sentences instead
+    everywhere = EmbeddedTagger(model)
+    everywhere.crf_skip_above = None
+    network = EmbeddedTagger(model)
+    network.crf = None
+    skipped = averaged = 0
+    for sentence in [s.tokens for s in read_lince(corpus_path).sentences[:40]]:
+        alone = network.probabilities([sentence])[0]
+        if alone.max(-1).min() >= 0.45:
+            assert np.allclose(cascade.probabilities([sentence])[0], alone)
+            skipped += 1
+        else:
+            assert np.allclose(cascade.probabilities([sentence])[0], everywhere.probabilities([sentence])[0])
+            averaged += 1
+    assert skipped and averaged
+    by_length: dict[int, list[list[str]]] = {}
+    for s in read_lince(corpus_path).sentences:
+        by_length.setdefault(len(s.tokens), []).append(s.tokens)
+    group = max(by_length.values(), key=len)  # sure and unsure sentences in one batch
+    batched = cascade.probabilities(group)
+    for sentence, probabilities in zip(group, batched):
+        assert np.allclose(probabilities, cascade.probabilities([sentence])[0], atol=1e-6)
