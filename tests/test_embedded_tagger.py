@@ -45,5 +45,8 @@ def test_tags_do_not_depend_on_what_else_is_in_the_batch() -> None:
     tagger = load_embedded()
     short = ["no", "sé", "what", "you", "mean"]
     alone = tagger.tag_batch([short])[0]
-    padded = tagger.tag_batch([short, ["I'm", "so", "tired", ",", "ya", "me", "quiero", "ir", "a", "mi", "casa"] * 3])[0]
-    assert [(t.lang, round(t.confidence, 6)) for t in alone] == [(t.lang, round(t.confidence, 6)) for t in padded]
+    longer = ["I'm", "so", "tired", ",", "ya", "me", "quiero", "ir", "a", "mi", "casa"] * 3
+    same_length = ["WOW", "Chivas", "ganó", "3-0", "🔥🔥🔥"]  # shares its batch: unlike, and loud
+    for batch in ([short, longer], [short, same_length, longer], [same_length, short]):
+        together = tagger.tag_batch(batch)[batch.index(short)]
+        assert [(t.lang, round(t.confidence, 6)) for t in alone] == [(t.lang, round(t.confidence, 6)) for t in together]
