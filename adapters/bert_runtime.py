@@ -24,6 +24,7 @@ import torch
 from transformers import AutoConfig, AutoModel, AutoModelForTokenClassification, AutoTokenizer
 
 from mixlingo.adapters.hub import fingerprint, from_pretrained, resolve_model_dir
+from mixlingo.adapters.onnx_session import cpu_session
 from mixlingo.errors import ModelUnavailableError
 
 Head = Literal["tokens", "base"]
@@ -72,14 +73,7 @@ class OnnxRunner:
     name = "onnx"
 
     def __init__(self, path: Path, config, threads: int):  # noqa: ANN001
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
         self.config, self.path = config, path
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

@@ -19,6 +19,7 @@ from safetensors.torch import load_file
 from torch import nn
 
 from mixlingo.adapters.crf_scorer import CrfScorer
+from mixlingo.adapters.onnx_session import cpu_session
 from mixlingo.adapters.vector_table import VectorTable
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import is_language, map_label
@@ -239,11 +240,4 @@ class EmbeddedTagger:
 
 def _head_session(path: Path):  # noqa: ANN202 - an onnxruntime.InferenceSession, or None
     """ONNX Runtime session for the exported sequence head; None (torch runs it) when absent."""
-    if not path.is_file():
-        return None
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = torch.get_num_threads()
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return cpu_session(path, torch.get_num_threads()) if path.is_file() else None
