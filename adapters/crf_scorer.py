@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file, save_file
+from safetensors.numpy import save_file
 
 from mixlingo.adapters.vector_table import VectorTable
 from mixlingo.nlp.word_features import FeatureExtractor
@@ -53,10 +53,9 @@ class CrfScorer:
     def __init__(self, path: Path, features: FeatureExtractor):
         from safetensors import safe_open
 
-        with safe_open(str(path), framework="numpy") as handle:
-            metadata = handle.metadata()
-        tensors = load_file(str(path))
-        described = json.loads(metadata["crf"])
+        with safe_open(str(path), framework="numpy") as handle:  # one read: metadata and tensors
+            described = json.loads(handle.metadata()["crf"])
+            tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118 - not a dict
         self.labels: list[str] = described["labels"]
         self.rows = {attribute: i for i, attribute in enumerate(described["attributes"])}
         # one extra zero row: the weights of an attribute the CRF never kept
