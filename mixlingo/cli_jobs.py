@@ -93,9 +93,10 @@ def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (fr
     if not settings.broker_url:
         raise InputError("retrying needs the queue (MIXLINGO_BROKER_URL); in one-process mode, repeat the action in Slack")
     from mixlingo.bot.jobs.envelope import Envelope
-    from mixlingo.bot.jobs.queue import TASK, make_celery
+    from mixlingo.bot.jobs.journal import journal_for
+    from mixlingo.bot.jobs.queue import make_celery, send
 
-    celery = make_celery(settings)
+    celery, journal = make_celery(settings), journal_for(settings)
 
     async def work(repo: Any) -> list[int]:
         rows = {row.id: row for row in await repo.failed_jobs(10_000, include_retried=True)}
@@ -104,7 +105,7 @@ def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (fr
             raise InputError(f"no failed job with id {', '.join(map(str, missing))}; see `mixlingo jobs failed --all`")
         for i in ids:
             envelope = Envelope.from_dict(json.loads(rows[i].payload))
-            celery.send_task(TASK, args=[envelope.to_dict()], queue=settings.queue_name, task_id=envelope.id)
+            send(celery, settings.queue_name, envelope, journal)
             await repo.mark_retried(i)
         return ids
 

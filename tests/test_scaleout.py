@@ -95,6 +95,33 @@ async def test_worker_killed_mid_burst_loses_nothing_and_posts_nothing_twice(clu
         await cluster.add_worker()  # back to two workers for the next tests
 
 
+async def test_a_job_the_broker_lost_is_sent_again_and_posted_once(cluster: Cluster) -> None:
+    """A worker killed between kombu's pop and its filing of the message loses it from Redis (celery/kombu#305):
+    the journal entry the front end wrote is all that is left, and the workers' sweeper sends the job again."""
+    import redis
+
+    from mixlingo.bot.jobs.envelope import Envelope
+    from mixlingo.bot.jobs.journal import Journal
+
+    lost = [message(2_000 + i, "C1") for i in range(3)]
+    journal = Journal(redis.Redis.from_url(cluster.redis_url), cluster.queue)
+    jobs = [Envelope(function="run_message", body=cluster.event_body(event), headers={"content-type": "application/json"},
+                     journaled=True) for event in lost]
+    for job in jobs:  # journaled by a front end, then taken off the queue by a worker that died at once
+        journal.open(job)
+    slots = {slot(2_000 + i, "C1") for i in range(3)}
+    took = await cluster.wait_for_slots(slots, timeout=90)
+    logs = "".join(p.output() for p, _ in cluster.workers)
+    record("lost_by_broker", jobs=len(lost), posted=len(set(cluster.fake.posts_by_slot()) & slots),
+           posted_twice=duplicates(cluster.fake, slots), all_posted_s=round(took, 1))
+    assert duplicates(cluster.fake, slots) == 0
+    assert logs.count("sending it again") >= len(lost)
+    deadline = time.monotonic() + 10
+    while any(journal.envelope(job.id) for job in jobs) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert not any(journal.envelope(job.id) for job in jobs)  # every job ended
+
+
 async def _records_once_posted(cluster: Cluster, n: int, timeout: float) -> list:
     deadline = time.monotonic() + timeout
     while True:

@@ -11,6 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
+from mixlingo.bot.jobs.journal import journal_for
 from mixlingo.bot.jobs.queue import QueueRunner, timings
 from mixlingo.cli import app
 from mixlingo.config import load_settings
@@ -92,5 +93,7 @@ async def test_front_end_enqueues_without_running_anything(tmp_path: Path, fake:
         [raw] = redis.Redis.from_url(redis_url).lrange(queue_name, 0, -1)
         message = json.loads(raw)
         assert message["headers"]["task"] == "mixlingo.run_job"
+        journaled = journal_for(settings).envelope(message["headers"]["id"])  # kept until a worker has run it
+        assert journaled is not None and journaled.journaled and journaled.function == "run_message"
         assert "xoxb" not in raw.decode()  # no token in the broker
         assert fake.of("chat.postMessage") == [] and bot.inflight.count == 0  # nothing ran here

@@ -26,6 +26,8 @@ class Envelope:
     headers: dict[str, str]
     id: str = field(default_factory=new_job_id)
     enqueued_at: float = field(default_factory=time.time)
+    journaled: bool = False
+    """Published with a journal entry (``bot/jobs/journal.py``): a copy whose entry is gone has already run."""
 
     @classmethod
     def of(cls, function: str, request: AsyncBoltRequest) -> Envelope:
@@ -41,7 +43,8 @@ class Envelope:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Envelope:
         return cls(function=str(data["function"]), body=str(data["body"]), headers=dict(data.get("headers") or {}),
-                   id=str(data.get("id") or new_job_id()), enqueued_at=float(data.get("enqueued_at") or time.time()))
+                   id=str(data.get("id") or new_job_id()), enqueued_at=float(data.get("enqueued_at") or time.time()),
+                   journaled=bool(data.get("journaled", False)))
 
     def request(self) -> AsyncBoltRequest:
         """The request bolt dispatches on the worker: the lazy listener only, signature already checked."""

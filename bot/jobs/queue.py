@@ -6,7 +6,10 @@
   where the pool can tell, and a worker holds no more than it runs;
 * Redis redelivers unacked messages after ``visibility_timeout``; it is set
   above a job's time limit plus its claim lease, so a redelivered job never
-  runs beside a live one of itself (see ``bot/publish.py`` for the claims).
+  runs beside a live one of itself (see ``bot/publish.py`` for the claims);
+* every job sent to a Redis broker is journaled first (``journal.py``), so a
+  message a dying worker took but never filed as unacked is sent again
+  (``sweeper.py``).
 
 The front end only publishes (``send_task`` by name): it never imports the
 worker code nor loads a model.
@@ -15,7 +18,9 @@ worker code nor loads a model.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from celery import Celery
 from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
@@ -24,6 +29,7 @@ from slack_bolt.util.utils import get_name_for_callable
 
 from mixlingo.bot import metrics
 from mixlingo.bot.jobs.envelope import Envelope
+from mixlingo.bot.jobs.journal import Journal, journal_for
 from mixlingo.config import Settings
 from mixlingo.errors import MixlingoError
 
@@ -71,6 +77,22 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
+def send(celery: Celery, queue: str, envelope: Envelope, journal: Journal | None, **options: Any) -> None:
+    """Journal the job (Redis brokers), then publish it; a publish that fails takes the journal entry back."""
+    if journal is not None:
+        envelope = replace(envelope, journaled=True)
+        journal.open(envelope)
+    try:
+        celery.send_task(TASK, args=[envelope.to_dict()], queue=queue, task_id=envelope.id, **options)
+    except Exception:
+        if journal is not None:
+            try:
+                journal.close(envelope.id)
+            except Exception as error:  # the broker is down: the sweeper sends it once Redis is back
+                log.warning("job %s: could not take back its journal entry (%s)", envelope.id, error)
+        raise
+
+
 class QueueRunner(AsyncLazyListenerRunner):
     """Runs bolt's lazy listeners elsewhere: publishes them to the broker before the ack is sent.
 
@@ -83,14 +105,14 @@ class QueueRunner(AsyncLazyListenerRunner):
         self.logger = log
         self.celery = make_celery(settings)
         self.queue = settings.queue_name
+        self.journal = journal_for(settings)
         self.retry_policy = {"max_retries": 2, "interval_start": 0.05, "interval_step": 0.2, "interval_max": 0.5}
 
     def start(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001
         name = get_name_for_callable(function)
         envelope = Envelope.of(name, request)
         try:
-            self.celery.send_task(TASK, args=[envelope.to_dict()], queue=self.queue, task_id=envelope.id,
-                                  retry=True, retry_policy=self.retry_policy)
+            send(self.celery, self.queue, envelope, self.journal, retry=True, retry_policy=self.retry_policy)
         except Exception as error:
             metrics.ERRORS.labels("enqueue").inc()
             log.error("cannot enqueue %s: the broker is unavailable (%s); Slack will retry the request", name, error)
@@ -102,7 +124,8 @@ class QueueRunner(AsyncLazyListenerRunner):
 
 
 @lru_cache(maxsize=8)
-def _redis(url: str):  # noqa: ANN202
+def redis_client(url: str):  # noqa: ANN201
+    """One client (connection pool) per broker URL and process, with short timeouts: callers answer fast or fail."""
     import redis
 
     return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
@@ -113,4 +136,4 @@ def queue_depth(settings: Settings) -> int:
     url = settings.broker_url or ""
     if not url.startswith(("redis://", "rediss://")):
         return 0
-    return int(_redis(url).llen(settings.queue_name))
+    return int(redis_client(url).llen(settings.queue_name))

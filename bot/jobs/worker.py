@@ -26,7 +26,8 @@ from mixlingo.bot import metrics
 from mixlingo.bot.jobs.envelope import Envelope
 from mixlingo.bot.jobs.errors import RetryableError, backoff, describe, is_retryable
 from mixlingo.bot.jobs.failures import record_failure
-from mixlingo.bot.jobs.queue import TASK, make_celery, queue_depth, timings
+from mixlingo.bot.jobs.journal import Journal, journal_for
+from mixlingo.bot.jobs.queue import TASK, make_celery, queue_depth, send, timings
 from mixlingo.bot.jobs.run import call_listener
 from mixlingo.bot.service import TranslationService
 from mixlingo.config import Settings
@@ -70,6 +71,7 @@ class WorkerRuntime:
 
     settings: Settings
     service: TranslationService | None = None
+    journal: Journal | None = None
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
     notes: list[str] = field(default_factory=list)
 
@@ -134,27 +136,68 @@ def register_task(celery: Celery, runtime: Callable[[], WorkerRuntime]) -> Any:
         envelope = Envelope.from_dict(data)
         rt = runtime()
         attempt = int(task.request.retries or 0)
+        journal = rt.journal if envelope.journaled else None
+        lease = timings(rt.settings)["lease"]
+        if journal is not None:
+            start = _begin(journal, envelope, lease)
+            if start == "ended":
+                log.info("job %s (%s) has already run; this copy of it is skipped", envelope.id, envelope.function)
+                metrics.JOBS.labels(envelope.function, "skipped").inc()
+                return
+            if start == "busy":
+                log.warning("job %s (%s) is running elsewhere; this copy waits %.0f s", envelope.id, envelope.function, lease)
+                raise task.retry(countdown=lease)
         if attempt == 0:
             metrics.observe_stage("queued", max(0.0, time.time() - envelope.enqueued_at))
-        limit = timings(rt.settings)["time_limit"]
         try:
-            rt.call(rt.execute(envelope), timeout=limit + 5)
-        except Exception as error:
-            metrics.ERRORS.labels(_kind(error)).inc()
-            if is_retryable(error) and attempt < rt.settings.job_max_retries:
-                delay = backoff(attempt)
-                metrics.JOBS.labels(envelope.function, "retry").inc()
-                log.warning("job %s (%s) will be retried in %.1f s (try %d of %d): %s", envelope.id, envelope.function,
-                            delay, attempt + 2, rt.settings.job_max_retries + 1, describe(error))
-                raise task.retry(countdown=delay, exc=error) from None
-            try:
-                rt.call(record_failure(rt.bot.repo, envelope, error, attempt + 1), timeout=30)
-            except Exception as store_error:
-                log.error("job %s failed (%s) and could not be recorded: %s", envelope.id, describe(error), store_error)
-            return
-        metrics.JOBS.labels(envelope.function, "done").inc()
+            _run(task, rt, envelope, attempt)
+            _close(journal, envelope)  # not reached on a retry: the job goes on
+        finally:
+            if journal is not None:
+                _quietly(journal.done_running, envelope.id)
 
     return run_job
+
+
+def _run(task: Any, rt: WorkerRuntime, envelope: Envelope, attempt: int) -> None:
+    """One attempt: done, retried later (raises celery's Retry), or recorded as failed."""
+    limit = timings(rt.settings)["time_limit"]
+    try:
+        rt.call(rt.execute(envelope), timeout=limit + 5)
+    except Exception as error:
+        metrics.ERRORS.labels(_kind(error)).inc()
+        if is_retryable(error) and attempt < rt.settings.job_max_retries:
+            delay = backoff(attempt)
+            metrics.JOBS.labels(envelope.function, "retry").inc()
+            log.warning("job %s (%s) will be retried in %.1f s (try %d of %d): %s", envelope.id, envelope.function,
+                        delay, attempt + 2, rt.settings.job_max_retries + 1, describe(error))
+            raise task.retry(countdown=delay, exc=error) from None
+        try:
+            rt.call(record_failure(rt.bot.repo, envelope, error, attempt + 1), timeout=30)
+        except Exception as store_error:
+            log.error("job %s failed (%s) and could not be recorded: %s", envelope.id, describe(error), store_error)
+        return
+    metrics.JOBS.labels(envelope.function, "done").inc()
+
+
+def _begin(journal: Journal, envelope: Envelope, lease: float) -> str:
+    try:
+        return journal.begin(envelope.id, lease_seconds=lease)
+    except Exception as error:  # Redis hiccup after delivery: run it; the claims still keep posts single
+        log.warning("job %s: journal unavailable (%s); running it anyway", envelope.id, error)
+        return "run"
+
+
+def _close(journal: Journal | None, envelope: Envelope) -> None:
+    if journal is not None:
+        _quietly(journal.close, envelope.id)
+
+
+def _quietly(action: Callable[[str], None], job_id: str) -> None:
+    try:
+        action(job_id)
+    except Exception as error:
+        log.warning("job %s: could not update the journal (%s)", job_id, error)
 
 
 def _kind(error: BaseException) -> str:
@@ -171,9 +214,11 @@ def run_worker(settings: Settings, *, service: TranslationService | None = None,
                say: Callable[[str], None] = print) -> None:
     """Build the runtime (models, database) and consume the queue until stopped (Ctrl-C or SIGTERM)."""
     celery = make_celery(settings)
-    runtime = WorkerRuntime(settings, service)
+    journal = journal_for(settings)
+    runtime = WorkerRuntime(settings, service, journal)
     metrics.set_queue_depth(lambda: queue_depth(settings))
     register_task(celery, lambda: runtime)
+    sweeper = _start_sweeper(celery, settings, journal)
     for note in runtime.notes:
         say(f"note: {note}")
     hostname = name or f"mixlingo-{os.getpid()}@{socket.gethostname()}"
@@ -187,7 +232,20 @@ def run_worker(settings: Settings, *, service: TranslationService | None = None,
                             f"--queues={settings.queue_name}", f"--hostname={hostname}", "--loglevel=WARNING",
                             "--without-gossip", "--without-mingle", "--without-heartbeat"])
     finally:
+        if sweeper is not None:
+            sweeper.stop()
         runtime.close()
+
+
+def _start_sweeper(celery: Celery, settings: Settings, journal: Journal | None):  # noqa: ANN202
+    """The thread that sends again jobs a dying worker took off the Redis queue (none for other brokers)."""
+    if journal is None:
+        return None
+    from mixlingo.bot.jobs.sweeper import Sweeper, SweeperThread
+
+    thread = SweeperThread(Sweeper(journal, lambda envelope: send(celery, settings.queue_name, envelope, journal)))
+    thread.start()
+    return thread
 
 
 def _broker(settings: Settings) -> str:
