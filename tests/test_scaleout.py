@@ -103,13 +103,14 @@ async def test_a_job_the_broker_lost_is_sent_again_and_posted_once(cluster: Clus
     from mixlingo.bot.jobs.envelope import Envelope
     from mixlingo.bot.jobs.journal import Journal
 
-    lost = [message(2_000 + i, "C1") for i in range(3)]
+    n = size(3, 20)
+    lost = [message(2_000 + i, "C1") for i in range(n)]
     journal = Journal(redis.Redis.from_url(cluster.redis_url), cluster.queue)
     jobs = [Envelope(function="run_message", body=cluster.event_body(event), headers={"content-type": "application/json"},
                      journaled=True) for event in lost]
     for job in jobs:  # journaled by a front end, then taken off the queue by a worker that died at once
         journal.open(job)
-    slots = {slot(2_000 + i, "C1") for i in range(3)}
+    slots = {slot(2_000 + i, "C1") for i in range(n)}
     took = await cluster.wait_for_slots(slots, timeout=90)
     logs = "".join(p.output() for p, _ in cluster.workers)
     record("lost_by_broker", jobs=len(lost), posted=len(set(cluster.fake.posts_by_slot()) & slots),
