@@ -74,7 +74,7 @@ class Sweeper:
         pipe.hvals(_UNACKED)
         *waiting, unacked = pipe.execute()
         ids = {_task_id(raw) for page in waiting for raw in page}
-        ids.update(_task_id(json.loads(raw)[0]) for raw in unacked)
+        ids.update(_task_id(raw, filed=True) for raw in unacked)
         return ids
 
     def _remember(self, missing: Iterable[str], now: float) -> dict[str, float]:
@@ -90,12 +90,12 @@ class Sweeper:
         return first
 
 
-def _task_id(message: Any) -> str | None:  # noqa: ANN401
-    """The Celery task id of a kombu message (raw JSON or already parsed)."""
+def _task_id(raw: bytes, *, filed: bool = False) -> str | None:
+    """The Celery task id of a kombu message as it waits in a list, or as filed in ``unacked`` ([message, exchange, key])."""
     try:
-        data = json.loads(message) if isinstance(message, bytes | str) else message
-        return data["headers"]["id"]
-    except (ValueError, KeyError, TypeError):
+        data = json.loads(raw)
+        return (data[0] if filed else data)["headers"]["id"]
+    except (ValueError, KeyError, IndexError, TypeError):
         return None
 
 

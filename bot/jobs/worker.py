@@ -151,7 +151,8 @@ def register_task(celery: Celery, runtime: Callable[[], WorkerRuntime]) -> Any:
             metrics.observe_stage("queued", max(0.0, time.time() - envelope.enqueued_at))
         try:
             _run(task, rt, envelope, attempt)
-            _close(journal, envelope)  # not reached on a retry: the job goes on
+            if journal is not None:  # not reached on a retry: the job goes on
+                _quietly(journal.close, envelope.id)
         finally:
             if journal is not None:
                 _quietly(journal.done_running, envelope.id)
@@ -186,11 +187,6 @@ def _begin(journal: Journal, envelope: Envelope, lease: float) -> str:
     except Exception as error:  # Redis hiccup after delivery: run it; the claims still keep posts single
         log.warning("job %s: journal unavailable (%s); running it anyway", envelope.id, error)
         return "run"
-
-
-def _close(journal: Journal | None, envelope: Envelope) -> None:
-    if journal is not None:
-        _quietly(journal.close, envelope.id)
 
 
 def _quietly(action: Callable[[str], None], job_id: str) -> None:
