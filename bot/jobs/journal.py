@@ -67,9 +67,7 @@ class Journal:
 
 def journal_for(settings: Any) -> Journal | None:  # noqa: ANN401
     """The journal of ``settings``' queue; None for brokers that cannot lose a taken message (AMQP)."""
-    url = settings.broker_url or ""
-    if not url.startswith(("redis://", "rediss://")):
-        return None
-    from mixlingo.bot.jobs.queue import redis_client
+    from mixlingo.bot.jobs.queue import redis_broker
 
-    return Journal(redis_client(url), settings.queue_name)
+    client = redis_broker(settings)
+    return None if client is None else Journal(client, settings.queue_name)

@@ -131,9 +131,13 @@ def redis_client(url: str):  # noqa: ANN201
     return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
 
 
+def redis_broker(settings: Settings):  # noqa: ANN201
+    """The broker's Redis client, or None when the broker is not Redis."""
+    url = settings.broker_url or ""
+    return redis_client(url) if url.startswith(("redis://", "rediss://")) else None
+
+
 def queue_depth(settings: Settings) -> int:
     """Messages waiting in the broker queue (Redis: the list's length; 0 for other brokers)."""
-    url = settings.broker_url or ""
-    if not url.startswith(("redis://", "rediss://")):
-        return 0
-    return int(redis_client(url).llen(settings.queue_name))
+    client = redis_broker(settings)
+    return 0 if client is None else int(client.llen(settings.queue_name))

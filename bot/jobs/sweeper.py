@@ -18,18 +18,15 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
+
+from kombu.transport.redis import Channel as RedisChannel
 
 from mixlingo.bot import metrics
 from mixlingo.bot.jobs.journal import Journal
 
 log = logging.getLogger("mixlingo.jobs")
-
-# kombu's Redis transport (kombu.transport.redis): where messages wait and where taken ones are filed.
-_PRIORITY_STEPS = (0, 3, 6, 9)
-_PRIORITY_SEP = "\x06\x16"
-_UNACKED = "unacked"
 
 
 class Sweeper:
@@ -67,19 +64,18 @@ class Sweeper:
     def held_by_broker(self) -> set[str]:
         """Task ids waiting in the queue (every priority list) or taken and not acknowledged (any queue)."""
         queue = self.journal.queue
-        lists = [queue] + [f"{queue}{_PRIORITY_SEP}{p}" for p in _PRIORITY_STEPS if p]
+        lists = [queue] + [f"{queue}{RedisChannel.sep}{p}" for p in RedisChannel.priority_steps if p]  # as kombu names them
         pipe = self.client.pipeline()
         for name in lists:
             pipe.lrange(name, 0, -1)
-        pipe.hvals(_UNACKED)
+        pipe.hvals(RedisChannel.unacked_key)
         *waiting, unacked = pipe.execute()
         ids = {_task_id(raw) for page in waiting for raw in page}
         ids.update(_task_id(raw, filed=True) for raw in unacked)
         return ids
 
-    def _remember(self, missing: Iterable[str], now: float) -> dict[str, float]:
+    def _remember(self, missing: list[str], now: float) -> dict[str, float]:
         """First time each job was seen missing (now, for new ones); jobs no longer missing are forgotten."""
-        missing = list(missing)
         known = {k.decode(): float(v) for k, v in self.client.hgetall(self.journal.missing).items()}
         first = {job: known.get(job, now) for job in missing}
         pipe = self.client.pipeline()
