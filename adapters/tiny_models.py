@@ -136,8 +136,22 @@ def build_tiny_marian(
 
 
 def _dictionary_pair(rng: random.Random, mapping: Mapping[str, str]) -> tuple[str, str]:
-    words = [rng.choice(list(mapping)) for _ in range(rng.randint(1, 9))]
-    return " ".join(words), " ".join(mapping[w] for w in words)
+    """A sentence and its word-for-word translation, written as units reach the translator.
+
+    Punctuation and markup placeholders (``[1]``) are copied through and attached to
+    a neighbouring word as often as not, as in ``[2]el reporte[3] mañana.``.
+    """
+    source, target = "", ""
+    for _ in range(rng.randint(1, 9)):
+        if rng.random() < 0.2:
+            kept = rng.choice([f"[{rng.randint(1, 6)}]", ",", ".", "?"])
+            glue = "" if kept[0] != "[" or rng.random() < 0.5 else " "
+            source, target = source + glue + kept, target + glue + kept
+            continue
+        word = rng.choice(list(mapping))
+        glue = "" if not source or (source.endswith("]") and rng.random() < 0.5) else " "
+        source, target = source + glue + word, target + glue + mapping[word]
+    return source.strip(), target.strip()
 
 
 def _marian_tokenizer(out_dir: Path, corpus: Sequence[str]):  # noqa: ANN202 - MarianTokenizer

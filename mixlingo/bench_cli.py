@@ -72,9 +72,12 @@ def show(result: dict[str, Any]) -> None:
         table.add_row(label, fmt(base[key]), fmt(fast[key]), _ratio(ratio[key]))
     console.print(table)
     agreement = result["agreement"]
+    near_ties = agreement["messages"] - agreement["decisive_messages"]
     console.print(
-        f"same final translation: {agreement['same_final_translation']}/{agreement['messages']} "
-        f"({agreement['rate']:.0%})", highlight=False,
+        f"same final translation: {agreement['same_final_translation']}/{agreement['decisive_messages']} messages "
+        f"whose baseline choice is decisive (final score leads by > {agreement['decisive_lead']}); "
+        f"{near_ties} near-tied message{'s' if near_ties != 1 else ''} not compared (rounding decides them)",
+        highlight=False,
     )
     for name, run in (("baseline", base), ("optimised", fast)):
         parts = ", ".join(f"{k} {v}" for k, v in run["backends"].items())

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import bz2
+import pickle
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cache, cached_property
 
+import numpy as np
 from langid.langid import LanguageIdentifier, model
 
 from mixlingo.nlp.markup import mask
@@ -19,12 +23,23 @@ class LangidRanker:
 
     @cached_property
     def _identifier(self) -> LanguageIdentifier:
-        identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+        identifier = LanguageIdentifier(*_langid_model(), norm_probs=True)
         identifier.set_languages([lang for lang in self.languages if lang in identifier.nb_classes])
         return identifier
 
     def rank(self, text: str) -> dict[str, float]:
         return dict(self._identifier.rank(text))
+
+
+@cache
+def _langid_model() -> tuple:
+    """langid's model, unpacked once per process (seconds of work); each identifier trims its own copy of it.
+
+    The same steps as ``LanguageIdentifier.from_modelstring``, which would unpack it again for every instance.
+    """
+    nb_ptc, nb_pc, nb_classes, tk_nextmove, tk_output = pickle.loads(bz2.decompress(base64.b64decode(model)))
+    numfeats = len(nb_ptc) // len(nb_pc)
+    return np.array(nb_ptc).reshape(numfeats, len(nb_pc)), np.array(nb_pc), numfeats, nb_classes, tk_nextmove, tk_output
 
 
 class ChoosePair:
