@@ -60,14 +60,15 @@ def check_model_dir(
     except (OSError, ValueError) as error:
         return ModelCheck(path, "unknown", _tokenizer_kind(path), _weights(path), warnings=[f"no readable config.json ({error})"])
     architectures = config.get("architectures") or []
+    id2label = config.get("id2label") or {}
+    named = any(not str(label).startswith("LABEL_") for label in id2label.values())
     kind = "encoder"
-    if any(a.endswith("ForTokenClassification") for a in architectures):
+    if any(a.endswith("ForTokenClassification") for a in architectures) or (not architectures and named):
         kind = "tagger"
     elif config.get("model_type") == "marian" or any(a.endswith(("MTModel", "ForConditionalGeneration")) for a in architectures):
         kind = "translation"
     labels: list[tuple[str, str]] = []
     if kind == "tagger":
-        id2label = config.get("id2label") or {}
         labels = label_mapping([id2label[k] for k in sorted(id2label, key=int)], label_map)
         covered = pairs_covered([tag for _, tag in labels], list(pairs))
         missing = [pair for pair in pairs if pair not in covered]

@@ -60,6 +60,7 @@ def build_codeswitch_replica(
         vocab_size=len(vocab), hidden_size=hidden, num_hidden_layers=1, num_attention_heads=2,
         intermediate_size=2 * hidden, max_position_embeddings=128, num_labels=len(labels),
         id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)},
+        architectures=["BertForTokenClassification"],
     )
     model = BertForTokenClassification(config).eval()
     with torch.no_grad():
@@ -150,7 +151,7 @@ def build_opus_mt_replica(
         vocab_size=size, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
         pad_token_id=size - 1, decoder_start_token_id=size - 1, eos_token_id=0, bad_words_ids=[[size - 1]],
-        forced_eos_token_id=0, num_beams=4, max_length=64,
+        forced_eos_token_id=0, num_beams=4, max_length=64, architectures=["MarianMTModel"],
     )
     model = MarianMTModel(config).eval()
     config.save_pretrained(out_dir)

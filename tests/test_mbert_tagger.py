@@ -18,14 +18,14 @@ def tagger(tiny_bert_dir: Path) -> MBertTagger:
 
 
 def test_labels_come_from_the_model_config_mapped_to_iso_codes(tagger: MBertTagger) -> None:
-    assert sorted(tagger.labels) == ["en", "es", "ne", "other"]
+    assert sorted(tagger.labels) == ["en", "entity", "es", "other"]
     assert tagger.languages() == ("en", "es")
 
 
 def test_tags_each_word_by_its_first_sub_token(tagger: MBertTagger) -> None:
     words = ["Oye", ",", "I", "will", "send", "el", "reporte", "mañana", "Maria", "?"]
     tags = tagger.tag_batch([words])[0]
-    assert [t.lang for t in tags] == ["es", "other", "en", "en", "en", "es", "es", "es", "ne", "other"]
+    assert [t.lang for t in tags] == ["es", "other", "en", "en", "en", "es", "es", "es", "entity", "other"]
     assert all(0.5 < t.confidence <= 1.0 for t in tags)
 
 
