@@ -187,3 +187,36 @@ def test_models_pull_then_list_report_what_each_model_is(
     listed = runner.invoke(app, ["models", "list"])
     assert listed.exit_code == 0, listed.output
     assert "spa→es" in listed.output and "(local)" in listed.output
+
+
+def _as_hub_cache(model_dir: Path, cache: Path, repo_id: str) -> None:
+    """Lay a model out as huggingface_hub caches a download: blobs, a snapshot of symlinks, refs/main."""
+    import hashlib
+    import os
+
+    repo = cache / f"models--{repo_id.replace('/', '--')}"
+    revision = "0" * 40
+    snapshot = repo / "snapshots" / revision
+    snapshot.mkdir(parents=True)
+    (repo / "blobs").mkdir()
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(revision)
+    for file in model_dir.iterdir():
+        data = file.read_bytes()
+        blob = repo / "blobs" / hashlib.sha256(data).hexdigest()
+        blob.write_bytes(data)
+        os.symlink(os.path.relpath(blob, snapshot), snapshot / file.name)
+
+
+def test_models_list_shows_how_a_cached_hub_models_labels_map(
+    codeswitch: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "model-cache"
+    _as_hub_cache(codeswitch["nepeng"], cache, "sagorsarker/codeswitch-nepeng-lid-lince")
+    monkeypatch.setenv("MIXLINGO_MODEL_CACHE_DIR", str(cache))
+    result = runner.invoke(app, ["models", "list"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "sagorsarker/codeswitch-nepeng-lid-lince" in out
+    assert "labels: other, en, nep→ne, ne→entity, mixed, ambiguous, fw→unknown, unk→unknown" in out
+    assert "warning: its labels do not cover en-es" in out  # the default pair
