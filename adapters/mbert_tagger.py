@@ -48,8 +48,8 @@ class MBertTagger:
         if pairs and not pairs_covered(self.labels, list(pairs)):  # refuse before any weights load or export
             raise ModelUnavailableError(
                 f"{model_id!r} cannot tag {', '.join('-'.join(p) for p in pairs)}: its labels read "
-                f"{describe_mapping(self.mapping)}; set MIXLINGO_MBERT_LABEL_MAP (e.g. lang2=es) or choose a model "
-                "trained on the pair"
+                f"{describe_mapping(self.mapping)}; name each language's label in MIXLINGO_MBERT_LABEL_MAP "
+                f"(e.g. lang2={pairs[0][1]}) or choose a model trained on the pair"
             )
         self.tokenizer, self.runner = load_runner(
             model_id, "tokens", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,
