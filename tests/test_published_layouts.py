@@ -123,7 +123,24 @@ def test_translate_runs_through_the_multilingual_replica_with_its_target_token(
     assert data["tagger"] == "mbert"
     assert data["translation"]["units"] and all(u["source_lang"] == "en" for u in data["translation"]["units"])
     assert prefixes and set(prefixes) == {">>es<< "}
-    assert "could not convert" not in result.stderr  # CTranslate2 took the multi-target model too
+    assert not any("could not convert" in note for note in data["translation"]["notes"])
+
+
+def test_ctranslate2_converts_the_bin_layouts_and_keeps_the_target_token(
+    opus_mt: Path, opus_mt_multi: Path, tmp_path: Path
+) -> None:
+    from mixlingo.adapters.ct2_translator import CT2Translator, _Converted, converted_path
+
+    translator = CT2Translator({"es-en": str(opus_mt), "en-mul": str(opus_mt_multi)}, cache_dir=tmp_path, device="cpu",
+                               max_new_tokens=4)
+    for model in (opus_mt, opus_mt_multi):
+        assert isinstance(translator.load(str(model))[1], _Converted)  # really CTranslate2, no fallback
+    assert len(translator.translate(["send the report"], "en", "es", 2)[0]) == 2
+    assert len(translator.translate(["el reporte"], "es", "en", 2)[0]) == 2
+    assert translator.notes == []
+    converted = converted_path(opus_mt_multi, translator.optimized_dir)
+    vocabularies = [p.read_text(encoding="utf-8") for p in converted.iterdir() if "vocabulary" in p.name]
+    assert vocabularies and all('">>es<<"' in v or "\n>>es<<\n" in v for v in vocabularies)  # the token is in
 
 
 def test_nepali_english_end_to_end_tag_plan_translate(
