@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+from transformers import AutoConfig
 
 from mixlingo.adapters.bert_runtime import load_runner, tokenizer_lock
+from mixlingo.adapters.hub import from_pretrained
 from mixlingo.errors import ModelUnavailableError
-from mixlingo.nlp.labels import UNK, is_language, map_label
+from mixlingo.nlp.labels import UNKNOWN, describe_mapping, is_language, label_mapping, pairs_covered
 from mixlingo.nlp.tagging import Tag
 
 
@@ -36,9 +38,19 @@ class MBertTagger:
         backend: str = "torch",
         threads: int | None = None,
         optimized_dir: Path | None = None,
+        pairs: Sequence[tuple[str, str]] = (),
     ):
         self.model_id = model_id
         self.notes: list[str] = []
+        config = from_pretrained(AutoConfig, model_id, cache_dir=cache_dir, offline=offline)
+        self.mapping = label_mapping([config.id2label[i] for i in range(config.num_labels)], label_map)
+        self.labels = [tag for _, tag in self.mapping]
+        if pairs and not pairs_covered(self.labels, list(pairs)):  # refuse before any weights load or export
+            raise ModelUnavailableError(
+                f"{model_id!r} cannot tag {', '.join('-'.join(p) for p in pairs)}: its labels read "
+                f"{describe_mapping(self.mapping)}; name each language's label in MIXLINGO_MBERT_LABEL_MAP "
+                f"(e.g. lang2={pairs[0][1]}) or choose a model trained on the pair"
+            )
         self.tokenizer, self.runner = load_runner(
             model_id, "tokens", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,
             optimized_dir=optimized_dir, notes=self.notes,
@@ -46,7 +58,6 @@ class MBertTagger:
         if not getattr(self.tokenizer, "is_fast", False):
             raise ModelUnavailableError(f"{model_id!r} has no fast tokenizer (tokenizer.json); word alignment needs one")
         config = self.runner.config
-        self.labels = [map_label(config.id2label[i], label_map) for i in range(config.num_labels)]
         self.batch_size = batch_size
         self.window_words = window_words
         self.max_tokens = min(getattr(config, "max_position_embeddings", 512), 512)
@@ -92,7 +103,7 @@ class MBertTagger:
                 [
                     Tag(self.labels[int(best_i[row, first[w]])], float(best_p[row, first[w]]))
                     if w in first
-                    else Tag(UNK, 0.0)  # the tokenizer dropped it, or the window overflowed
+                    else Tag(UNKNOWN, 0.0)  # the tokenizer dropped it, or the window overflowed
                     for w in range(len(words))
                 ]
             )

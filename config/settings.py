@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     )
     mbert_label_map: Annotated[dict[str, str], NoDecode] = Field(
         default={"lang1": "en", "lang2": "es"},
-        description="The model's own labels → ISO 639-1 codes, as lang1=en,lang2=es or JSON.",
+        description="The model's own labels → ISO 639-1 codes, as lang1=en,lang2=es or JSON; ISO 639 labels (spa, hin) need none.",
     )
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "mixlingo" / "models",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -195,7 +196,19 @@ def models_pull(
             progress.update(task, description=f"downloading {model_id}")
             path = pull(model_id, settings.model_cache_dir)
             progress.console.print(f"[green]ok[/] {model_id} → {path}")
+            _print_check(progress.console, path, settings)
             progress.advance(task)
+
+
+def _print_check(out, path: Path, settings: Settings) -> None:  # noqa: ANN001
+    """What was fetched: kind, tokenizer, labels as they map; a warning when a tagger misses a configured pair."""
+    from mixlingo.adapters.model_check import check_model_dir
+
+    check = check_model_dir(path, label_map=settings.mbert_label_map, pairs=settings.language_pairs)
+    for line in check.lines():
+        out.print(f"   {line}", highlight=False, soft_wrap=True, markup=False)
+    for warning in check.warnings:
+        out.print(f"   [yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
@@ -219,19 +232,30 @@ def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
 @models_app.command("list")
 @friendly
 def models_list() -> None:
-    """Show the models in the cache and their size on disk."""
+    """Show the models in the cache (and configured local model directories), their size and how labels map."""
+    from mixlingo.adapters.hub import looks_like_path
+    from mixlingo.adapters.model_check import check_model_dir
     from mixlingo.adapters.model_store import list_cached
 
     settings = load_settings()
-    cached = list_cached(settings.model_cache_dir)
-    if not cached:
+    rows = [(m.model_id, f"{m.size_bytes / 2**20:,.1f} MiB", m.path) for m in list_cached(settings.model_cache_dir)]
+    configured = [settings.mbert_model, settings.reranker_model, *settings.translation_models.values()]
+    for model_id in dict.fromkeys(configured):
+        path = Path(model_id).expanduser()
+        if looks_like_path(model_id) and path.is_dir():
+            size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+            rows.append((f"{model_id} (local)", f"{size / 2**20:,.1f} MiB", path))
+    if not rows:
         console.print(f"No models cached in {settings.model_cache_dir}. Run `mixlingo models pull`.")
         return
     table = Table(title=f"models in {settings.model_cache_dir}")
-    table.add_column("model")
+    table.add_column("model", overflow="fold")
     table.add_column("size", justify="right")
-    for model in cached:
-        table.add_row(model.model_id, f"{model.size_bytes / 2**20:,.1f} MiB")
+    table.add_column("what it is · labels → tags", overflow="fold")
+    for model_id, size, path in rows:
+        check = check_model_dir(path, label_map=settings.mbert_label_map, pairs=settings.language_pairs)
+        details = "\n".join([*check.lines(), *(f"warning: {w}" for w in check.warnings)])
+        table.add_row(model_id, size, Text(details))
     console.print(table)
 
 

@@ -117,12 +117,13 @@ def _tagger_from(name: str, label_map: dict[str, str]):  # noqa: ANN202
         return LexiconTagger()
     if name == "embedded":
         return load_embedded(embedded_model_dir())
+    pair = [(label_map["lang1"], label_map["lang2"])]
     if name == "mbert":
-        return load_mbert(settings)
+        return load_mbert(settings, pair)
     path = Path(name).expanduser()
     if (path / "model.safetensors").is_file() and (path / "vocab.json").is_file() and not (path / "tokenizer.json").is_file():
         return load_embedded(path)
-    return load_mbert(settings.model_copy(update={"mbert_model": str(path), "mbert_label_map": label_map}))
+    return load_mbert(settings.model_copy(update={"mbert_model": str(path), "mbert_label_map": label_map}), pair)
 
 
 def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:  # noqa: ANN001

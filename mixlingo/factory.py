@@ -31,7 +31,8 @@ class Built:
     """Plain-words remarks for the user, e.g. why a fallback tagger runs."""
 
 
-def load_mbert(settings: Settings) -> Tagger:
+def load_mbert(settings: Settings, pairs: list[tuple[str, str]] | None = None) -> Tagger:
+    """The mBERT tagger; it refuses (one line) a model whose labels cover none of ``pairs``."""
     from mixlingo.adapters.mbert_tagger import MBertTagger  # torch is slow to import; only when asked
 
     return MBertTagger(
@@ -40,6 +41,7 @@ def load_mbert(settings: Settings) -> Tagger:
         cache_dir=settings.model_cache_dir,
         offline=settings.offline,
         batch_size=settings.batch_size,
+        pairs=settings.language_pairs if pairs is None else pairs,
         **runtime_kwargs(settings),
     )
 
@@ -55,7 +57,7 @@ def load_embedded(model_dir: Path | None = None) -> Tagger:
     return EmbeddedTagger(model_dir or embedded_model_dir())
 
 
-def build_taggers(settings: Settings, notes: list[str]) -> list[Tagger]:
+def build_taggers(settings: Settings, notes: list[str], pairs: list[tuple[str, str]] | None = None) -> list[Tagger]:
     """Taggers in order of preference for the configured choice.
 
     ``auto``: mBERT when its weights load, then the embedded es/en model, then
@@ -65,12 +67,12 @@ def build_taggers(settings: Settings, notes: list[str]) -> list[Tagger]:
     if settings.tagger == "lexicon":
         return [LexiconTagger()]
     if settings.tagger == "mbert":
-        return [load_mbert(settings)]
+        return [load_mbert(settings, pairs)]
     if settings.tagger == "embedded":
         return [load_embedded()]
     taggers: list[Tagger] = []
     try:
-        taggers.append(load_mbert(settings))
+        taggers.append(load_mbert(settings, pairs))
     except ModelUnavailableError as error:
         notes.append(f"mBERT tagger unavailable, using the embedded es/en tagger (lexicon for other pairs): {error}")
     return [*taggers, load_embedded(), LexiconTagger()]
@@ -84,10 +86,11 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
     else:
         pairs = [parse_pair(pair)] if pair else settings.language_pairs
         chooser = ChoosePair(pairs)
-    taggers = build_taggers(settings, notes)
-    if taggers[-1].languages() is None:  # the lexicon tagger is last: check its pairs up front
+    taggers = build_taggers(settings, notes, list(chooser.pairs))
+    if taggers[-1].languages() is None:  # the lexicon tagger is last: check up front the pairs only it would tag
         for fixed in chooser.pairs:
-            check_pair(fixed)
+            if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
+                check_pair(fixed)
     notes += [note for tagger in taggers for note in getattr(tagger, "notes", [])]  # e.g. a runtime that fell back
     stages = [ProtectMarkup(), Tokenize(), chooser, TagLanguages(*taggers)]
     return Built(Pipeline(stages), notes)

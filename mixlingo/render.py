@@ -12,7 +12,7 @@ from mixlingo.nlp.model import Message
 from mixlingo.nlp.summary import summarize
 
 _LANGUAGE_STYLES = ["bold cyan", "bold magenta", "bold green", "bold yellow", "bold blue"]
-_LABEL_STYLES = {"other": "dim", "ne": "bold red", "mixed": "yellow", "ambiguous": "yellow", "unk": "red"}
+_LABEL_STYLES = {"other": "dim", "entity": "bold red", "mixed": "yellow", "ambiguous": "yellow", "unknown": "red"}
 
 
 def message_to_dict(message: Message) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import regex
 import wordfreq
 
 from mixlingo.errors import InputError
-from mixlingo.nlp.labels import NE, OTHER
+from mixlingo.nlp.labels import ENTITY, OTHER
 from mixlingo.nlp.tagging import Tag
 from mixlingo.nlp.word_features import frequencies
 
@@ -139,7 +139,7 @@ class LexiconTagger:
         if i == 0 or not word[:1].isupper() or word.isupper() and len(word) > 1 or _is_camel_case(word):
             return None
         zipf = max(wordfreq.zipf_frequency(word.lower(), lang) for lang in pair)
-        return Tag(NE, 0.6) if zipf < self.params.ne_max_zipf else None
+        return Tag(ENTITY, 0.6) if zipf < self.params.ne_max_zipf else None
 
 
 # "MeAgarroElGol" → Me, Agarro, El, Gol: hashtags are often several words in camel case.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from mixlingo.nlp.labels import NE
+from mixlingo.nlp.labels import ENTITY
 from mixlingo.nlp.model import Message, ProtectedPiece
 from mixlingo.nlp.tagging import TAGGABLE
 from mixlingo.nlp.translation import Unit
@@ -38,7 +38,7 @@ def build_units(message: Message, start: int, end: int, lang: str, max_chars: in
             cuts += [piece.start, piece.end]
         else:
             inline.append((piece.start, piece.end))
-    inline += [(t.start, t.end) for t in message.tokens if t.lang == NE and start <= t.start and t.end <= end]
+    inline += [(t.start, t.end) for t in message.tokens if t.lang == ENTITY and start <= t.start and t.end <= end]
     inline.sort()
     cuts.append(end)
     units: list[Unit] = []
@@ -51,7 +51,7 @@ def build_units(message: Message, start: int, end: int, lang: str, max_chars: in
 
 
 def _has_words(message: Message, start: int, end: int) -> bool:
-    return any(t.kind in TAGGABLE and t.lang != NE and start <= t.start and t.end <= end for t in message.tokens)
+    return any(t.kind in TAGGABLE and t.lang != ENTITY and start <= t.start and t.end <= end for t in message.tokens)
 
 
 def _sentences(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int):
