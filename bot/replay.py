@@ -31,7 +31,7 @@ from aiohttp import web
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
+from slack_sdk.signature import Clock, SignatureVerifier
 
 from mixlingo.bot import metrics
 
@@ -58,16 +58,17 @@ _RUNNING, _DONE = "running", "done"
 class MemorySeen:
     """Keys seen in this process (one front end), each with a value and an expiry."""
 
-    def __init__(self, limit: int = 200_000):
+    def __init__(self, limit: int = 200_000, clock: Callable[[], float] = time.monotonic):
         self.seen: dict[str, tuple[float, str]] = {}
         self.limit = limit
+        self.clock = clock
 
     def _live(self, key: str) -> str | None:
         entry = self.seen.get(key)
-        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+        return entry[1] if entry is not None and entry[0] > self.clock() else None
 
     async def first_use(self, key: str, ttl: float, value: str = "1") -> bool:
-        now = time.monotonic()
+        now = self.clock()
         if len(self.seen) >= self.limit:
             self.seen = {k: e for k, e in self.seen.items() if e[0] > now}
         if self._live(key) is not None:
@@ -79,7 +80,7 @@ class MemorySeen:
         return self._live(key)
 
     async def put(self, key: str, value: str, ttl: float) -> None:
-        self.seen[key] = (time.monotonic() + ttl, value)
+        self.seen[key] = (self.clock() + ttl, value)
 
     async def forget(self, key: str) -> None:
         self.seen.pop(key, None)
@@ -123,9 +124,17 @@ def remember_for(timestamp: int, now: float) -> float:
     return max(1.0, timestamp + WINDOW + MARGIN - now)
 
 
-def replay_guard(signing_secret: str, seen: Seen) -> Callable:
+class _Clock(Clock):
+    def __init__(self, now: Callable[[], float]):
+        self._now = now
+
+    def now(self) -> float:
+        return self._now()
+
+
+def replay_guard(signing_secret: str, seen: Seen, *, clock: Callable[[], float] = time.time) -> Callable:
     """aiohttp middleware: verify the signature, refuse a second use of it, and refuse a body bolt cannot parse."""
-    verifier = SignatureVerifier(signing_secret)
+    verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
 
     @web.middleware
     async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
@@ -134,8 +143,12 @@ def replay_guard(signing_secret: str, seen: Seen) -> Callable:
         body = await request.read()  # aiohttp keeps it: bolt's handler reads it again
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        now = time.time()
-        if not timestamp.isdigit() or not signature or not verifier.is_valid(body, timestamp, signature):
+        now = clock()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:  # Slack sends UTF-8 only; slack_sdk's verifier would raise on it
+            return _malformed(f"not UTF-8 at byte {error.start}")
+        if not timestamp.isdigit() or not signature or not verifier.is_valid(text, timestamp, signature):
             stale = timestamp.isdigit() and abs(now - int(timestamp)) > WINDOW
             metrics.REJECTED.labels("stale" if stale else "signature").inc()
             return web.json_response({"error": "invalid request"}, status=401)
@@ -145,22 +158,24 @@ def replay_guard(signing_secret: str, seen: Seen) -> Callable:
         if not await seen.first_use("sig:" + signature, remember_for(int(timestamp), now)):
             metrics.REJECTED.labels("replayed").inc()
             return web.json_response({"error": "replayed request"}, status=401)
-        problem = unparsable(body, request.headers.get("Content-Type"))
+        problem = unparsable(text, request.headers.get("Content-Type"))
         if problem:
-            metrics.REJECTED.labels("malformed").inc()
-            log.info("refused a signed request with a malformed body (%s)", problem)
-            return web.json_response({"error": f"malformed request body: {problem}"}, status=400)
+            return _malformed(problem)
         return await handler(request)
 
     return guard
 
 
-def unparsable(body: bytes, content_type: str | None) -> str | None:
-    """Why bolt could not parse this body (None: it can): it must be UTF-8 holding a JSON object or a form."""
+def _malformed(problem: str) -> web.Response:
+    metrics.REJECTED.labels("malformed").inc()
+    log.info("refused a request with a malformed body (%s)", problem)
+    return web.json_response({"error": f"malformed request body: {problem}"}, status=400)
+
+
+def unparsable(body: str, content_type: str | None) -> str | None:
+    """Why bolt could not parse this body (None: it can): a JSON object, or a form (whose payload is one)."""
     try:
-        parsed = parse_body(body.decode("utf-8"), (content_type or "").split(";")[0].strip() or None)
-    except UnicodeDecodeError as error:
-        return f"not UTF-8 at byte {error.start}"
+        parsed = parse_body(body, (content_type or "").split(";")[0].strip() or None)
     except json.JSONDecodeError as error:
         return f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
     if not isinstance(parsed, dict):
