@@ -15,14 +15,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from mixlingo.bot import metrics
 from mixlingo.bot.jobs.embedded import EmbeddedRunner
 from mixlingo.bot.jobs.queue import QueueUnavailable
-from mixlingo.bot.replay import MAX_FUTURE_SKEW, WINDOW, MemorySeen, replay_guard
-from mixlingo.bot.web import slack_web_app
-from slack_harness import BOT_USER, SECRET, TEAM, AppDriver, FakeSlack, fake, open_app, sign  # noqa: F401  (fixtures)
+from mixlingo.bot.replay import MAX_FUTURE_SKEW, WINDOW
+from slack_harness import SECRET, TEAM, FakeSlack, command_body, event_body, fake, guarded, sign  # noqa: F401  (fixtures)
 
 RETRY_HEADERS = ({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}, {"X-Slack-Retry-Num": "2"},
                  {"X-Slack-Retry-Num": "3", "X-Slack-Retry-Reason": "http_error"})
@@ -34,39 +32,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-async def guarded(tmp_path: Path, fake: FakeSlack, *, clock: Any = time.time, runner: Any = None) -> tuple[Any, AppDriver]:
-    """The app with the replay guard `mixlingo serve` installs; ``runner`` replaces the in-process job runner."""
-    from mixlingo.bot.app import build_app
-
-    bot, database, plain = await open_app(tmp_path, fake)
-    app = build_app(bot, database, runner=runner(bot) if runner else None)
-    server = TestServer(slack_web_app(app, guard=replay_guard(SECRET, MemorySeen(clock=clock), clock=clock)),
-                        host="127.0.0.1")
-    await server.start_server()
-    driver = AppDriver(server, plain.session, bot.inflight)
-
-    async def close() -> None:
-        await driver.settle()
-        await server.close()
-        await plain.close()  # type: ignore[attr-defined]
-
-    driver.close = close  # type: ignore[attr-defined]
-    return bot, driver
-
-
-def command_body(text: str, fake: FakeSlack) -> str:
-    return urlencode({"command": "/translate", "text": text, "user_id": "U1", "user_name": "u1", "channel_id": "C1",
-                      "channel_name": "general", "team_id": TEAM, "team_domain": "test",
-                      "response_url": fake.response_url(), "trigger_id": "1.2.3", "api_app_id": "A0001",
-                      "token": "legacy"})
-
-
-def event_body(event: dict[str, Any], event_id: str) -> str:
-    return json.dumps({"token": "legacy", "team_id": TEAM, "api_app_id": "A0001", "type": "event_callback",
-                       "event": event, "event_id": event_id, "event_time": int(time.time()),
-                       "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]})
 
 
 def rejected(reason: str) -> float:
