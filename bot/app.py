@@ -8,7 +8,6 @@ from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from mixlingo.bot import admin_command, buttons, home, messages, reactions, redact, shortcut, translate_command
@@ -17,6 +16,7 @@ from mixlingo.bot.crypto import EncryptedInstallationStore, TokenCipher
 from mixlingo.bot.replay import EventDeliveries, seen_for
 from mixlingo.bot.slack_retry import retry_handlers
 from mixlingo.bot.storage import Database
+from mixlingo.bot.storage.oauth_states import ExpiringOAuthStateStore
 
 LISTENERS = (translate_command, admin_command, shortcut, reactions, messages, home, buttons)
 
@@ -56,7 +56,7 @@ def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner |
             user_scopes=[],
             installation_store=EncryptedInstallationStore(client_id=s.slack_client_id, engine=database.engine,
                                                           cipher=cipher),
-            state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=database.engine),
+            state_store=ExpiringOAuthStateStore(database.engine),
         )
         app = MixlingoApp(signing_secret=secret, client=client, oauth_flow=AsyncOAuthFlow(client=client, settings=oauth),
                        name="mixlingo")
