@@ -7,9 +7,10 @@
   every accepted signature is remembered until its window has closed, whatever
   the headers say, and a timestamp more than :data:`MAX_FUTURE_SKEW` ahead is
   refused (it would stretch the window to ten minutes).
-* Events (HTTP and Socket Mode). Slack's own retry of an event is a new
+* Deliveries (HTTP and Socket Mode). Slack's own retry of an event is a new
   request: newly signed over HTTP, a new envelope over Socket Mode. It is
-  recognised by ``event_id``, which the signature covers: the first delivery
+  recognised by ``event_id``, which the signature covers (over Socket Mode, a
+  resent command or interaction by its ``trigger_id``): the first delivery
   that was acknowledged wins and later ones are acknowledged without running
   anything. A delivery whose ack failed (a 5xx, an exception) leaves no trace,
   so Slack's retry of it is accepted and runs once.
@@ -192,14 +193,13 @@ class EventDeliveries:
 
     async def dispatch(self, request: AsyncBoltRequest,
                        dispatch: Callable[[AsyncBoltRequest], Awaitable[BoltResponse]]) -> BoltResponse:
-        event_id = event_id_of(request)
-        if event_id is None or request.lazy_only:  # a worker running a job is not a delivery
+        key = delivery_key(request)
+        if key is None or request.lazy_only:  # a worker running a job is not a delivery
             return await dispatch(request)
-        key = "event:" + event_id
         if not await self._claim(key):
             if await self.seen.value(key) == _DONE:
                 metrics.REJECTED.labels("duplicate_event").inc()
-                log.info("event %s was already delivered; acknowledged without running it again%s", event_id,
+                log.info("%s was already delivered; acknowledged without running it again%s", key,
                          _retry_note(request))
                 return BoltResponse(status=200, body="")
             metrics.REJECTED.labels("event_in_progress").inc()
@@ -226,10 +226,16 @@ class EventDeliveries:
             await asyncio.sleep(0.05)
 
 
-def event_id_of(request: AsyncBoltRequest) -> str | None:
+def delivery_key(request: AsyncBoltRequest) -> str | None:
+    """What makes a delivery the same as an earlier one: the event_id of an event; over Socket Mode (no
+    signatures there), the trigger_id of a command, shortcut or interaction. None: nothing to go by."""
     body: Any = request.body
-    if isinstance(body, dict) and body.get("type") == "event_callback" and isinstance(body.get("event_id"), str):
-        return body["event_id"]
+    if not isinstance(body, dict):
+        return None
+    if body.get("type") == "event_callback":
+        return f"event:{body['event_id']}" if isinstance(body.get("event_id"), str) else None
+    if request.mode == "socket_mode" and isinstance(body.get("trigger_id"), str):
+        return f"trigger:{body['trigger_id']}"
     return None
 
 

@@ -106,7 +106,11 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
             app_token = settings.slack_app_token.get_secret_value()
             await check_app_token(AsyncWebClient(base_url=settings.slack_api_url), app_token)
             say("mixlingo is running in Socket Mode (Ctrl-C to stop).")
-            await AsyncSocketModeHandler(app, app_token).start_async()
+            handler = AsyncSocketModeHandler(app, app_token)
+            try:
+                await handler.start_async()
+            finally:
+                await handler.close_async()  # no reconnecting once stopped
             return
         limits = ServerLimits.from_settings(settings)
         separate_metrics = settings.metrics and settings.metrics_port is not None

@@ -79,6 +79,8 @@ class FakeSlack:
     """Or: the next ``fault_budget`` calls get the faults, whenever they come."""
     faults_served: int = 0
     _fault_turn: itertools.count = field(default_factory=itertools.count)
+    socket_url: Any = None
+    """A callable giving the websocket URL ``apps.connections.open`` answers (Socket Mode stand-in)."""
 
     @property
     def url(self) -> str:
@@ -189,7 +191,7 @@ class FakeSlack:
                      "team": {"id": "T0002", "name": "Other Team"}, "enterprise": None,
                      "is_enterprise_install": False}, {})
         if method == "apps.connections.open":
-            return {"ok": True, "url": "wss://example.invalid/"}, {}
+            return {"ok": True, "url": self.socket_url() if self.socket_url else "wss://example.invalid/"}, {}
         return {"ok": False, "error": "unknown_method"}, {}
 
 
