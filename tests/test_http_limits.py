@@ -71,13 +71,13 @@ async def test_slow_headers_and_slow_bodies_are_dropped_within_bounds(tmp_path: 
     """Row 7: 100 connections trickling headers or a body were held ≥ 90 s."""
     async with serving(tmp_path, fake, **FAST) as urls:
         port = port_of(urls["slack"])
-        heads = [trickle(port, *slow_head(), give_up=20) for _ in range(10)]
-        bodies = [trickle(port, *slow_body(), give_up=20) for _ in range(10)]
+        heads = [trickle(port, *slow_head(), interval=0.1, give_up=60) for _ in range(5)]
+        bodies = [trickle(port, *slow_body(), interval=0.1, give_up=60) for _ in range(5)]
         results = await asyncio.gather(*heads, *bodies)
     held = [seconds for seconds, _ in results]
-    assert all(answer is not None for _, answer in results), "a slow client was still connected after 20 s"
-    assert max(held) < 10  # 0.5 s timeouts; generous for a busy machine
-    for _, answer in results[10:]:
+    assert all(answer is not None for _, answer in results), "a slow client was still connected after 60 s"
+    assert max(held) < 30  # 0.5 s timeouts: a bound, not a timing, that holds on a busy machine
+    for _, answer in results[5:]:
         assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
 
 
