@@ -192,6 +192,18 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `mixlingo serve` listens on.")
     port: int = Field(default=3000, ge=0, le=65535, description="Port `mixlingo serve` listens on.")
+    public_playground: bool = Field(
+        default=False, description="Let the playground listen on a non-loopback address (it has no login)."
+    )
+    http_header_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds a client has to send a request's headers, then it is dropped."
+    )
+    http_body_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds a client has to send a request's body, then it gets 408."
+    )
+    http_max_connections: int = Field(
+        default=512, ge=1, le=100_000, description="Open HTTP connections at most; more are closed at once."
+    )
 
     # --- Scale-out (queue workers, PostgreSQL, metrics, token encryption): docs/deployment.md ---
     broker_url: str | None = Field(
@@ -211,6 +223,10 @@ class Settings(BaseSettings):
         "Required with OAuth install. `mixlingo db keygen` makes one.",
     )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535,
+        description="Serve the front end's /metrics on this port instead of the Slack port (0: any free port).",
+    )
     worker_metrics_port: int | None = Field(
         default=None, ge=0, le=65535, description="Port for a worker's /metrics (unset: none; 0: any free port)."
     )
