@@ -11,7 +11,7 @@ from mixlingo.backends import runtime_kwargs
 from mixlingo.config import Settings
 from mixlingo.config.settings import parse_pair
 from mixlingo.errors import ModelUnavailableError
-from mixlingo.nlp.lexicon_tagger import SUPPORTED_LANGUAGES, LexiconTagger, check_pair
+from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
 from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.pair import ChoosePair
 from mixlingo.nlp.pipeline import Pipeline
@@ -80,7 +80,7 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
     """protect markup → tokenize → choose pair → tag. ``pair`` overrides the config ("auto": detect)."""
     notes: list[str] = []
     if pair == "auto":
-        chooser = ChoosePair([], languages=sorted(SUPPORTED_LANGUAGES))
+        chooser = ChoosePair([], languages=sorted(supported_languages()))
     else:
         pairs = [parse_pair(pair)] if pair else settings.language_pairs
         chooser = ChoosePair(pairs)
