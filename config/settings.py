@@ -96,7 +96,11 @@ class Settings(BaseSettings):
         default=Path.home() / ".cache" / "mixlingo" / "models",
         description="Where downloaded models are kept.",
     )
-    offline: bool = Field(default=False, description="Never try the model hub; use the cache only.")
+    offline: bool = Field(default=False, description="Never try the model hub, not even `mixlingo models pull`.")
+    allow_downloads: bool = Field(
+        default=False,
+        description="Let tag, translate and serve download a missing model on first use (default: only `mixlingo models pull` downloads).",
+    )
     target_language: str = Field(default="en", min_length=2, max_length=3, description="Default language to translate into.")
     strategy: StrategyChoice = Field(default="auto", description="auto | whole | spans (see README).")
     spans_threshold: float = Field(
@@ -281,6 +285,11 @@ class Settings(BaseSettings):
         if not all(len(e) == 2 for e in entries):
             raise ValueError("write key=value pairs separated by commas, like lang1=en,lang2=es")
         return {k.strip(): v.strip() for k, v in entries}
+
+    @property
+    def hub_offline(self) -> bool:
+        """True unless a model missing from the cache may be downloaded when it is first loaded."""
+        return self.offline or not self.allow_downloads
 
     @property
     def language_pairs(self) -> list[tuple[str, str]]:

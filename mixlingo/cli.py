@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
 from mixlingo import cli_tagger
-from mixlingo.cli_support import console, errors, friendly
-from mixlingo.errors import InputError
+from mixlingo.cli_support import console, errors, friendly, note, show_notes
+from mixlingo.errors import InputError, ModelNotDownloadedError
 from mixlingo.nlp.text import clean_text
 
 app = typer.Typer(help="mixlingo: translation for code-switched Slack messages.", no_args_is_help=True)
@@ -25,6 +26,10 @@ app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
 tagger_app = typer.Typer(help="Train and evaluate language taggers on LinCE-format data.", no_args_is_help=True)
 app.add_typer(tagger_app, name="tagger")
+
+REPLACED_NOTE = "invalid UTF-8 / lone surrogates were replaced with U+FFFD"
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show the detail behind each note.")]
+
 
 def _read_text(text: str) -> str:
     if text != "-":
@@ -46,6 +51,7 @@ def tag(
         Optional[str], typer.Option(help="auto | mbert | embedded | lexicon (default: config).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Tag every token of a message with its language."""
     from mixlingo.factory import build_tag_pipeline
@@ -58,10 +64,9 @@ def tag(
         raise InputError("the message is empty; give some text to tag")
     built = build_tag_pipeline(settings, pair=pair)
     message = built.pipeline.run(cleaned, max_chars=settings.max_message_chars)
-    for note in built.notes:
-        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    show_notes(built.notes, built.details, verbose=verbose)
     if cleaned != raw:
-        errors.print("[yellow]note:[/] invalid UTF-8 / lone surrogates were replaced with U+FFFD", highlight=False)
+        note(REPLACED_NOTE)
     if as_json:
         typer.echo(json.dumps(message_to_dict(message), ensure_ascii=False, indent=2))
         return
@@ -85,24 +90,44 @@ def translate(
     pair: Annotated[Optional[str], typer.Option(help="Language pair like en-es, or 'auto'.")] = None,
     tagger: Annotated[Optional[str], typer.Option(help="auto | mbert | embedded | lexicon.")] = None,
     rerank: Annotated[Optional[bool], typer.Option("--rerank/--no-rerank", help="Rerank candidates.")] = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Translate a code-switched message into one language, markup intact."""
-    from mixlingo.factory import build_translate_pipeline
+    """Translate a code-switched message into one language, markup intact.
 
+    Exit codes: 0 done; 2 bad input or settings (in batch mode: any bad line; the other
+    lines are still translated, a bad line's output line is left empty)."""
+    from mixlingo.factory import build_translate_pipeline, missing_translation_models
+
+    if to is not None:
+        _check_language(to)
     settings = load_settings(tagger=tagger, target_language=to, strategy=strategy, rerank=rerank)
     lines = _batch_lines(text, file)
     if lines is None and (text is None or not text.strip()):
         raise InputError("the message is empty; give some text, '-' for stdin, or --file PATH")
+    missing = missing_translation_models(settings, settings.target_language)
+    if missing:
+        raise ModelNotDownloadedError(
+            f"no model that translates into {settings.target_language} is downloaded ({', '.join(missing)}); "
+            "run `mixlingo models pull` (or set MIXLINGO_ALLOW_DOWNLOADS=true)"
+        )
     built = build_translate_pipeline(settings, pair=pair)
-    for note in built.notes:
-        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    show_notes(built.notes, built.details, verbose=verbose)
     if lines is None:
         message = _translate_one(built.pipeline, text, settings)
         _show(message, as_json=as_json, explain_=explain_)
         return
     failed = _translate_batch(built.pipeline, lines, settings, as_json=as_json)
     if failed:
-        raise typer.Exit(1)
+        errors.print(f"[bold red]error:[/] {failed} of {len(lines)} lines were not translated (see above)", highlight=False)
+        raise typer.Exit(2)
+
+
+def _check_language(code: str) -> None:
+    """``--to xx``: say that ``xx`` is not a language, rather than suggest a model for it."""
+    import langcodes
+
+    if not langcodes.tag_is_valid(code.strip()) or "-" in code.strip() or not code.strip().isalpha():
+        raise InputError(f"--to {code!r} is not a language code; use an ISO 639-1 code like en, es or fr")
 
 
 def _batch_lines(text: str | None, file: Path | None) -> list[str] | None:
@@ -113,12 +138,20 @@ def _batch_lines(text: str | None, file: Path | None) -> list[str] | None:
             raw = file.read_bytes()
         except OSError as error:
             raise InputError(f"cannot read {file}: {error.strerror}") from None
-        return raw.decode("utf-8", errors="surrogateescape").splitlines()
+        return _decoded_lines(raw)
     if text == "-":
         if sys.stdin.isatty():
             raise InputError("'-' reads messages from standard input, but nothing was piped in")
-        return sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape").splitlines()
+        return _decoded_lines(sys.stdin.buffer.read())
     return None
+
+
+def _decoded_lines(raw: bytes) -> list[str]:
+    """Lines of UTF-8 input; bytes that are not UTF-8 become U+FFFD (later, in clean_text), with a note."""
+    text = raw.decode("utf-8", errors="surrogateescape")
+    if clean_text(text, max_chars=None) != text:
+        note(REPLACED_NOTE)
+    return text.splitlines()
 
 
 def _translate_one(pipeline, text: str, settings: Settings):  # noqa: ANN001, ANN202
@@ -135,10 +168,11 @@ def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
     if explain_:
         for renderable in explain(message):
             console.print(renderable)
-    for note in translation.notes:
-        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    for text in translation.notes:
+        note(text)
     if translation.strategy == "none":
-        console.print(f"[dim]Nothing to translate: {translation.reason}.[/]", highlight=False)
+        reason = translation.reason.removeprefix("nothing to translate: ")
+        console.print(f"[dim]Nothing to translate: {escape(reason)}.[/]", highlight=False)
         return
     if explain_:
         console.print(Text("→ ", style="bold") + Text(translation.text or ""))

@@ -77,7 +77,7 @@ def train(
             settings = load_settings()
             options = MBertTrainingOptions(base=base, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}))
             fine_tune_mbert(train_part, out, options, label_map=label_map, cache_dir=settings.model_cache_dir,
-                            offline=settings.offline, progress=report)
+                            offline=settings.hub_offline, progress=report)
         else:
             raise InputError(f"unknown --kind {kind!r}; use embedded, bilstm or mbert")
     console.print(f"[green]model written to[/] {out}")
