@@ -55,7 +55,7 @@ def tag(
 ) -> None:
     """Tag every token of a message with its language."""
     from mixlingo.factory import build_tag_pipeline
-    from mixlingo.render import coloured_text, message_to_dict, tag_table
+    from mixlingo.render import coloured_text, message_to_dict, summary_line, tag_table
 
     settings = load_settings(tagger=tagger)
     raw = _read_text(text)
@@ -74,6 +74,7 @@ def tag(
         console.print("[dim]No words to tag: the message is only markup, emoji, numbers or punctuation.[/]")
     console.print(coloured_text(message))
     console.print(tag_table(message))
+    console.print(summary_line(message), soft_wrap=True)
 
 
 @app.command()
@@ -167,7 +168,7 @@ def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
         return
     if explain_:
         for renderable in explain(message):
-            console.print(renderable)
+            console.print(renderable, soft_wrap=isinstance(renderable, Text))
     for text in translation.notes:
         note(text)
     if translation.strategy == "none":
@@ -271,13 +272,20 @@ def models_list() -> None:
 
 @config_app.command("show")
 @friendly
-def config_show() -> None:
-    """Print every setting with its effective value and env var name."""
+def config_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Print {env var: value} as JSON.")] = False,
+) -> None:
+    """Print every setting with its effective value and env var name (nothing cut short)."""
     settings = load_settings()
+    if as_json:
+        values = settings.model_dump(mode="json")  # secrets come out as '**********'
+        typer.echo(json.dumps({f"MIXLINGO_{name.upper()}": values[name] for name in Settings.model_fields}, indent=2))
+        return
+    longest = max(len(f"MIXLINGO_{name}") for name in Settings.model_fields)
     table = Table(title="mixlingo settings")
-    table.add_column("env var")
-    table.add_column("value")
-    table.add_column("meaning", style="dim")
+    table.add_column("env var", no_wrap=True, min_width=longest)
+    table.add_column("value", overflow="fold")
+    table.add_column("meaning", style="dim", overflow="fold")
     for name, info in Settings.model_fields.items():
         table.add_row(f"MIXLINGO_{name.upper()}", str(getattr(settings, name)), info.description or "")
     console.print(table)
