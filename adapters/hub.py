@@ -73,19 +73,29 @@ def from_pretrained(loader: type[T], model_id: str, *, cache_dir: Path, offline:
         raise _explain(model_id, cache_dir, offline, local, error) from error
 
 
-def _load(loader: Any, model_id: str, *, cache_dir: Path, local_only: bool, **kwargs: Any) -> Any:
+def quiet_transformers() -> None:
+    """Load reports and progress bars ("Writing model shards") are noise in a CLI, a bench or a bot."""
     from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()  # load reports and progress bars are noise in a CLI or a bot
+    hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+
+
+def _load(loader: Any, model_id: str, *, cache_dir: Path, local_only: bool, **kwargs: Any) -> Any:
+    quiet_transformers()
     return loader.from_pretrained(model_id, cache_dir=str(cache_dir), local_files_only=local_only, **kwargs)
+
+
+def hub_endpoint() -> str:
+    """The model hub's address: huggingface.co, or a mirror named by ``HF_ENDPOINT``."""
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:
     """A quick TCP check, so an offline machine fails in seconds, not after a minute of retries."""
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"}:
         return False
-    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    url = urlparse(hub_endpoint())
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
         with socket.create_connection((url.hostname or "", port), timeout=timeout):

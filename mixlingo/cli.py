@@ -217,20 +217,39 @@ def models_pull(
         Optional[list[str]], typer.Option("--pair", help="Only translation models for these pairs, e.g. es-en.")
     ] = None,
 ) -> None:
-    """Download the configured models (tagger, reranker, translation) into the model cache."""
-    from rich.progress import Progress
+    """Download the configured models (tagger, reranker, translation) into the model cache, with progress."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from mixlingo.adapters.model_store import pull
+    from mixlingo.adapters.hub import looks_like_path
+    from mixlingo.adapters.model_store import check_hub, fetch, plan
+    from mixlingo.errors import ConfigError
 
     settings = load_settings()
-    wanted = _models_to_pull(settings, pair)
-    with Progress(console=console) as progress:
-        task = progress.add_task("downloading", total=len(wanted))
-        for model_id in wanted:
-            progress.update(task, description=f"downloading {model_id}")
-            path = pull(model_id, settings.model_cache_dir)
-            progress.console.print(f"[green]ok[/] {model_id} → {path}")
-            progress.advance(task)
+    if settings.offline:
+        raise ConfigError("MIXLINGO_OFFLINE is on, so nothing is downloaded; unset it to pull models")
+    wanted = [m for m in _models_to_pull(settings, pair) if not looks_like_path(m)]
+    if not wanted:
+        console.print("Every configured model is a local directory: nothing to download.")
+        return
+    check_hub()
+    plans = [plan(model_id, settings.model_cache_dir) for model_id in wanted]
+    total = sum(p.bytes_to_fetch for p in plans)
+    console.print(f"{len(plans)} models, {_size(total)} to download "
+                  f"({_size(sum(p.cached_bytes for p in plans))} already cached) into {settings.model_cache_dir}",
+                  highlight=False, soft_wrap=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    with Progress(*columns, console=console) as progress:
+        for download in plans:
+            task = progress.add_task(download.model_id, total=download.bytes_to_fetch or 1)
+            path = fetch(download, settings.model_cache_dir, lambda n, task=task: progress.advance(task, n))
+            progress.update(task, completed=download.bytes_to_fetch or 1)
+            progress.console.print(f"[green]ok[/] {escape(download.model_id)} → {escape(str(path))}", highlight=False)
+
+
+def _size(size: int) -> str:
+    from rich.filesize import decimal
+
+    return decimal(size)  # the unit the progress bars use
 
 
 def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
@@ -259,6 +278,7 @@ def models_list() -> None:
 
     settings = load_settings()
     cached = list_cached(settings.model_cache_dir)
+    _print_missing(settings)
     if not cached:
         console.print(f"No models cached in {settings.model_cache_dir}. Run `mixlingo models pull`.")
         return
@@ -268,6 +288,35 @@ def models_list() -> None:
     for model in cached:
         table.add_row(model.model_id, f"{model.size_bytes / 2**20:,.1f} MiB")
     console.print(table)
+
+
+def _print_missing(settings: Settings) -> None:
+    """Which configured model is not usable offline, and the setting that names it (the detail behind notes)."""
+    from mixlingo.adapters.hub import is_cached
+
+    configured = [("MIXLINGO_MBERT_MODEL", settings.mbert_model), ("MIXLINGO_RERANKER_MODEL", settings.reranker_model)]
+    configured += [(f"MIXLINGO_TRANSLATION_MODELS[{d}]", m) for d, m in settings.translation_models.items()]
+    for setting, model_id in configured:
+        if not is_cached(model_id, settings.model_cache_dir):
+            console.print(f"not downloaded: {escape(model_id)} ({setting})", highlight=False, soft_wrap=True)
+
+
+@models_app.command("tiny")
+@friendly
+def models_tiny(
+    out: Annotated[Path, typer.Argument(help="Directory to write the demo models to.")],
+) -> None:
+    """Build tiny demo models (a 2-layer BERT tagger, a 1-layer Marian with random weights) to try --explain offline."""
+    from mixlingo.adapters.tiny_models import build_demo_models
+
+    tagger, marian = build_demo_models(out)
+    console.print(f"[green]tiny models written to[/] {escape(str(out))}. Their translations are noise (random weights); "
+                  "they show the machinery. Try:", highlight=False, soft_wrap=True)
+    typer.echo(
+        f"MIXLINGO_MBERT_MODEL={tagger} MIXLINGO_RERANKER_MODEL={tagger} "
+        f"MIXLINGO_TRANSLATION_MODELS=es-en={marian},en-es={marian} MIXLINGO_MAX_NEW_TOKENS=6 "
+        "mixlingo translate --explain \"Oye, I will send el reporte mañana\""
+    )
 
 
 @config_app.command("show")
