@@ -19,6 +19,7 @@ from mixlingo.bot.blocks import notice, nothing_to_do, problem, translation_bloc
 from mixlingo.bot.languages import label, listing
 from mixlingo.bot.service import Outcome, TranslationService
 from mixlingo.bot.web import healthz
+from mixlingo.nlp.pair import OutsidePair
 from mixlingo.render import message_to_dict
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,9 @@ def playground_app(service: TranslationService) -> web.Application:
         if not isinstance(data, dict):
             return _bad("Send a JSON object with \"text\" and \"target\".")
         text, target = data.get("text"), str(data.get("target") or service.settings.target_language).lower()
-        if not isinstance(text, str) or not text.strip():
+        if text is not None and not isinstance(text, str):
+            return _bad(f"\"text\" must be a string (got {_json_type(text)}), like {{\"text\": \"hola, I'll send el reporte\"}}.")
+        if not text or not text.strip():
             return _bad("Type a message first: the text is empty.")
         if target not in service.languages():
             return _bad(f"{target!r} is not a language mixlingo can translate into here. Supported: {listing(service.languages())}.")
@@ -83,10 +86,29 @@ def result(outcome: Outcome) -> dict[str, Any]:
                if outcome.models_missing else outcome.error),
         models_missing=outcome.models_missing,
         notes=outcome.notes,
+        warning=pair_warning(outcome),
         source_languages=list(outcome.source_languages),
         blocks=blocks,
     )
     return data
+
+
+def _json_type(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+_outside_pair = OutsidePair()
+
+
+def pair_warning(outcome: Outcome) -> str | None:
+    """A plain-words hint when langid says the message is in neither language of its pair."""
+    message = outcome.message
+    found = _outside_pair.language(message) if message is not None else None
+    if found is None or message is None or message.pair is None:
+        return None
+    pair = "-".join(message.pair)
+    return (f"This looks like {label(found)}, which is neither language of the pair {pair}, so the tags are guesses; "
+            f"add a pair with {found} to MIXLINGO_PAIRS.")
 
 
 def _bad(message: str) -> web.Response:
