@@ -49,6 +49,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _noted.clear()  # once per command run: a process runs one command (tests run many in one process)
         try:
             return command(*args, **kwargs)
         except MixlingoError as error:
