@@ -9,6 +9,7 @@ Every answer is JSON with plain words; nothing here answers with a 500.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from importlib.resources import files
 from typing import Any
@@ -19,6 +20,7 @@ from mixlingo.bot.blocks import notice, nothing_to_do, problem, translation_bloc
 from mixlingo.bot.languages import label, listing
 from mixlingo.bot.service import Outcome, TranslationService
 from mixlingo.bot.web import healthz
+from mixlingo.nlp.model import Message
 from mixlingo.nlp.pair import OutsidePair
 from mixlingo.render import message_to_dict
 
@@ -58,9 +60,14 @@ def playground_app(service: TranslationService) -> web.Application:
         except Exception as error:  # never a 500: say what happened
             log.exception("playground translation failed")
             return web.json_response({"error": f"Something went wrong: {type(error).__name__}: {error}"}, status=200)
-        return web.json_response(result(outcome))
+        return web.json_response(await asyncio.to_thread(result, outcome))  # langid runs off the event loop
+
+    async def warm_langid(_: web.Application) -> None:
+        """Load langid's model (seconds) while the playground starts, so the first answer does not wait for it."""
+        await asyncio.to_thread(_outside_pair.language, _WARM_UP)
 
     app = web.Application(client_max_size=MAX_BODY)
+    app.on_startup.append(warm_langid)
     app.router.add_get("/", index)
     app.router.add_get("/api/languages", languages)
     app.router.add_post("/api/translate", translate)
@@ -98,6 +105,7 @@ def _json_type(value: Any) -> str:
 
 
 _outside_pair = OutsidePair()
+_WARM_UP = Message("hello there my friend", tokens=[], pair=("en", "es"))
 
 
 def pair_warning(outcome: Outcome) -> str | None:

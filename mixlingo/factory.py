@@ -56,7 +56,10 @@ def check_translation_models(settings: Settings) -> None:
 
 
 def missing_translation_models(settings: Settings, target: str) -> list[str]:
-    """The hub models that could translate into ``target`` when none of them is usable now; [] otherwise."""
+    """The hub models that could translate into ``target`` when none of them is usable now; [] otherwise.
+
+    A local directory that does not exist is an error naming its setting first."""
+    check_translation_models(settings)
     into = [m for d, m in settings.translation_models.items() if d.lower().endswith(f"-{target}") or d.lower().endswith("-mul")]
     if not into or not settings.hub_offline or any(is_cached(m, settings.model_cache_dir) for m in into):
         return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from mixlingo.nlp.markup import mask
@@ -11,6 +11,15 @@ from mixlingo.nlp.model import Message
 
 if TYPE_CHECKING:
     from langid.langid import LanguageIdentifier
+
+
+@lru_cache(maxsize=1)
+def _langid_model() -> tuple:
+    """langid's model, unpacked once per process (decompressing it takes seconds), on first use."""
+    from langid.langid import LanguageIdentifier, model
+
+    loaded = LanguageIdentifier.from_modelstring(model)
+    return (loaded.nb_ptc, loaded.nb_pc, loaded.nb_numfeats, loaded.nb_classes, loaded.tk_nextmove, loaded.tk_output)
 
 
 class LangidRanker:
@@ -21,9 +30,9 @@ class LangidRanker:
 
     @cached_property
     def _identifier(self) -> LanguageIdentifier:
-        from langid.langid import LanguageIdentifier, model  # loading langid's model takes a while: on first use
+        from langid.langid import LanguageIdentifier
 
-        identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+        identifier = LanguageIdentifier(*_langid_model(), norm_probs=True)  # set_languages below makes new arrays
         if self.languages is not None:  # None: every language langid knows
             identifier.set_languages([lang for lang in self.languages if lang in identifier.nb_classes])
         return identifier
@@ -73,6 +82,7 @@ class OutsidePair:
     def language(self, message: Message) -> str | None:
         """The language langid is sure the message is in, when that is neither of its pair; else None."""
         words = [t for t in message.tokens if t.is_word and not t.protected]
+        self.ranker.rank("")  # loads langid's model on the first call, also when the message is too short to judge
         if message.pair is None or len(words) < self.min_words:
             return None
         scores = self.ranker.rank(" ".join(t.text for t in words))
