@@ -298,7 +298,7 @@ def _print_missing(settings: Settings) -> None:
     configured += [(f"MIXLINGO_TRANSLATION_MODELS[{d}]", m) for d, m in settings.translation_models.items()]
     for setting, model_id in configured:
         if not is_cached(model_id, settings.model_cache_dir):
-            console.print(f"not downloaded: {escape(model_id)} ({setting})", highlight=False, soft_wrap=True)
+            console.print(escape(f"not downloaded: {model_id} ({setting})"), highlight=False, soft_wrap=True)
 
 
 @models_app.command("tiny")
