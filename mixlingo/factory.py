@@ -38,21 +38,23 @@ def _skipped(error: ModelUnavailableError) -> str:
     return f"{error} ({error.detail})" if error.detail else str(error)
 
 
-def _require_cached(model_id: str, settings: Settings, setting: str) -> None:
-    """Fail in milliseconds, before torch is imported, when a model is missing and may not be downloaded.
+def _require_dir(model_id: str, setting: str) -> None:
+    """A model setting that names a local directory must point at one; the error names the setting."""
+    if looks_like_path(model_id) and not Path(model_id).expanduser().is_dir():
+        raise ModelUnavailableError(f"{setting}={model_id!r}: no such model directory; fix the path or unset it")
 
-    ``setting`` names the variable that points at the model, so a wrong path says where to fix it."""
-    if looks_like_path(model_id):
-        if not Path(model_id).expanduser().is_dir():
-            raise ModelUnavailableError(f"{setting}={model_id!r}: no such model directory; fix the path or unset it")
-    elif settings.hub_offline and not is_cached(model_id, settings.model_cache_dir):
+
+def _require_cached(model_id: str, settings: Settings, setting: str) -> None:
+    """Fail in milliseconds, before torch is imported, when a model is missing and may not be downloaded."""
+    _require_dir(model_id, setting)
+    if not looks_like_path(model_id) and settings.hub_offline and not is_cached(model_id, settings.model_cache_dir):
         raise not_downloaded(model_id, settings.model_cache_dir)
 
 
 def check_translation_models(settings: Settings) -> None:
     """Each local directory in MIXLINGO_TRANSLATION_MODELS exists (a hub id is checked when first used)."""
     for direction, model_id in settings.translation_models.items():
-        _require_cached(model_id, settings.model_copy(update={"allow_downloads": True}), f"MIXLINGO_TRANSLATION_MODELS[{direction}]")
+        _require_dir(model_id, f"MIXLINGO_TRANSLATION_MODELS[{direction}]")
 
 
 def missing_translation_models(settings: Settings, target: str) -> list[str]:
