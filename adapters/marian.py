@@ -12,9 +12,6 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
 from mixlingo.adapters.hub import from_pretrained
 from mixlingo.errors import InputError
 from mixlingo.nlp.translation import Candidate
@@ -60,6 +57,8 @@ class MarianTranslator:
     def load(self, model_id: str) -> tuple[object, object]:
         with self._lock:
             if model_id not in self._loaded:
+                from transformers import AutoModelForSeq2SeqLM, AutoTokenizer  # slow imports: only to translate
+
                 tokenizer = from_pretrained(AutoTokenizer, model_id, cache_dir=self.cache_dir, offline=self.offline)
                 model = from_pretrained(
                     AutoModelForSeq2SeqLM, model_id, cache_dir=self.cache_dir, offline=self.offline
@@ -100,18 +99,20 @@ class MarianTranslator:
             )
         return f">>{target}<< "
 
-    @torch.inference_mode()
     def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:  # noqa: ANN001
+        import torch
+
         encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=_max_length(model))
-        generated = model.generate(
+        with torch.inference_mode():
+            generated = model.generate(
             **encoded,
-            num_beams=max(self.num_beams, n),
-            num_return_sequences=n,
-            output_scores=True,
-            return_dict_in_generate=True,
-            max_new_tokens=self.max_new_tokens or _max_length(model),
-            min_new_tokens=self.min_new_tokens,
-        )
+                num_beams=max(self.num_beams, n),
+                num_return_sequences=n,
+                output_scores=True,
+                return_dict_in_generate=True,
+                max_new_tokens=self.max_new_tokens or _max_length(model),
+                min_new_tokens=self.min_new_tokens,
+            )
         decoded = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
         scores = generated.sequences_scores.tolist()
         grouped = []

@@ -14,6 +14,8 @@ import torch
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import BertConfig, BertForTokenClassification, PreTrainedTokenizerFast
 
+from mixlingo.adapters.hub import quiet_transformers
+
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
@@ -53,6 +55,7 @@ def build_tiny_token_classifier(
     The words of each label are the whole 'language'; sentences mix them with
     runs, so the model learns a real (if tiny) word → label mapping.
     """
+    quiet_transformers()
     rng = random.Random(seed)
     torch.manual_seed(seed)
     labels = sorted(words_by_label)
@@ -122,6 +125,7 @@ def build_tiny_marian(
     best beam candidate wins by a clear margin: tests can compare backends on it
     without tripping over near-tied scores, which untrained weights are full of.
     """
+    quiet_transformers()
     rng = random.Random(seed)
     torch.manual_seed(seed)
     reverse: dict[str, str] = {}
@@ -224,3 +228,20 @@ def _train_seq2seq(config, tokenizer, pairs: Sequence[tuple[str, str]], steps: i
     finally:
         torch.set_num_threads(threads)
     return model.eval()
+
+
+# Words per label for the demo tagger (``mixlingo models tiny``), the same kind the tests train on.
+DEMO_WORDS = {
+    "lang1": "I will send the report tomorrow okay we need to check this before meeting my friend said yes".split(),
+    "lang2": "oye el reporte mañana vamos a revisar esto antes de la reunión mi amigo dijo que sí".split(),
+    "other": [",", "!", "?", ".", "...", "😂", "@user"],
+    "ne": ["Maria", "Google", "Texas"],
+}
+
+
+def build_demo_models(out_dir: Path) -> tuple[Path, Path]:
+    """(tagger dir, Marian dir) under ``out_dir``: the test models, for a demo of ``translate --explain``."""
+    out_dir = Path(out_dir)
+    tagger = build_tiny_token_classifier(out_dir / "tagger", DEMO_WORDS)
+    marian = build_tiny_marian(out_dir / "marian")
+    return tagger, marian

@@ -15,6 +15,7 @@ script but its own.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import ipaddress
@@ -30,6 +31,8 @@ from mixlingo.bot.blocks import notice, nothing_to_do, problem, translation_bloc
 from mixlingo.bot.languages import label, listing
 from mixlingo.bot.service import Outcome, TranslationService
 from mixlingo.bot.web import healthz
+from mixlingo.nlp.model import Message
+from mixlingo.nlp.pair import OutsidePair
 from mixlingo.render import message_to_dict
 
 log = logging.getLogger(__name__)
@@ -102,7 +105,9 @@ def playground_app(service: TranslationService, *, public: bool = False) -> web.
         if not isinstance(data, dict):
             return _bad("Send a JSON object with \"text\" and \"target\".")
         text, target = data.get("text"), str(data.get("target") or service.settings.target_language).lower()
-        if not isinstance(text, str) or not text.strip():
+        if text is not None and not isinstance(text, str):
+            return _bad(f"\"text\" must be a string (got {_json_type(text)}), like {{\"text\": \"hola, I'll send el reporte\"}}.")
+        if not text or not text.strip():
             return _bad("Type a message first: the text is empty.")
         if target not in service.languages():
             return _bad(f"{target!r} is not a language mixlingo can translate into here. Supported: {listing(service.languages())}.")
@@ -111,9 +116,14 @@ def playground_app(service: TranslationService, *, public: bool = False) -> web.
         except Exception as error:  # never a 500: say what happened
             log.exception("playground translation failed")
             return web.json_response({"error": f"Something went wrong: {type(error).__name__}: {error}"}, status=200)
-        return web.json_response(result(outcome))
+        return web.json_response(await asyncio.to_thread(result, outcome))  # langid runs off the event loop
+
+    async def warm_langid(_: web.Application) -> None:
+        """Load langid's model (seconds) while the playground starts, so the first answer does not wait for it."""
+        await asyncio.to_thread(_outside_pair.language, _WARM_UP)
 
     app = web.Application(client_max_size=MAX_BODY, middlewares=[local_only])
+    app.on_startup.append(warm_langid)
     app.router.add_get("/", index)
     app.router.add_get("/api/languages", languages)
     app.router.add_post("/api/translate", translate)
@@ -139,10 +149,30 @@ def result(outcome: Outcome) -> dict[str, Any]:
                if outcome.models_missing else outcome.error),
         models_missing=outcome.models_missing,
         notes=outcome.notes,
+        warning=pair_warning(outcome),
         source_languages=list(outcome.source_languages),
         blocks=blocks,
     )
     return data
+
+
+def _json_type(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+_outside_pair = OutsidePair()
+_WARM_UP = Message("hello there my friend", tokens=[], pair=("en", "es"))
+
+
+def pair_warning(outcome: Outcome) -> str | None:
+    """A plain-words hint when langid says the message is in neither language of its pair."""
+    message = outcome.message
+    found = _outside_pair.language(message) if message is not None else None
+    if found is None or message is None or message.pair is None:
+        return None
+    pair = "-".join(message.pair)
+    return (f"This looks like {label(found)}, which is neither language of the pair {pair}, so the tags are guesses; "
+            f"add a pair with {found} to MIXLINGO_PAIRS.")
 
 
 def _bad(message: str) -> web.Response:

@@ -112,14 +112,14 @@ def convert() -> None:
         if not ctranslate2_available():
             errors.print("[yellow]note:[/] CTranslate2 is not installed; translation models stay on transformers")
             break
-        source = resolve_model_dir(model_id, cache_dir=settings.model_cache_dir, offline=settings.offline)
+        source = resolve_model_dir(model_id, cache_dir=settings.model_cache_dir, offline=settings.hub_offline)
         path = convert_marian(source, optimized_dir(settings))
         console.print(f"[green]ok[/] {direction} {model_id} → {path}", highlight=False)
 
     for role, model_id, head in (("tagger", settings.mbert_model, "tokens"), ("reranker", settings.reranker_model, "base")):
         notes: list[str] = []
         kwargs = runtime_kwargs(settings)
-        _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.offline,
+        _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
                                 notes=notes, **kwargs)
         for note in notes:
             errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)

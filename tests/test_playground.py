@@ -117,7 +117,8 @@ async def test_api_returns_the_same_blocks_the_bot_posts(api: tuple[ClientSessio
 @pytest.mark.parametrize(
     ("body", "expected"),
     [({"text": "", "target": "en"}, "the text is empty"), ({"text": "hola", "target": "xx"}, "Supported: English (en)"),
-     ({"text": 5}, "the text is empty"), ([1, 2], "JSON object"), ("x" * 10, "Send JSON")],
+     ({"text": 5}, '"text" must be a string (got a number)'), ({"text": 123, "target": "en"}, "must be a string"),
+     ([1, 2], "JSON object"), ("x" * 10, "Send JSON")],
 )
 async def test_api_bad_input_is_a_400_with_plain_words(api: tuple[ClientSession, str], body: object, expected: str) -> None:
     session, url = api
@@ -269,3 +270,31 @@ async def test_page_renders_block_kit_with_working_buttons(browser, api: tuple[C
     assert original.startswith("ORIGINAL") and "I'll send el reporte" in original
     assert tags.startswith("TAGS") and "reporte" in tags
     assert not browser.find_element("id", "error").is_displayed()
+
+
+async def test_api_warns_when_the_message_is_in_neither_language_of_the_pair(api: tuple[ClientSession, str]) -> None:
+    session, url = api
+    async with session.post(url + "/api/translate", json={"text": "je pense que la réunion est demain matin avec toute l'équipe", "target": "en"}) as response:
+        french = await response.json()
+    async with session.post(url + "/api/translate", json={"text": MIXED, "target": "en"}) as response:
+        mixed = await response.json()
+    assert "looks like French (fr), which is neither language of the pair en-es" in french["warning"]
+    assert "MIXLINGO_PAIRS" in french["warning"]
+    assert mixed["warning"] is None
+
+
+def test_page_clears_every_result_panel_on_an_error(browser, served: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _translate_in_page(browser, served, MIXED, "en")
+    assert browser.find_elements(By.CSS_SELECTOR, "#tags span.tok")
+    box = browser.find_element(By.ID, "text")
+    box.clear()
+    box.send_keys("   ")
+    browser.find_element(By.ID, "go").click()
+    error = browser.find_element(By.ID, "error")
+    WebDriverWait(browser, 60).until(lambda _: "Type a message first" in error.text)
+    for panel in ("blocks", "tags", "plan", "notes", "legend", "warning"):
+        assert browser.find_element(By.ID, panel).text == "", panel
+    assert error.text.strip() == "Type a message first: the text is empty."

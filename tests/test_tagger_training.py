@@ -128,3 +128,11 @@ def test_the_crf_runs_only_where_the_network_hesitates(corpus_path: Path, tmp_pa
     batched = cascade.probabilities(group)
     for sentence, probabilities in zip(group, batched):
         assert np.allclose(probabilities, cascade.probabilities([sentence])[0], atol=1e-6)
+
+
+def test_eval_scores_the_whole_file_by_default_and_says_how_much(corpus_path: Path) -> None:
+    whole = runner.invoke(app, ["tagger", "eval", "--data", str(corpus_path), "--tagger", "lexicon", "--json"])
+    assert whole.exit_code == 0 and json.loads(whole.stdout)["sentences"] == 80
+    part = runner.invoke(app, ["tagger", "eval", "--data", str(corpus_path), "--tagger", "lexicon", "--split", "validation"])
+    assert part.exit_code == 0 and "scoring the validation split only: 8 of 80 sentences" in part.stderr
+    assert "lexicon on 8 sentences /" in part.stdout and " tokens:" in part.stdout
