@@ -4,16 +4,15 @@ Model inference blocks, so runs go to worker threads (``pipeline_workers``); the
 event loop keeps acking Slack while a model works, and concurrent messages share
 model calls through the pipeline's micro-batching. A translation cache answers a
 repeat (a second flag reaction on the same message) without touching a model. The pipeline is built once and serves
-every target language (the target travels on the message). Stages run one by
-one so that when a model is missing the caller still gets the tags and the
-plan, plus the plain-words reason, instead of an exception.
+every target language (the target travels on the message). Stages work on the
+message in place, so that when a model is missing the caller still gets the tags
+and the plan, plus the plain-words reason, instead of an exception.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from mixlingo.config import Settings
 from mixlingo.errors import InputError, MixlingoError, ModelUnavailableError
 from mixlingo.nlp.labels import is_language
 from mixlingo.nlp.model import Message
+from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.summary import summarize
 from mixlingo.nlp.text import clean_text
 
@@ -127,7 +127,7 @@ class TranslationService:
         cached = self.cache.get(text, target, self.settings.strategy)
         if cached is not None:
             return Outcome(text=text, target=target, message=cached, notes=list(cached.translation.notes))
-        outcome = await self._in_thread(lambda: self._run(pipeline.stages, text, target))
+        outcome = await self._in_thread(lambda: self._run(pipeline, text, target))
         if outcome.error is None and outcome.message is not None:
             self.cache.put(text, target, self.settings.strategy, outcome.message)
         return outcome
@@ -135,12 +135,7 @@ class TranslationService:
     async def tag(self, text: str) -> Outcome:
         """Tags only (the translate pipeline's stages before planning need no target)."""
         pipeline = await self._pipeline()
-        stages = []
-        for stage in pipeline.stages:
-            if type(stage).__name__ == "PlanTranslation":
-                break
-            stages.append(stage)
-        return await self._in_thread(lambda: self._run(stages, text, None))
+        return await self._in_thread(lambda: self._run(pipeline.until("plan"), text, None))
 
     # --- internals --------------------------------------------------------------
 
@@ -154,25 +149,23 @@ class TranslationService:
     def _build(self):  # noqa: ANN202
         from mixlingo.factory import build_translate_pipeline
 
-        return build_translate_pipeline(self.settings, translator=self._translator, encoder=self._encoder)
+        built = build_translate_pipeline(self.settings, translator=self._translator, encoder=self._encoder)
+        built.pipeline.hooks.append(lambda _name, stage, seconds: metrics.observe_stage(type(stage).__name__, seconds))
+        return built
 
     async def _in_thread(self, work: Callable):  # noqa: ANN202
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
 
-    def _run(self, stages: list, text: str, target: str | None) -> Outcome:
+    def _run(self, pipeline: Pipeline, text: str, target: str | None) -> Outcome:
         outcome = Outcome(text=text, target=target or "")
         try:
             message = Message(clean_text(text, max_chars=self.settings.max_message_chars), target=target)
         except InputError as error:
             outcome.error = str(error)
             return outcome
-        outcome.message = message
+        outcome.message = message  # stages work in place: a failing stage leaves the tags and plan made so far
         try:
-            for stage in stages:
-                started = time.perf_counter()
-                message = stage(message)
-                metrics.observe_stage(type(stage).__name__, time.perf_counter() - started)
-                outcome.message = message
+            pipeline(message)
         except ModelUnavailableError as error:
             outcome.error = f"the translation models are not available on this server. {error}"
             outcome.models_missing = True

@@ -180,19 +180,18 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
 def describe(pipeline) -> dict[str, str]:  # noqa: ANN001
     """Which runtime each model part actually runs on (after fallbacks)."""
     out: dict[str, str] = {}
-    for stage in pipeline.stages:
-        name = type(stage).__name__
-        if name == "TagLanguages":
+    for name, stage in pipeline.pipeline:
+        if name == "tag":
             tagger = getattr(stage.taggers[0], "inner", stage.taggers[0])
             out["tagger"] = f"{tagger.name} on {getattr(getattr(tagger, 'runner', None), 'name', '?')}"
-        elif name == "Translate":
+        elif name == "translate":
             translator = getattr(stage.translator, "inner", stage.translator)
             loaded = list(getattr(translator, "_loaded", {}).values())
             kind = type(loaded[0][1]).__name__ if loaded else "?"
             runtime = {"_Converted": f"CTranslate2 {getattr(translator, 'compute_type', '')}"}.get(kind, "transformers fp32")
             out["translator"] = runtime
             out["micro_batching"] = "on" if hasattr(stage.translator, "batcher") else "off"
-        elif name == "Rerank":
+        elif name == "rerank":
             encoder = getattr(stage.encoder, "inner", stage.encoder)
             out["reranker"] = getattr(getattr(encoder, "runner", None), "name", "?")
     return out

@@ -17,6 +17,8 @@ from mixlingo.config import Settings, load_settings
 from mixlingo import cli_tagger
 from mixlingo.cli_support import console, errors, friendly, note, show_notes
 from mixlingo.errors import InputError, ModelNotDownloadedError
+from mixlingo.nlp.model import Message
+from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.text import clean_text
 
 app = typer.Typer(help="mixlingo: translation for code-switched Slack messages.", no_args_is_help=True)
@@ -114,8 +116,13 @@ def translate(
     built = build_translate_pipeline(settings, pair=pair)
     show_notes(built.notes, built.details, verbose=verbose)
     if lines is None:
+        timings: list[tuple[str, float]] = []
+        if explain_:
+            built.pipeline.hooks.append(lambda name, _stage, seconds: timings.append((name, seconds)))
         message = _translate_one(built.pipeline, text, settings)
         _show(message, as_json=as_json, explain_=explain_)
+        if explain_ and not as_json:
+            console.print(f"[dim]time per stage: {stage_times(timings)}[/]", highlight=False, soft_wrap=True)
         return
     failed = _translate_batch(built.pipeline, lines, settings, as_json=as_json)
     if failed:
@@ -181,8 +188,15 @@ def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
         typer.echo(translation.text)
 
 
+def stage_times(timings: list[tuple[str, float]]) -> str:
+    """``markup 0.1 ms · tokenize 0.2 ms · ...``: where the time of one message went."""
+    return " · ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in timings)
+
+
 def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json: bool) -> int:  # noqa: ANN001
-    """One output line per input line, in order; a bad line is reported and left empty, never dropped."""
+    """One output line per input line, in order; a bad line is reported and left empty, never dropped.
+
+    Lines go through ``pipeline.pipe`` ``batch_size`` at a time (one model call per stage and batch)."""
     from rich.progress import Progress
 
     from mixlingo.render import translation_to_dict
@@ -190,24 +204,48 @@ def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json:
     failed = 0
     with Progress(console=errors, transient=True) as progress:
         task = progress.add_task("translating", total=len(lines))
-        for number, line in enumerate(lines, 1):
-            try:
-                if not line.strip():
+        for start in range(0, len(lines), settings.batch_size):
+            for number, line, result in _translate_chunk(pipeline, lines[start : start + settings.batch_size], start + 1, settings):
+                if isinstance(result, InputError):
+                    failed += 1
+                    errors.print(f"[bold red]error:[/] line {number}: {result}", highlight=False, soft_wrap=True)
+                    typer.echo(json.dumps({"line": number, "error": str(result)}) if as_json else "")
+                elif result is None:
                     typer.echo("{}" if as_json else "")
-                    continue
-                message = _translate_one(pipeline, line, settings)
-                if as_json:
-                    typer.echo(json.dumps(translation_to_dict(message), ensure_ascii=False))
+                elif as_json:
+                    typer.echo(json.dumps(translation_to_dict(result), ensure_ascii=False))
                 else:
-                    t = message.translation
-                    typer.echo(t.text if t.strategy != "none" else message.text)
-            except InputError as error:
-                failed += 1
-                errors.print(f"[bold red]error:[/] line {number}: {error}", highlight=False, soft_wrap=True)
-                typer.echo(json.dumps({"line": number, "error": str(error)}) if as_json else "")
-            finally:
+                    t = result.translation
+                    typer.echo(t.text if t.strategy != "none" else result.text)
                 progress.advance(task)
     return failed
+
+
+def _translate_chunk(
+    pipeline: Pipeline, lines: list[str], first: int, settings: Settings
+) -> list[tuple[int, str, Message | InputError | None]]:
+    """(line number, line, message | None for a blank line | the InputError that line got), in order.
+
+    A bad line fails its whole batch, so that batch runs again line by line to say which line it was."""
+    results: dict[int, Message | InputError | None] = {}
+    ready: dict[int, Message] = {}
+    for number, line in enumerate(lines, first):
+        if not line.strip():
+            results[number] = None
+            continue
+        try:
+            ready[number] = pipeline.make_message(line, target=settings.target_language, max_chars=settings.max_message_chars)
+        except InputError as error:
+            results[number] = error
+    try:
+        results.update(zip(ready, pipeline.pipe(ready.values(), batch_size=len(ready) or 1)))
+    except InputError:
+        for number in ready:
+            try:
+                results[number] = _translate_one(pipeline, lines[number - first], settings)
+            except InputError as error:
+                results[number] = error
+    return [(number, line, results[number]) for number, line in enumerate(lines, first)]
 
 
 @models_app.command("pull")

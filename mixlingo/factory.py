@@ -139,8 +139,8 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
             if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
                 check_pair(fixed)
     notes += [note for tagger in taggers for note in getattr(tagger, "notes", [])]  # e.g. a runtime that fell back
-    stages = [ProtectMarkup(), Tokenize(), chooser, TagLanguages(*taggers)]
-    return Built(Pipeline(stages), notes, details)
+    stages = [("markup", ProtectMarkup()), ("tokenize", Tokenize()), ("pair", chooser), ("tag", TagLanguages(*taggers))]
+    return Built(Pipeline(stages, notes=notes), notes, details)
 
 
 def load_translator(settings: Settings, notes: list[str] | None = None) -> Translator:
@@ -183,8 +183,8 @@ def build_translate_pipeline(
     if translator is None:
         check_translation_models(settings)
     built = build_tag_pipeline(settings, pair=pair)
-    taggers = built.pipeline.stages[-1].taggers
-    stages = list(built.pipeline.stages)
+    pipeline = built.pipeline
+    taggers = pipeline.get_pipe("tag").taggers
     translator = translator or load_translator(settings, built.notes)
     if settings.rerank:
         try:
@@ -197,12 +197,13 @@ def build_translate_pipeline(
             built.details.append(f"reranker: {_skipped(error)}")
             encoder = None
     translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, list(taggers))
-    stages[-1] = TagLanguages(*batched)
-    stages += [
-        PlanTranslation(strategy or settings.strategy, settings.spans_threshold, settings.max_unit_chars),
-        Translate(translator, settings.n_best),
+    pipeline.replace_pipe("tag", TagLanguages(*batched))
+    stages = [
+        *pipeline.pipeline,
+        ("plan", PlanTranslation(strategy or settings.strategy, settings.spans_threshold, settings.max_unit_chars)),
+        ("translate", Translate(translator, settings.n_best)),
     ]
     if encoder is not None:
-        stages.append(Rerank(encoder, rerank_weights(settings)))
-    stages.append(AssembleTranslation())
-    return Built(Pipeline(stages), built.notes, built.details)
+        stages.append(("rerank", Rerank(encoder, rerank_weights(settings))))
+    stages.append(("assemble", AssembleTranslation()))
+    return Built(Pipeline(stages, notes=built.notes), built.notes, built.details)

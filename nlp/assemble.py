@@ -12,6 +12,8 @@ from mixlingo.nlp.units import fill_placeholders
 
 
 class AssembleTranslation:
+    needs_target = True  # a message without a reader's language stops before this stage
+
     def __call__(self, message: Message) -> Message:
         translation = message.translation
         if translation is None:

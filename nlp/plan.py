@@ -23,6 +23,8 @@ StrategyChoice = Literal["auto", "whole", "spans"]
 class PlanTranslation:
     """Stage: set ``message.translation`` with a strategy, its reason and the units to translate."""
 
+    needs_target = True  # a message without a reader's language stops before this stage
+
     def __init__(self, strategy: StrategyChoice = "auto", spans_threshold: float = 0.5, max_unit_chars: int = 400):
         self.strategy = strategy
         self.spans_threshold = spans_threshold

@@ -40,6 +40,8 @@ def _normalised(text: str) -> str:
 
 
 class Rerank:
+    needs_target = True  # a message without a reader's language stops before this stage
+
     def __init__(self, encoder: Encoder, weights: RerankWeights = RerankWeights()):
         self.encoder = encoder
         self.weights = weights

@@ -17,6 +17,8 @@ PIVOT = "en"
 
 
 class Translate:
+    needs_target = True  # a message without a reader's language stops before this stage
+
     def __init__(self, translator: Translator, n_best: int = 4):
         self.translator = translator
         self.n_best = n_best

@@ -272,3 +272,39 @@ def test_models_tiny_builds_demo_models_quietly(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "tagger" / "config.json").is_file() and (tmp_path / "demo" / "marian" / "vocab.json").is_file()
     assert "MIXLINGO_TRANSLATION_MODELS=es-en=" in result.stdout and "--explain" in result.stdout
     assert "Writing model shards" not in result.stderr
+
+
+def test_batch_mode_goes_through_pipe_in_batches(tiny_models_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixlingo.nlp.pipeline import Pipeline
+
+    batches: list[int] = []
+    pipe = Pipeline.pipe
+
+    def counting_pipe(self: Pipeline, texts, **options):  # noqa: ANN001, ANN202 - wraps the real method
+        texts = list(texts)
+        batches.append(len(texts))
+        return pipe(self, texts, **options)
+
+    monkeypatch.setattr(Pipeline, "pipe", counting_pipe)
+    monkeypatch.setenv("MIXLINGO_BATCH_SIZE", "2")
+    result = run("translate", "-", input="hola amigo\n\nadios amigo\nla casa\n")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.split("\n")) == 5 and result.stdout.split("\n")[1] == ""
+    assert batches == [1, 2]  # lines 1-2 (one blank), lines 3-4
+
+
+def test_a_line_that_fails_inside_the_pipeline_is_named_and_the_others_translate() -> None:
+    from mixlingo.cli import _translate_chunk
+    from mixlingo.config import load_settings
+    from mixlingo.errors import InputError
+    from mixlingo.nlp import Message, Pipeline
+
+    def picky(message: Message) -> Message:
+        if "bad" in message.text:
+            raise InputError("no model for this one")
+        return message
+
+    results = _translate_chunk(Pipeline([("picky", picky)]), ["good", "bad", "", "fine"], 7, load_settings())
+    assert [number for number, _, _ in results] == [7, 8, 9, 10]
+    kinds = [type(result).__name__ for _, _, result in results]
+    assert kinds == ["Message", "InputError", "NoneType", "Message"]

@@ -51,9 +51,9 @@ def assert_same_choice_where_decisive(expected: list[Message], got: list[Message
 def test_optimised_backends_pick_the_same_final_translation(tiny_models_env: None) -> None:
     plain = build_translate_pipeline(load_settings(**PLAIN))
     fast = build_translate_pipeline(load_settings())  # the defaults are the fast backends
-    translate = fast.pipeline.stages[-3]
+    translate = fast.pipeline.get_pipe("translate")
     assert isinstance(translate.translator, BatchingTranslator) and isinstance(translate.translator.inner, CT2Translator)
-    assert isinstance(fast.pipeline.stages[-2].encoder.inner.runner, OnnxRunner)
+    assert isinstance(fast.pipeline.get_pipe("rerank").encoder.inner.runner, OnnxRunner)
     assert fast.notes == []
     expected = run_all(plain.pipeline, MESSAGES)
     margins = [unit.lead() for message in expected for unit in message.translation.units]
@@ -72,8 +72,8 @@ def test_without_ctranslate2_the_plain_translator_runs_and_says_so(
     monkeypatch.setattr(ct2_translator, "ctranslate2_available", lambda: False)
     monkeypatch.setattr(bert_runtime, "onnx_available", lambda: False)
     built = build_translate_pipeline(load_settings(micro_batch_ms=0))
-    assert isinstance(built.pipeline.stages[-3].translator, MarianTranslator)
-    assert not isinstance(built.pipeline.stages[-3].translator, CT2Translator)
+    assert isinstance(built.pipeline.get_pipe("translate").translator, MarianTranslator)
+    assert not isinstance(built.pipeline.get_pipe("translate").translator, CT2Translator)
     assert any("CTranslate2 is not installed" in note for note in built.notes)
     assert any("ONNX Runtime is not installed" in note for note in built.notes)
     assert built.pipeline.run("la casa es grande", target="en").translation.text

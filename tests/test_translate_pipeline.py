@@ -45,6 +45,7 @@ def test_cli_explain_runs_end_to_end_on_tiny_models(tiny_models_env: None) -> No
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
     assert "strategy: whole" in out and "model score" in out and "similarity" in out and "★" in out
+    assert "time per stage: markup" in out and " ms · rerank " in out and "assemble" in out
 
 
 def test_cli_json_keeps_every_protected_piece_and_picks_the_best_final_score(tiny_models_env: None) -> None:
@@ -73,7 +74,7 @@ def test_cli_batch_file_keeps_line_alignment_and_reports_bad_lines(
     path = tmp_path / "in.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     result = runner.invoke(app, ["translate", "--file", str(path), "--to", "en"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # exit 2: a bad line (the documented exit code)
     out = result.stdout.split("\n")
     assert out[0] == "the report is ready" and out[1] == "" and out[2] == "" and out[3] != ""
     assert "line 3: message is 101 characters" in result.stderr
