@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 DEMO   ?= Oye <@U024BE7LH>, I'll send *el reporte* mañana, ok? :tada:
 
-.PHONY: install run test proofs clean
+.PHONY: install run test lint proofs clean
 
 # The runtime (what `make run` needs), with pip's progress shown: the first install takes minutes.
 $(VENV)/.installed: pyproject.toml
@@ -27,12 +27,22 @@ run: install
 	$(VENV)/bin/mixlingo tag "$(DEMO)"
 	$(VENV)/bin/mixlingo serve
 
-# The playground's browser test drives Debian's chromium; install it when missing (needs root).
-test: $(VENV)/.installed-dev
+# Lint first (ruff and mypy, see `lint`), then the suite. The playground's browser test drives
+# Debian's chromium; install it when missing (needs root).
+test: lint
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	  echo "note: could not install chromium/chromium-driver; the browser test will skip (or fail under CI=true)"
 	$(PY) -m pytest
+
+# ruff (pyproject's [tool.ruff]) on everything, and mypy (strict on nlp/, config/ and errors) on the
+# installed `mixlingo.*` names: the source folders are linked under .typecheck/mixlingo for it.
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	@rm -rf .typecheck && mkdir -p .typecheck/mixlingo && \
+	  for f in mixlingo/*; do ln -s "$$PWD/$$f" .typecheck/mixlingo/; done && \
+	  for d in nlp adapters config bot; do ln -s "$$PWD/$$d" .typecheck/mixlingo/$$d; done
+	$(PY) -m mypy -p mixlingo.nlp -p mixlingo.config -p mixlingo.errors
 
 # The scale-out proofs at full size (security, fuzz, load, worker kill, Slack and database faults) and a
 # table of the figures; needs the PostgreSQL and Redis servers, like `make test`. About 5 minutes.
@@ -40,4 +50,4 @@ proofs: $(VENV)/.installed-dev
 	$(PY) scripts/proofs.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .typecheck .mypy_cache .ruff_cache

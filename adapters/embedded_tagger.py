@@ -125,7 +125,7 @@ class EmbeddedTagger:
             weights = {k: v.astype(np.float32) if v.dtype.kind == "f" else v
                        for k, v in load_file(str(model_dir / WEIGHTS)).items()}
         except (OSError, ValueError) as error:
-            raise ModelUnavailableError(f"{model_dir} is not an embedded tagger model ({error})") from None
+            raise ModelUnavailableError(f"{model_dir} is not an embedded tagger model ({error})") from error
         self.config = config
         self.raw_labels: list[str] = config["labels"]
         self.labels = [map_label(label, config["label_map"]) for label in self.raw_labels]
@@ -149,7 +149,7 @@ class EmbeddedTagger:
             raise ModelUnavailableError(
                 f"{model_dir} does not match this version of the embedded tagger ({first_line}). "
                 "Fix: retrain it with `mixlingo tagger train --kind embedded`, or use the shipped model."
-            ) from None
+            ) from error
         # A token's input vector depends on its string alone (no dropout when tagging): cache it.
         self._inputs = VectorTable(self.input_layer.size, limit=50_000)
         self.batch_size = batch_size

@@ -61,9 +61,12 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         labels = sorted({label for s in corpus.sentences for label in s.labels})
         words = Counter(t.lower() for s in corpus.sentences for t in s.tokens)
         chars = Counter(c for s in corpus.sentences for t in s.tokens for c in t)
+        def by_count(item: tuple[str, int]) -> tuple[int, str]:  # most frequent first, then alphabetical
+            return -item[1], item[0]
+
         vocab = {
-            "words": {w: i + 2 for i, (w, n) in enumerate(sorted(words.items(), key=lambda x: (-x[1], x[0]))) if n >= options.min_word_count},
-            "chars": {c: i + 2 for i, (c, n) in enumerate(sorted(chars.items(), key=lambda x: (-x[1], x[0]))) if n >= options.min_char_count},
+            "words": {w: i + 2 for i, (w, n) in enumerate(sorted(words.items(), key=by_count)) if n >= options.min_word_count},
+            "chars": {c: i + 2 for i, (c, n) in enumerate(sorted(chars.items(), key=by_count)) if n >= options.min_char_count},
         }
         net = _train_network(corpus, labels, vocab, options, progress)
         config = {

@@ -40,10 +40,12 @@ def parse(text: str, supported: tuple[str, ...]) -> AutoCommand:
     mode = rest.pop() if rest and rest[-1] in ("thread", "inline") else None
     languages = tuple(dict.fromkeys(x.strip() for x in ",".join(rest).split(",") if x.strip()))
     if not languages:
-        raise InputError(f"Say which languages to translate into, e.g. `/mixlingo autotranslate on es,en`. Supported: {listing(supported)}.")
+        raise InputError("Say which languages to translate into, e.g. `/mixlingo autotranslate on es,en`. "
+                         f"Supported: {listing(supported)}.")
     unknown = [x for x in languages if x not in supported]
     if unknown:
-        raise InputError(f"Not a language mixlingo can translate into here: {', '.join(f'`{x}`' for x in unknown)}. Supported: {listing(supported)}.")
+        named = ", ".join(f"`{x}`" for x in unknown)
+        raise InputError(f"Not a language mixlingo can translate into here: {named}. Supported: {listing(supported)}.")
     return AutoCommand("on", languages, mode)
 
 
@@ -64,7 +66,8 @@ def register(app: AsyncApp, bot: Bot) -> None:
         team, channel, user = team_of(context, command), command["channel_id"], command.get("user_id")
         current = await bot.repo.channel(team, channel)
         if request.action == "status":
-            await respond(response_type="ephemeral", text=_status(current.auto_translate, current.languages, current.output_mode or bot.settings.autotranslate_output))
+            mode = current.output_mode or bot.settings.autotranslate_output
+            await respond(response_type="ephemeral", text=_status(current.auto_translate, current.languages, mode))
             return
         if request.action == "off":
             await bot.repo.set_channel(team, channel, auto_translate=False, languages=None, by=user)

@@ -106,7 +106,8 @@ def tags_blocks(outcome: Outcome) -> list[dict[str, Any]]:
     lines = [f"*{lang}* · {text}" for lang, text in runs] or ["No words to tag: only markup, emoji, numbers or punctuation."]
     pair = "-".join(message.pair) if message.pair else "?"
     blocks = sections("\n".join(lines))
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"tagger: {message.tagger} · pair: {pair} · tags by mixlingo"}]})
+    footer = f"tagger: {message.tagger} · pair: {pair} · tags by mixlingo"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
     return blocks
 
 

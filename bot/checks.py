@@ -61,11 +61,12 @@ async def check_bot_token(client: AsyncWebClient, scopes: list[str]) -> dict:
         code = error.response.get("error")
         if code in _REJECTED:
             raise ConfigError(f"Slack rejected SLACK_BOT_TOKEN ({code}): copy the Bot User OAuth Token (xoxb-…) again "
-                              f"from OAuth & Permissions at {APPS}, and reinstall the app if it was revoked") from None
-        raise ConfigError(f"Slack's auth.test failed ({code})") from None
+                              f"from OAuth & Permissions at {APPS}, and reinstall the app if it was revoked") from error
+        raise ConfigError(f"Slack's auth.test failed ({code})") from error
     except (OSError, ClientError, TimeoutError) as error:  # DNS, TLS, connection refused
-        raise ConfigError(f"cannot reach Slack at {client.base_url} to check the token: {error}") from None
-    granted = {x.strip() for x in (response.headers.get("x-oauth-scopes") or response.headers.get("X-OAuth-Scopes") or "").split(",") if x.strip()}
+        raise ConfigError(f"cannot reach Slack at {client.base_url} to check the token: {error}") from error
+    header = response.headers.get("x-oauth-scopes") or response.headers.get("X-OAuth-Scopes") or ""
+    granted = {x.strip() for x in header.split(",") if x.strip()}
     missing = [scope for scope in scopes if scope not in granted]
     if missing:
         raise ConfigError(
@@ -83,6 +84,6 @@ async def check_app_token(client: AsyncWebClient, app_token: str) -> None:
         code = error.response.get("error")
         raise ConfigError(f"Slack rejected SLACK_APP_TOKEN ({code}): create an app-level token with the "
                           f"connections:write scope under Basic Information → App-Level Tokens at {APPS}, and "
-                          "turn Socket Mode on") from None
+                          "turn Socket Mode on") from error
     except (OSError, ClientError, TimeoutError) as error:
-        raise ConfigError(f"cannot reach Slack at {client.base_url} to check SLACK_APP_TOKEN: {error}") from None
+        raise ConfigError(f"cannot reach Slack at {client.base_url} to check SLACK_APP_TOKEN: {error}") from error

@@ -50,9 +50,9 @@ class TokenCipher:
             return value
         try:
             return self._fernet.decrypt(value.removeprefix(PREFIX).encode()).decode()
-        except InvalidToken:
+        except InvalidToken as error:
             raise ConfigError("a stored Slack token cannot be decrypted with MIXLINGO_ENCRYPTION_KEY: the key changed? "
-                              "Put the old key after the new one (comma-separated) to read old tokens") from None
+                              "Put the old key after the new one (comma-separated) to read old tokens") from error
 
 
 def _apply(entity: Any, function: Any) -> Any:

@@ -30,7 +30,7 @@ async def start_site(app: web.Application, host: str, port: int,
     except OSError as error:
         await runner.cleanup()
         raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror}); pick another port with "
-                          "--port or MIXLINGO_PORT") from None
+                          "--port or MIXLINGO_PORT") from error
     bound = runner.addresses[0]
     shown = f"[{bound[0]}]" if ":" in str(bound[0]) else bound[0]
     return runner, f"http://{shown}:{bound[1]}"

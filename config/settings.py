@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from pydantic_core import ErrorDetails
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -399,12 +400,12 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        raise ConfigError("\n".join(_describe(e) for e in error.errors())) from None
+        raise ConfigError("\n".join(_describe(e) for e in error.errors())) from error
     except ValueError as error:  # a TOML file that does not parse
-        raise ConfigError(f"config file: {error}") from None
+        raise ConfigError(f"config file: {error}") from error
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     field = str(error["loc"][0]) if error["loc"] else "?"
     name = field.upper() if field.upper().startswith(ENV_PREFIX) else f"{ENV_PREFIX}{field.upper()}"
     if error["type"] == "extra_forbidden":

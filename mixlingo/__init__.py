@@ -40,7 +40,11 @@ _EXPORTS = {
     "ModelNotDownloadedError": "mixlingo.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "__version__", "load", "Pipeline", "Stage", "Message", "Token", "TokenKind", "Span", "Translation",
+    "Tagger", "Translator", "Encoder", "Settings",
+    "MixlingoError", "InputError", "ConfigError", "ModelUnavailableError", "ModelNotDownloadedError",
+]
 
 if TYPE_CHECKING:
     from mixlingo.config import Settings

@@ -29,7 +29,8 @@ MESSAGES = [
     "¿Alguien sabe si la reunión de hoy sigue en pie? I have a conflict at 3.",
     "<@U024BE7LH> ya subí los cambios al branch, can you review when you get a chance?",
     "jajaja no manches, that demo was wild 😂",
-    "Necesito que revisemos el presupuesto antes del viernes. The client wants numbers by Monday and we still don't have the final estimate from the vendor.",
+    "Necesito que revisemos el presupuesto antes del viernes. "
+    "The client wants numbers by Monday and we still don't have the final estimate from the vendor.",
     "ok dale",
     "El deploy falló otra vez :face_palm: parece que es el mismo error de timeout que vimos la semana pasada",
     "Can we move la llamada to tomorrow morning? Hoy estoy full con entrevistas.",
@@ -280,11 +281,11 @@ def _in_child(variant: str, overrides: dict[str, Any], texts: list[str], burst: 
     while variant not in results:
         try:
             event = events.get(timeout=1.0)
-        except queue_module.Empty:
+        except queue_module.Empty as error:
             if not child.is_alive():
                 raise InputError(
                     f"the {variant} run stopped unexpectedly (exit code {child.exitcode}); is the machine out of memory?"
-                ) from None
+                ) from error
             continue
         if event[0] == "result":
             results[variant] = event[1]

@@ -145,7 +145,7 @@ def _batch_lines(text: str | None, file: Path | None) -> list[str] | None:
         try:
             raw = file.read_bytes()
         except OSError as error:
-            raise InputError(f"cannot read {file}: {error.strerror}") from None
+            raise InputError(f"cannot read {file}: {error.strerror}") from error
         return _decoded_lines(raw)
     if text == "-":
         if sys.stdin.isatty():
@@ -205,7 +205,8 @@ def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json:
     with Progress(console=errors, transient=True) as progress:
         task = progress.add_task("translating", total=len(lines))
         for start in range(0, len(lines), settings.batch_size):
-            for number, line, result in _translate_chunk(pipeline, lines[start : start + settings.batch_size], start + 1, settings):
+            chunk = lines[start : start + settings.batch_size]
+            for number, _line, result in _translate_chunk(pipeline, chunk, start + 1, settings):
                 if isinstance(result, InputError):
                     failed += 1
                     errors.print(f"[bold red]error:[/] line {number}: {result}", highlight=False, soft_wrap=True)
@@ -424,7 +425,8 @@ from mixlingo.serve import serve  # noqa: E402  (the Slack app and playground, i
 app.command()(serve)
 
 from mixlingo import bench_cli  # noqa: E402  (speed: issue 7)
-app.command("bench")(friendly(bench_cli.bench)); models_app.command("convert")(friendly(bench_cli.convert))
+app.command("bench")(friendly(bench_cli.bench))
+models_app.command("convert")(friendly(bench_cli.convert))
 
 from mixlingo import cli_jobs  # noqa: E402  (worker, jobs, db: scale-out, issue 8)
 cli_jobs.register(app)

@@ -88,13 +88,14 @@ def train(
 def eval_(
     data: Annotated[Path, typer.Option(help="LinCE-format file to evaluate on.")],
     tagger: Annotated[str, typer.Option(help="embedded | lexicon | mbert | a model directory.")] = "embedded",
-    split: Annotated[str, typer.Option(help="all (the whole file, default) | validation (every 10th sentence: the split `train` holds out)")] = "all",
+    split: Annotated[str, typer.Option(
+        help="all (the whole file, default) | validation (every 10th sentence: the split `train` holds out)")] = "all",
     langs: Annotated[str, typer.Option(help="ISO codes of lang1,lang2 in the corpus.")] = "en,es",
     threads: Annotated[int, typer.Option(help="CPU threads while tagging (1 = one core).")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """LinCE-style report on the whole file (or --split validation): accuracy, weighted F1, per-label scores, confusion matrix, tokens/s."""
-    import torch
+    from mixlingo.adapters.bert_runtime import set_torch_threads  # torch: only when asked
 
     pair = _langs(langs)
     label_map = {"lang1": pair[0], "lang2": pair[1]}
@@ -105,7 +106,7 @@ def eval_(
     if split == "validation":
         errors.print(f"scoring the validation split only: {len(part.sentences):,} of {len(corpus.sentences):,} sentences "
                      "(--split all scores the whole file)", highlight=False)
-    torch.set_num_threads(threads)
+    set_torch_threads(threads)
     _print_report(_evaluate(_tagger_from(tagger, label_map), part, label_map, pair), as_json=as_json)
 
 

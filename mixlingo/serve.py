@@ -41,4 +41,4 @@ def serve(
             asyncio.run(run(settings, say, warn))
     except MixlingoError as error:
         errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(2) from error

@@ -120,7 +120,9 @@ class BatchingTagger:
 
     def __init__(self, inner: Tagger, *, window_s: float = 0.005, max_items: int = 64):
         self.inner, self.name = inner, inner.name
-        self.batcher = MicroBatcher(lambda pair, sentences: inner.tag_batch(sentences, pair), window_s=window_s, max_items=max_items, name="tag")
+        self.batcher = MicroBatcher(
+            lambda pair, sentences: inner.tag_batch(sentences, pair), window_s=window_s, max_items=max_items, name="tag"
+        )
 
     def languages(self) -> tuple[str, ...] | None:
         return self.inner.languages()

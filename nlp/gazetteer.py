@@ -9,7 +9,7 @@ lower-cased word, how common it is as each kind of name, 0 (not listed) to 3.
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,7 +38,7 @@ class Rows:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def gazetteer(path: Path | None = None) -> Rows:
     """The name/place list, read once per process."""
     path = path or Path(str(files("mixlingo") / "data" / "gazetteer" / "names_places.tsv"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import TypeGuard
 
 from langcodes import Language
 from langcodes.tag_parser import LanguageTagError
@@ -29,7 +30,7 @@ LINCE_NON_LANGUAGE = {"other": OTHER, "ne": ENTITY, "mixed": MIXED, "ambiguous":
 _SPECIAL_CODES = frozenset({"mul", "und", "zxx", "mis"})
 
 
-def is_language(tag: str | None) -> bool:
+def is_language(tag: str | None) -> TypeGuard[str]:
     return tag is not None and tag not in NON_LANGUAGE
 
 

@@ -11,10 +11,10 @@ Works for any pair of languages wordfreq covers.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import regex
 from mixlingo.errors import InputError
@@ -52,8 +52,8 @@ class _CharModel:
     def __init__(self, lang: str, top_words: int = 30_000):
         import wordfreq
 
-        counts: Counter[str] = Counter()
-        context: Counter[str] = Counter()
+        counts: dict[str, float] = defaultdict(float)
+        context: dict[str, float] = defaultdict(float)
         freqs = frequencies(lang)
         for word in wordfreq.top_n_list(lang, top_words):
             weight = math.sqrt(freqs.get(word, 0.0)) * 1e3 + 1.0
@@ -61,7 +61,7 @@ class _CharModel:
             for i in range(len(padded) - 2):
                 counts[padded[i : i + 3]] += weight
                 context[padded[i : i + 2]] += weight
-        self.counts, self.context = counts, context
+        self.counts, self.context = dict(counts), dict(context)
         self.alphabet = len({c for gram in counts for c in gram}) + 1
 
     def score(self, word: str) -> float:
@@ -70,11 +70,11 @@ class _CharModel:
         total = 0.0
         for i in range(len(padded) - 2):
             gram = padded[i : i + 3]
-            total += math.log((self.counts[gram] + 1.0) / (self.context[gram[:2]] + self.alphabet))
+            total += math.log((self.counts.get(gram, 0.0) + 1.0) / (self.context.get(gram[:2], 0.0) + self.alphabet))
         return total / (len(padded) - 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_model(lang: str) -> _CharModel:
     return _CharModel(lang)
 

@@ -120,7 +120,7 @@ def restore(masked: str, pieces: list[ProtectedPiece]) -> Restored:
     def put_back(match: regex.Match) -> str:
         index = int(match.group(1))
         if index >= len(pieces):
-            return match.group(0)
+            return str(match.group(0))
         seen.add(index)
         return pieces[index].text
 
@@ -130,7 +130,8 @@ def restore(masked: str, pieces: list[ProtectedPiece]) -> Restored:
 
 def translatable_segments(masked: str) -> list[str]:
     """The text between placeholders: what a translator may change."""
-    return _PLACEHOLDER.split(masked)[::2]
+    segments: list[str] = _PLACEHOLDER.split(masked)[::2]
+    return segments
 
 
 class ProtectMarkup:

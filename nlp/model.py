@@ -96,7 +96,8 @@ class Message:
         same language do not break a run, which is what a translator wants.
         """
         spans: list[Span] = []
-        start = end = None
+        start: int | None = None
+        end = 0
         current: str | None = None
         for i, token in enumerate(self.tokens):
             if not token.is_word:

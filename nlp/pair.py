@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mixlingo.nlp.markup import mask
 from mixlingo.nlp.model import Message
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=1)
-def _langid_model() -> tuple:
+def _langid_model() -> tuple[Any, ...]:
     """langid's model, unpacked once per process (decompressing it takes seconds), on first use."""
     from langid.langid import LanguageIdentifier, model
 

@@ -35,7 +35,7 @@ class PlanTranslation:
         if target is None:
             raise ValueError("set Message.target before planning a translation")
         words = [t for t in message.tokens if t.kind in TAGGABLE and is_language(t.lang)]
-        foreign = Counter(t.lang for t in words if t.lang != target)
+        foreign = Counter(lang for t in words if (lang := t.lang) is not None and lang != target)
         if not words:
             message.translation = Translation(target, "none", "nothing to translate: no words, only markup, emoji, code or links")
             return message

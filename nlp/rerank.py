@@ -36,7 +36,8 @@ def plain(text: str) -> str:
 
 
 def _normalised(text: str) -> str:
-    return _NON_LETTERS.sub("", plain(text).lower())
+    letters: str = _NON_LETTERS.sub("", plain(text).lower())
+    return letters
 
 
 class Rerank:

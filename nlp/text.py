@@ -26,6 +26,7 @@ def clean_text(text: str, *, max_chars: int | None = SLACK_MAX_CHARS) -> str:
             f"message is {len(text):,} characters; the limit is {max_chars:,} "
             "(Slack's own maximum). Split it, or raise MIXLINGO_MAX_MESSAGE_CHARS."
         )
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    cleaned: str = _LONE_SURROGATE.sub("\ufffd", text)
+    return cleaned
 
 

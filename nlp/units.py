@@ -9,6 +9,8 @@ models copy through, so word order can change around them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import regex
 
 from mixlingo.nlp.labels import ENTITY
@@ -54,7 +56,7 @@ def _has_words(message: Message, start: int, end: int) -> bool:
     return any(t.kind in TAGGABLE and t.lang != ENTITY and start <= t.start and t.end <= end for t in message.tokens)
 
 
-def _sentences(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int):
+def _sentences(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int) -> Iterator[tuple[int, int]]:
     """Sentence ranges (whitespace trimmed) of ``text[start:end]``, none longer than ``max_chars``."""
     bounds = [start]
     for match in _SENTENCE_END.finditer(text, start, end):
@@ -65,7 +67,7 @@ def _sentences(text: str, start: int, end: int, inline: list[tuple[int, int]], m
         yield from _chunks(text, a, b, inline, max_chars)
 
 
-def _chunks(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int):
+def _chunks(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int) -> Iterator[tuple[int, int]]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -129,7 +131,7 @@ def fill_placeholders(translated: str, pieces: list[tuple[str, str]]) -> tuple[s
     used: set[str] = set()
 
     def put_back(match: regex.Match) -> str:
-        mark = match.group(0)
+        mark: str = match.group(0)
         if mark not in originals:
             return mark
         if mark in used:

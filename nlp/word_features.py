@@ -12,7 +12,7 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from bisect import bisect_left
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 
 import regex
@@ -68,7 +68,7 @@ class FrequencyTable:
         return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def frequencies(lang: str) -> FrequencyTable | dict[str, float]:
     """wordfreq's word → frequency table for ``lang``, loaded once per process (read from its data
     file: importing wordfreq takes half a second of a one-message CLI call)."""
@@ -91,7 +91,7 @@ def wordfreq_data_dir() -> Path | None:
     return data if data.is_dir() else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def wordfreq_languages() -> frozenset[str]:
     """The languages wordfreq has a list for (its ``available_languages()``, read from the file names)."""
     data = wordfreq_data_dir()
@@ -118,7 +118,8 @@ def _frequency_bands(lang: str) -> list[list[str]] | None:
                 packed = msgpack.load(handle, raw=False)
             header = packed[0]
             if isinstance(header, dict) and header.get("format") == "cB" and header.get("version") == 1:
-                return packed[1:]
+                rows: list[list[str]] = packed[1:]
+                return rows
     return None
 
 
@@ -130,7 +131,7 @@ def zipf(word: str, lang: str) -> float:
 
 @lru_cache(maxsize=100_000)
 def shape(word: str) -> str:
-    out = []
+    out: list[str] = []
     for char in word[:6]:
         if char.isupper():
             kind = "A"

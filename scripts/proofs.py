@@ -38,7 +38,7 @@ def main() -> int:
     env = {**os.environ, "PROOFS": os.environ.get("PROOFS", "full"), "PROOFS_OUT": str(out)}
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TESTS], cwd=ROOT, env=env)
     print("\nmixlingo proofs" + ("" if env["PROOFS"] == "full" else " (reduced size)") + f" — figures in {out}\n")
-    print(f"| proof | figures | must hold |\n| --- | --- | --- |")
+    print("| proof | figures | must hold |\n| --- | --- | --- |")
     for name, keys, rule in ROWS:
         path = out / f"{name}.json"
         if not path.exists():

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from mixlingo.nlp.translation import Candidate
 
 INT8_SCORE_EPS = 0.15
-"""Largest int8-vs-fp32 difference of a length-normalised log-probability we accept (seen on the tiny Marian: ≤ 0.01 on the best candidates, more on unlikely ones)."""
+"""Largest int8-vs-fp32 difference of a length-normalised log-probability we accept.
+
+Seen on the tiny Marian: ≤ 0.01 on the best candidates, more on unlikely ones."""
 
 
 def margin(candidates: Sequence[Candidate]) -> float:

@@ -167,7 +167,7 @@ class Cluster:
         for attempt in range(4):
             try:
                 status, took = await self.post_body(body, frontend + attempt, retry=attempt)
-            except (OSError, asyncio.TimeoutError, ClientError):
+            except (TimeoutError, OSError, ClientError):
                 status, took = 599, 0.0
             statuses.append(status)
             first = first or took

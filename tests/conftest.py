@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The Slack stand-in (`fake`, `slack`) and the PostgreSQL/Redis fixtures (`database_url`, `redis_url`, ...).
+pytest_plugins = ["slack_harness", "services"]
+
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("MIXLINGO_CONFIG", None)
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from mixlingo.bot import metrics
-from slack_harness import BOT_ID, BOT_USER, Slack, fake, slack  # noqa: F401  (fixtures)
+from slack_harness import BOT_ID, BOT_USER, Slack
 
 MIXED = {"type": "message", "channel": "C1", "user": "U2", "text": "Oye, I'll send el reporte mañana, ok?", "ts": "100.000001"}
 

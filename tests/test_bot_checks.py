@@ -6,7 +6,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from typer.testing import CliRunner
 
-from slack_harness import FakeSlack, fake  # noqa: F401  (fixture)
+from slack_harness import FakeSlack
 
 from mixlingo.bot.checks import check_app_token, check_bot_token, choose_mode
 from mixlingo.cli import app
@@ -36,7 +36,8 @@ def test_mode_follows_the_credentials(monkeypatch: pytest.MonkeyPatch, env: dict
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"SLACK_BOT_TOKEN": "xoxp-1", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is a user token; use the Bot User OAuth Token (starts with xoxb-)"),
+        ({"SLACK_BOT_TOKEN": "xoxp-1", "SLACK_SIGNING_SECRET": "s"},
+         "SLACK_BOT_TOKEN is a user token; use the Bot User OAuth Token (starts with xoxb-)"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
         ({"SLACK_SIGNING_SECRET": "s"}, "there is no token: set SLACK_BOT_TOKEN"),
         ({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_SECRET is not set"),
@@ -54,7 +55,7 @@ def test_incomplete_credentials_say_what_is_missing_and_where(monkeypatch: pytes
     assert result.exit_code == 2 and message.split(";")[0] in " ".join(result.stderr.split())
 
 
-async def test_missing_scopes_are_named_with_where_to_add_them(fake: FakeSlack) -> None:  # noqa: F811
+async def test_missing_scopes_are_named_with_where_to_add_them(fake: FakeSlack) -> None:
     fake.scopes = "chat:write,commands"
     client = AsyncWebClient(token="xoxb-1", base_url=fake.api_url)
     with pytest.raises(ConfigError) as error:
@@ -66,7 +67,7 @@ async def test_missing_scopes_are_named_with_where_to_add_them(fake: FakeSlack) 
     assert (await check_bot_token(client, DEFAULT_SLACK_SCOPES))["user_id"] == "UBOT"
 
 
-async def test_rejected_token_and_unreachable_slack(fake: FakeSlack) -> None:  # noqa: F811
+async def test_rejected_token_and_unreachable_slack(fake: FakeSlack) -> None:
     fake.auth_error = "invalid_auth"
     with pytest.raises(ConfigError, match=r"Slack rejected SLACK_BOT_TOKEN \(invalid_auth\)"):
         await check_bot_token(AsyncWebClient(token="xoxb-bad", base_url=fake.api_url), DEFAULT_SLACK_SCOPES)

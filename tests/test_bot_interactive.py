@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from slack_harness import Slack, fake, slack  # noqa: F401  (fixtures)
+from slack_harness import Slack
 
 from mixlingo.bot.slack_text import message_text
 

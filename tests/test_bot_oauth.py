@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import text
 
 from mixlingo.bot.crypto import TokenCipher, new_key
-from slack_harness import ALL_SCOPES, FakeSlack, fake, open_app  # noqa: F401  (fixtures)
+from slack_harness import ALL_SCOPES, FakeSlack, open_app
 
 KEY = new_key()
 
 
-async def test_oauth_install_round_trip_then_events_use_the_installed_token(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_oauth_install_round_trip_then_events_use_the_installed_token(tmp_path: Path, fake: FakeSlack) -> None:
     bot, database, driver = await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222",
                                            slack_client_secret="client-secret", encryption_key=KEY)
     try:
@@ -65,7 +65,7 @@ async def test_oauth_install_round_trip_then_events_use_the_installed_token(tmp_
         await driver.close()
 
 
-async def test_oauth_states_expire_after_ten_minutes_and_are_pruned(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_oauth_states_expire_after_ten_minutes_and_are_pruned(tmp_path: Path, fake: FakeSlack) -> None:
     """Row 8: 500 unauthenticated GET /slack/install left 500 rows in slack_oauth_states, never pruned."""
     bot, database, driver = await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222",
                                            slack_client_secret="client-secret", encryption_key=KEY)
@@ -83,12 +83,12 @@ async def test_oauth_states_expire_after_ten_minutes_and_are_pruned(tmp_path: Pa
         first = [await visit() for _ in range(20)]
         found = await rows()
         assert len(found) == 20
-        lifetimes = {round((_as_datetime(expire) - datetime.now(timezone.utc).replace(tzinfo=None)).total_seconds() / 60)
+        lifetimes = {round((_as_datetime(expire) - datetime.now(UTC).replace(tzinfo=None)).total_seconds() / 60)
                      for _, expire in found}
         assert lifetimes == {10}
         async with database.engine.begin() as connection:  # ten minutes pass
             await connection.execute(text("update slack_oauth_states set expire_at = :past"),
-                                     {"past": datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=1)})
+                                     {"past": datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=1)})
         latest = await visit()
         assert [state for state, _ in await rows()] == [latest]
         async with driver.session.get(driver.url(f"/slack/oauth_redirect?code=c&state={first[0]}"),

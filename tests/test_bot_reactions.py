@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from slack_harness import Slack, fake, slack  # noqa: F401  (fixtures)
+from slack_harness import Slack
 
 from mixlingo.bot.flags import FlagTable
 from mixlingo.config.settings import DEFAULT_FLAG_LANGUAGES

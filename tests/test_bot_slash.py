@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from slack_harness import SECRET, Slack, fake, sign, slack  # noqa: F401  (fixtures)
+from slack_harness import SECRET, Slack, sign
 
 from mixlingo.bot.translate_command import parse
 from mixlingo.errors import InputError, ModelUnavailableError

@@ -17,10 +17,9 @@ from mixlingo.bot.storage import Repository, open_database
 from mixlingo.bot.storage.db import async_url
 from mixlingo.bot.storage.models import all_metadata
 from mixlingo.errors import ConfigError
-from services import database_url  # noqa: F401  (fixture)
 
 
-async def test_migrations_match_the_models_and_are_idempotent(database_url: str) -> None:  # noqa: F811
+async def test_migrations_match_the_models_and_are_idempotent(database_url: str) -> None:
     database = await open_database(database_url)
     await database.migrate()  # a second run is a no-op
     try:
@@ -44,7 +43,7 @@ async def test_sqlite_folder_is_created(tmp_path: Path) -> None:
     assert (tmp_path / "deep" / "folder" / "m.db").is_file()
 
 
-async def test_only_one_of_many_concurrent_claims_wins(database_url: str) -> None:  # noqa: F811
+async def test_only_one_of_many_concurrent_claims_wins(database_url: str) -> None:
     database = await open_database(database_url)
     repo = Repository(database.engine)
     try:
@@ -60,7 +59,7 @@ async def test_only_one_of_many_concurrent_claims_wins(database_url: str) -> Non
         await database.close()
 
 
-async def test_settings_upsert(database_url: str) -> None:  # noqa: F811
+async def test_settings_upsert(database_url: str) -> None:
     database = await open_database(database_url)
     repo = Repository(database.engine)
     try:

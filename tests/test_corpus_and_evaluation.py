@@ -26,7 +26,9 @@ def test_unknown_labels_are_skipped_and_reported(tmp_path: Path) -> None:
     path.write_text("hola\tlang2\nxyz\tklingon\n\n", encoding="utf-8")
     corpus = read_lince(path)
     assert corpus.sentences[0].tokens == ["hola"]
-    assert corpus.problems == ["line 2: unknown label 'klingon' (expected one of ambiguous, fw, lang1, lang2, mixed, ne, other, unk); skipped"]
+    assert corpus.problems == [
+        "line 2: unknown label 'klingon' (expected one of ambiguous, fw, lang1, lang2, mixed, ne, other, unk); skipped"
+    ]
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ import contextlib
 import json
 import logging
 import re
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,14 @@ from aiohttp import ClientSession
 from mixlingo.bot import metrics
 from mixlingo.bot.service import TranslationService
 from mixlingo.config import load_settings
-from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, TIMEOUT, FakeSlack, fake, fake_encoder, fake_translator, sign  # noqa: F401
+from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, TIMEOUT, FakeSlack, fake_encoder, fake_translator, sign
 from slow_clients import cut_short, slow_body, slow_head, trickle
 
 FAST = {"http_header_timeout": 0.5, "http_body_timeout": 0.5}
 
 
 @contextlib.asynccontextmanager
-async def serving(tmp_path: Path, fake: FakeSlack, **overrides: Any) -> AsyncIterator[dict[str, str]]:  # noqa: F811
+async def serving(tmp_path: Path, fake: FakeSlack, **overrides: Any) -> AsyncIterator[dict[str, str]]:
     """``mixlingo serve`` (HTTP mode) in this process; yields the URLs it printed ("slack", and "metrics" if apart)."""
     from mixlingo.bot import server
 
@@ -67,7 +66,7 @@ def sample(counter: Any, *labels: str) -> float:
     return counter.labels(*labels)._value.get()
 
 
-async def test_slow_headers_and_slow_bodies_are_dropped_within_bounds(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_slow_headers_and_slow_bodies_are_dropped_within_bounds(tmp_path: Path, fake: FakeSlack) -> None:
     """Row 7: 100 connections trickling headers or a body were held ≥ 90 s."""
     async with serving(tmp_path, fake, **FAST) as urls:
         port = port_of(urls["slack"])
@@ -81,7 +80,7 @@ async def test_slow_headers_and_slow_bodies_are_dropped_within_bounds(tmp_path: 
         assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
 
 
-async def test_connections_beyond_the_cap_are_closed_and_the_rest_still_served(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_connections_beyond_the_cap_are_closed_and_the_rest_still_served(tmp_path: Path, fake: FakeSlack) -> None:
     async with serving(tmp_path, fake, http_max_connections=4, http_header_timeout=30) as urls:
         port = port_of(urls["slack"])
         before = sample(metrics.REJECTED, "too_many_connections")
@@ -100,7 +99,7 @@ async def test_connections_beyond_the_cap_are_closed_and_the_rest_still_served(t
             assert response.status == 200
 
 
-async def test_a_client_that_disconnects_mid_body_is_one_info_line(tmp_path: Path, fake: FakeSlack,  # noqa: F811
+async def test_a_client_that_disconnects_mid_body_is_one_info_line(tmp_path: Path, fake: FakeSlack,
                                                                    caplog: pytest.LogCaptureFixture) -> None:
     """Row 5: 20 partial bodies were 500 log lines (tracebacks) and 20 failed acks in the metrics."""
     body = json.dumps({"type": "event_callback", "team_id": TEAM, "event_id": "EvCut", "event": {"type": "app_mention"},
@@ -110,7 +109,7 @@ async def test_a_client_that_disconnects_mid_body_is_one_info_line(tmp_path: Pat
         caplog.set_level(logging.INFO, logger="mixlingo")
         caplog.clear()
         failed, server_errors = sample(metrics.ERRORS, "ack_failed"), sample(metrics.REQUESTS, "/slack/events", "500")
-        for i in range(20):
+        for _ in range(20):
             await cut_short(port_of(urls["slack"]), body, sent=len(body) // 2, headers=sign(body.decode()))
         await asyncio.sleep(0.3)
         records = [r for r in caplog.records if r.name != "aiohttp.access"]
@@ -120,7 +119,7 @@ async def test_a_client_that_disconnects_mid_body_is_one_info_line(tmp_path: Pat
     assert all("disconnected before its request body arrived" in r.getMessage() and not r.exc_info for r in records)
 
 
-async def test_metrics_on_their_own_port_are_off_the_slack_port(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_metrics_on_their_own_port_are_off_the_slack_port(tmp_path: Path, fake: FakeSlack) -> None:
     """Row 14: /metrics was served on the public Slack port."""
     async with serving(tmp_path, fake, metrics_port=0) as urls, ClientSession(timeout=TIMEOUT) as session:
         assert urls["metrics"] != urls["slack"]

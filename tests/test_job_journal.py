@@ -23,7 +23,6 @@ from mixlingo.bot.jobs.queue import make_celery, send
 from mixlingo.bot.jobs.sweeper import Sweeper
 from mixlingo.bot.jobs.worker import register_task
 from mixlingo.config import load_settings
-from services import queue_name, redis_url  # noqa: F401  (fixtures)
 
 
 class Clock:
@@ -35,7 +34,7 @@ class Clock:
 
 
 @pytest.fixture
-def setup(redis_url: str, queue_name: str) -> Iterator[tuple]:  # noqa: F811
+def setup(redis_url: str, queue_name: str) -> Iterator[tuple]:
     settings = load_settings(broker_url=redis_url, queue_name=queue_name)
     celery = make_celery(settings)
     clock = Clock()
@@ -174,6 +173,6 @@ def test_a_worker_runs_a_journaled_job_once_however_often_it_is_delivered(setup)
     assert runtime.runs == 2
 
 
-def test_front_end_jobs_are_journaled_only_for_redis(redis_url: str, queue_name: str) -> None:  # noqa: F811
+def test_front_end_jobs_are_journaled_only_for_redis(redis_url: str, queue_name: str) -> None:
     assert journal_for(load_settings(broker_url="amqp://guest@127.0.0.1//")) is None
     assert journal_for(load_settings(broker_url=redis_url, queue_name=queue_name)) is not None

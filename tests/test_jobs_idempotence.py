@@ -9,9 +9,7 @@ first looks in Slack for the post by its metadata key. Slack errors are retried
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
-from pathlib import Path
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import update
@@ -21,8 +19,7 @@ from mixlingo.bot.jobs.keys import JobKey, is_newer
 from mixlingo.bot.publish import Source, publish
 from mixlingo.bot.storage import Repository, open_database
 from mixlingo.bot.storage.models import TranslationRecord, utcnow
-from services import database_url  # noqa: F401  (fixture)
-from slack_harness import BOT_TOKEN, TEAM, FakeSlack, Slack, fake, open_app, slack  # noqa: F401  (fixtures)
+from slack_harness import BOT_TOKEN, TEAM, Slack
 
 SPANISH = {"type": "message", "channel": "C1", "user": "U2", "text": "hola amigo, la casa es muy bonita", "ts": "500.000001"}
 
@@ -35,7 +32,7 @@ async def auto_on(slack: Slack, languages: tuple[str, ...] = ("en",)) -> None:
     await slack.bot.repo.set_channel(TEAM, "C1", auto_translate=True, languages=languages, by="U1")
 
 
-async def test_claims_are_leased_and_taken_over_only_when_their_holder_is_gone(database_url: str) -> None:  # noqa: F811
+async def test_claims_are_leased_and_taken_over_only_when_their_holder_is_gone(database_url: str) -> None:
     database = await open_database(database_url)
     repo = Repository(database.engine)
     try:

@@ -274,7 +274,8 @@ async def test_page_renders_block_kit_with_working_buttons(browser, api: tuple[C
 
 async def test_api_warns_when_the_message_is_in_neither_language_of_the_pair(api: tuple[ClientSession, str]) -> None:
     session, url = api
-    async with session.post(url + "/api/translate", json={"text": "je pense que la réunion est demain matin avec toute l'équipe", "target": "en"}) as response:
+    french = "je pense que la réunion est demain matin avec toute l'équipe"
+    async with session.post(url + "/api/translate", json={"text": french, "target": "en"}) as response:
         french = await response.json()
     async with session.post(url + "/api/translate", json={"text": MIXED, "target": "en"}) as response:
         mixed = await response.json()

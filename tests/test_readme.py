@@ -34,6 +34,11 @@ def test_the_readme_toml_example_is_a_valid_config(tmp_path: Path, monkeypatch: 
     assert settings.model_cache_dir == Path("/srv/mixlingo/models") and settings.translation_models["mul-en"].endswith("mul-en")
 
 
+def test_make_test_lints_first() -> None:
+    commands = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert commands.index("ruff check") < commands.index("mypy -p mixlingo.nlp -p mixlingo.config") < commands.index("pytest")
+
+
 def test_make_run_installs_runtime_only_with_progress_then_pulls() -> None:
     run = subprocess.run(["make", "-n", "-B", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     install = next(line for line in run.splitlines() if "pip install" in line)

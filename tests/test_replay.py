@@ -11,7 +11,6 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -20,7 +19,7 @@ from mixlingo.bot import metrics
 from mixlingo.bot.jobs.embedded import EmbeddedRunner
 from mixlingo.bot.jobs.queue import QueueUnavailable
 from mixlingo.bot.replay import MAX_FUTURE_SKEW, WINDOW
-from slack_harness import SECRET, TEAM, FakeSlack, command_body, event_body, fake, guarded, sign  # noqa: F401  (fixtures)
+from slack_harness import SECRET, TEAM, FakeSlack, command_body, event_body, guarded, sign
 
 RETRY_HEADERS = ({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}, {"X-Slack-Retry-Num": "2"},
                  {"X-Slack-Retry-Num": "3", "X-Slack-Retry-Reason": "http_error"})
@@ -41,7 +40,7 @@ def rejected(reason: str) -> float:
 FORM = "application/x-www-form-urlencoded"
 
 
-async def test_a_public_command_resent_with_retry_headers_posts_once(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_a_public_command_resent_with_retry_headers_posts_once(tmp_path: Path, fake: FakeSlack) -> None:
     """Row 1: a signed `/translate es … --public` resent with an added X-Slack-Retry-Num was 4 public posts."""
     bot, driver = await guarded(tmp_path, fake)
     try:
@@ -57,7 +56,7 @@ async def test_a_public_command_resent_with_retry_headers_posts_once(tmp_path: P
         await driver.close()  # type: ignore[attr-defined]
 
 
-async def test_a_shortcut_and_a_button_resent_with_retry_headers_run_once(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_a_shortcut_and_a_button_resent_with_retry_headers_run_once(tmp_path: Path, fake: FakeSlack) -> None:
     bot, driver = await guarded(tmp_path, fake)
     try:
         shortcut = {"type": "message_action", "callback_id": "mixlingo_translate_message", "trigger_id": "1.2",
@@ -76,7 +75,7 @@ async def test_a_shortcut_and_a_button_resent_with_retry_headers_run_once(tmp_pa
         await driver.close()  # type: ignore[attr-defined]
 
 
-async def test_an_event_resent_verbatim_with_retry_headers_is_refused(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_an_event_resent_verbatim_with_retry_headers_is_refused(tmp_path: Path, fake: FakeSlack) -> None:
     bot, driver = await guarded(tmp_path, fake)
     try:
         body = event_body({"type": "reaction_added", "user": "U1", "reaction": "us",
@@ -106,7 +105,7 @@ class FailsFirst(EmbeddedRunner):
 
 
 async def test_slacks_retry_of_a_failed_event_runs_once_and_a_retry_of_a_done_one_runs_nothing(
-        tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+        tmp_path: Path, fake: FakeSlack) -> None:
     """Slack re-signs a retry (new timestamp): event_id, not a header, says it is the same event."""
     bot, driver = await guarded(tmp_path, fake, runner=FailsFirst)
     fake.add_message("C1", {"type": "message", "user": "U2", "text": "hola amigo", "ts": "6.1"})
@@ -126,7 +125,7 @@ async def test_slacks_retry_of_a_failed_event_runs_once_and_a_retry_of_a_done_on
         await driver.close()  # type: ignore[attr-defined]
 
 
-async def test_concurrent_deliveries_of_one_event_run_it_once(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_concurrent_deliveries_of_one_event_run_it_once(tmp_path: Path, fake: FakeSlack) -> None:
     bot, driver = await guarded(tmp_path, fake)
     try:
         before = metrics.ENQUEUED.labels("run_reaction")._value.get()
@@ -142,7 +141,7 @@ async def test_concurrent_deliveries_of_one_event_run_it_once(tmp_path: Path, fa
 
 
 async def test_a_signature_is_remembered_for_its_whole_window_and_future_timestamps_are_refused(
-        tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+        tmp_path: Path, fake: FakeSlack) -> None:
     """Row 2: +299 s ahead, resent 370 s later, was accepted twice (remembered 360 s from first use)."""
     clock = FakeClock()
     bot, driver = await guarded(tmp_path, fake, clock=clock)
@@ -177,7 +176,7 @@ async def test_a_signature_is_remembered_for_its_whole_window_and_future_timesta
     ("payload=%7Bnot+json", FORM, "invalid JSON"),
     ('{"a": "\xff"}', "application/json", None),
 ])
-async def test_a_signed_malformed_body_is_a_400_with_one_log_line(tmp_path: Path, fake: FakeSlack,  # noqa: F811
+async def test_a_signed_malformed_body_is_a_400_with_one_log_line(tmp_path: Path, fake: FakeSlack,
                                                                   caplog: pytest.LogCaptureFixture, body: str,
                                                                   content_type: str, expected: str | None) -> None:
     """Row 11: a correctly signed body with malformed JSON was a 500 with the parser's traceback."""

@@ -223,7 +223,8 @@ async def test_load_every_event_acked_and_run_exactly_once(cluster: Cluster) -> 
     record("load", requests=total, rate_per_s=rate, seconds=round(elapsed, 1), acked=first_try.count(200),
            errors=total - first_try.count(200), resent=sum(len(a) - 1 for a in attempts),
            acked_after_resend=sum(a[-1] == 200 for a in attempts), ack_p50_ms=p(0.50), ack_p99_ms=p(0.99),
-           ack_max_ms=round(ordered[-1] * 1000, 1), ack_mean_ms=round(statistics.mean(latencies) * 1000, 1), jobs_run=int(done), posted_twice=len(twice))
+           ack_max_ms=round(ordered[-1] * 1000, 1), ack_mean_ms=round(statistics.mean(latencies) * 1000, 1),
+           jobs_run=int(done), posted_twice=len(twice))
     assert all(a[-1] == 200 for a in attempts), [a for a in attempts if a[-1] != 200][:5]
     assert not twice, twice[:5]
     if FULL:  # the proofs run on a quiet machine: a generous bound, the figure itself is the report

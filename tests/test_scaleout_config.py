@@ -16,8 +16,7 @@ from mixlingo.bot.jobs.queue import QueueRunner, timings
 from mixlingo.cli import app
 from mixlingo.config import load_settings
 from mixlingo.errors import ConfigError
-from services import queue_name, redis_url  # noqa: F401  (fixtures)
-from slack_harness import FakeSlack, fake, open_app  # noqa: F401  (fixtures)
+from slack_harness import FakeSlack, open_app
 
 runner = CliRunner()
 
@@ -75,14 +74,14 @@ async def queue_front_end(tmp_path: Path, fake: FakeSlack, settings):  # noqa: A
         await driver.close()  # type: ignore[attr-defined]
 
 
-async def test_front_end_that_cannot_enqueue_refuses_the_request(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_front_end_that_cannot_enqueue_refuses_the_request(tmp_path: Path, fake: FakeSlack) -> None:
     settings = load_settings(broker_url="redis://127.0.0.1:1/0")  # nothing listens there
     async with queue_front_end(tmp_path, fake, settings) as (_, driver):
         status, _ = await driver.event({"type": "message", "channel": "C1", "user": "U2", "text": "hola", "ts": "1.1"})
         assert status == 500  # not acked: Slack will send it again
 
 
-async def test_front_end_enqueues_without_running_anything(tmp_path: Path, fake: FakeSlack, redis_url: str,  # noqa: F811
+async def test_front_end_enqueues_without_running_anything(tmp_path: Path, fake: FakeSlack, redis_url: str,
                                                            queue_name: str) -> None:
     import redis
 

@@ -33,8 +33,7 @@ from mixlingo.bot.replay import MemorySeen, replay_guard
 from mixlingo.bot.web import slack_web_app
 from mixlingo.errors import ConfigError
 from proofs import record, size
-from slack_harness import (BOT_USER, SECRET, TEAM, FakeSlack, command_body, event_body, fake, guarded,  # noqa: F401
-                           open_app, sign)
+from slack_harness import BOT_USER, SECRET, TEAM, FakeSlack, command_body, event_body, guarded, open_app, sign
 from slow_clients import cut_short, slow_body, slow_head, trickle
 
 
@@ -78,7 +77,7 @@ def bad_requests(n: int, valid: list[tuple[str, dict[str, str]]]) -> list[tuple[
     return out
 
 
-async def test_1000_forged_tampered_and_replayed_requests_none_accepted(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_1000_forged_tampered_and_replayed_requests_none_accepted(tmp_path: Path, fake: FakeSlack) -> None:
     bot, database, driver = await open_app(tmp_path, fake)
     server = TestServer(_guarded(bot, database), host="127.0.0.1")
     await server.start_server()
@@ -122,7 +121,7 @@ def _guarded(bot, database, limits=None):  # noqa: ANN001, ANN202
     return slack_web_app(build_app(bot, database), guard=replay_guard(SECRET, MemorySeen()), limits=limits)
 
 
-async def test_oauth_state_is_checked(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_oauth_state_is_checked(tmp_path: Path, fake: FakeSlack) -> None:
     bot, database, driver = await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222",
                                            slack_client_secret="client-secret", encryption_key=new_key())
     try:
@@ -142,12 +141,12 @@ async def test_oauth_state_is_checked(tmp_path: Path, fake: FakeSlack) -> None: 
         await driver.close()  # type: ignore[attr-defined]
 
 
-async def test_multi_workspace_mode_without_a_key_is_a_clear_error(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_multi_workspace_mode_without_a_key_is_a_clear_error(tmp_path: Path, fake: FakeSlack) -> None:
     with pytest.raises(ConfigError, match=r"MIXLINGO_ENCRYPTION_KEY is not set.*mixlingo db keygen"):
         await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222", slack_client_secret="s")
 
 
-async def test_no_token_ever_in_logs(tmp_path: Path, fake: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+async def test_no_token_ever_in_logs(tmp_path: Path, fake: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
     for name in (None, "slack_sdk", "slack_bolt"):  # slack_sdk logs whole API answers at debug level
         caplog.set_level(logging.DEBUG, logger=name)
     bot, database, driver = await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222",
@@ -183,7 +182,7 @@ RETRY_HEADERS = ({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeou
                  {"X-Slack-Retry-Num": "1", "X-Forwarded-For": "10.0.0.1", "User-Agent": "Slackbot 1.0"})
 
 
-def genuine(i: int, fake: FakeSlack) -> tuple[str, str, str]:  # noqa: F811
+def genuine(i: int, fake: FakeSlack) -> tuple[str, str, str]:
     """(kind, body, content type): a command, a message shortcut, a button click or an event, in turn."""
     form = "application/x-www-form-urlencoded"
     kind = ("command", "shortcut", "button", "event")[i % 4]
@@ -207,11 +206,11 @@ def genuine(i: int, fake: FakeSlack) -> tuple[str, str, str]:  # noqa: F811
     return kind, event_body(event, f"EvHdr{i}"), "application/json"
 
 
-def slack_effects(fake: FakeSlack) -> int:  # noqa: F811
+def slack_effects(fake: FakeSlack) -> int:
     return len(fake.calls) + len(fake.responses)
 
 
-async def test_replays_with_added_headers_none_accepted(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_replays_with_added_headers_none_accepted(tmp_path: Path, fake: FakeSlack) -> None:
     """Each kind of request, accepted once, then resent verbatim with retry (and other) headers added: all refused."""
     bot, driver = await guarded(tmp_path, fake)
     try:
@@ -242,7 +241,7 @@ async def test_replays_with_added_headers_none_accepted(tmp_path: Path, fake: Fa
         await driver.close()  # type: ignore[attr-defined]
 
 
-async def test_slow_and_vanishing_clients_none_accepted(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+async def test_slow_and_vanishing_clients_none_accepted(tmp_path: Path, fake: FakeSlack) -> None:
     """Slowloris heads, bodies that never end, and bodies cut short: each dropped within its timeout, none acked."""
     from mixlingo.bot.http_limits import BoundedRunner, ServerLimits  # noqa: F401
     from mixlingo.bot.server import start_site

@@ -19,14 +19,14 @@ import pytest
 
 from mixlingo.bot.service import TranslationService
 from mixlingo.config import load_settings
-from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, FakeSlack, fake, fake_encoder, fake_translator  # noqa: F401
+from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, FakeSlack, fake_encoder, fake_translator
 from socket_mode_standin import SocketModeStandIn
 
 ACK_WITHIN = 3.0  # Slack's limit
 
 
 @pytest.fixture
-async def standin(fake: FakeSlack) -> AsyncIterator[SocketModeStandIn]:  # noqa: F811
+async def standin(fake: FakeSlack) -> AsyncIterator[SocketModeStandIn]:
     socket = SocketModeStandIn()
     await socket.start()
     fake.socket_url = socket.url
@@ -35,7 +35,7 @@ async def standin(fake: FakeSlack) -> AsyncIterator[SocketModeStandIn]:  # noqa:
 
 
 @contextlib.asynccontextmanager
-async def socket_mode_app(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[None]:  # noqa: F811
+async def socket_mode_app(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[None]:
     """``mixlingo serve`` with SLACK_APP_TOKEN: Socket Mode, in this process."""
     from mixlingo.bot import server
 
@@ -60,14 +60,14 @@ def event(i: int) -> dict[str, Any]:
             "event_id": f"EvSock{i}", "event_time": i, "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]}
 
 
-def command(i: int, fake: FakeSlack) -> dict[str, Any]:  # noqa: F811
+def command(i: int, fake: FakeSlack) -> dict[str, Any]:
     return {"token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": "C1", "channel_name": "general",
             "user_id": "U1", "user_name": "u1", "command": "/translate", "text": f"es --public hello friend {i}",
             "api_app_id": "A0001", "is_enterprise_install": "false", "response_url": fake.response_url(f"cmd{i}"),
             "trigger_id": f"{i}.1.cmd"}
 
 
-def shortcut(i: int, fake: FakeSlack) -> dict[str, Any]:  # noqa: F811
+def shortcut(i: int, fake: FakeSlack) -> dict[str, Any]:
     return {"type": "message_action", "callback_id": "mixlingo_translate_message", "trigger_id": f"{i}.1.sc",
             "team": {"id": TEAM, "domain": "test"}, "user": {"id": "U1", "team_id": TEAM},
             "channel": {"id": "C1", "name": "general"}, "message_ts": f"{i}.1", "token": "legacy",
@@ -75,14 +75,14 @@ def shortcut(i: int, fake: FakeSlack) -> dict[str, Any]:  # noqa: F811
             "response_url": fake.response_url(f"sc{i}")}
 
 
-async def one_of_each(standin: SocketModeStandIn, fake: FakeSlack, i: int, **options: Any) -> list[str]:  # noqa: F811
+async def one_of_each(standin: SocketModeStandIn, fake: FakeSlack, i: int, **options: Any) -> list[str]:
     fake.add_message("C1", {"type": "message", "user": "U2", "text": f"hola amigo {i}", "ts": f"{i}.000100"})
     return [await standin.send("events_api", event(i), **options),
             await standin.send("slash_commands", command(i, fake), **options),
             await standin.send("interactive", shortcut(i, fake), **options)]
 
 
-async def reached_slack(fake: FakeSlack, i: int, timeout: float = 20) -> dict[str, int]:  # noqa: F811
+async def reached_slack(fake: FakeSlack, i: int, timeout: float = 20) -> dict[str, int]:
     """How often each of message i's three requests reached Slack, once all three have (or the timeout passed)."""
     def counts() -> dict[str, int]:
         posts = [c for c in fake.of("chat.postMessage") if c.args.get("thread_ts") == f"{i}.000100"]
@@ -97,7 +97,7 @@ async def reached_slack(fake: FakeSlack, i: int, timeout: float = 20) -> dict[st
 
 
 async def test_each_envelope_is_acked_in_time_and_posts_once_and_a_resend_posts_nothing(
-        tmp_path: Path, fake: FakeSlack, standin: SocketModeStandIn) -> None:  # noqa: F811
+        tmp_path: Path, fake: FakeSlack, standin: SocketModeStandIn) -> None:
     async with socket_mode_app(tmp_path, fake):
         await standin.connected()
         first = await one_of_each(standin, fake, 1)
@@ -112,7 +112,7 @@ async def test_each_envelope_is_acked_in_time_and_posts_once_and_a_resend_posts_
 
 
 async def test_refresh_then_a_dropped_socket_reconnects_and_loses_nothing(
-        tmp_path: Path, fake: FakeSlack, standin: SocketModeStandIn) -> None:  # noqa: F811
+        tmp_path: Path, fake: FakeSlack, standin: SocketModeStandIn) -> None:
     async with socket_mode_app(tmp_path, fake):
         await standin.connected()
         await standin.acked(await one_of_each(standin, fake, 10))

@@ -116,7 +116,7 @@ class QueueRunner(AsyncLazyListenerRunner):
         except Exception as error:
             metrics.ERRORS.labels("enqueue").inc()
             log.error("cannot enqueue %s: the broker is unavailable (%s); Slack will retry the request", name, error)
-            raise QueueUnavailable(f"cannot reach the job queue: {error}") from None
+            raise QueueUnavailable(f"cannot reach the job queue: {error}") from error
         metrics.ENQUEUED.labels(name).inc()
 
     async def run(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001

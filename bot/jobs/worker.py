@@ -172,7 +172,7 @@ def _run(task: Any, rt: WorkerRuntime, envelope: Envelope, attempt: int) -> None
             metrics.JOBS.labels(envelope.function, "retry").inc()
             log.warning("job %s (%s) will be retried in %.1f s (try %d of %d): %s", envelope.id, envelope.function,
                         delay, attempt + 2, rt.settings.job_max_retries + 1, describe(error))
-            raise task.retry(countdown=delay, exc=error) from None
+            raise task.retry(countdown=delay, exc=error) from error
         try:
             rt.call(record_failure(rt.bot.repo, envelope, error, attempt + 1), timeout=30)
         except Exception as store_error:

@@ -37,9 +37,9 @@ class DatabaseUnavailable(ConfigError):
 def async_url(url: str) -> str:
     try:
         parsed = make_url(url)
-    except Exception:
+    except Exception as error:
         raise ConfigError(f"MIXLINGO_DATABASE_URL={url!r} is not a database URL; write e.g. sqlite:///path/to/mixlingo.db "
-                          "or postgresql://user@127.0.0.1:5432/mixlingo") from None
+                          "or postgresql://user@127.0.0.1:5432/mixlingo") from error
     driver = _ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
@@ -91,7 +91,7 @@ class Database:
                 await connection.run_sync(_upgrade)
         except Exception as error:
             if is_unavailable(error):
-                raise unavailable(str(self.engine.url), error) from None
+                raise unavailable(str(self.engine.url), error) from error
             raise
 
     async def close(self) -> None:
@@ -114,7 +114,7 @@ def create_engine(url: str) -> AsyncEngine:
     try:
         return create_async_engine(full, **options)
     except Exception as error:  # unknown driver, missing DB-API package
-        raise ConfigError(f"MIXLINGO_DATABASE_URL: cannot use {shown(url)!r}: {error}") from None
+        raise ConfigError(f"MIXLINGO_DATABASE_URL: cannot use {shown(url)!r}: {error}") from error
 
 
 async def open_database(url: str, *, migrate: bool = True) -> Database:

@@ -8,7 +8,7 @@ last ten minutes of visits.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
@@ -26,7 +26,7 @@ class ExpiringOAuthStateStore(AsyncSQLAlchemyOAuthStateStore):
 
     async def prune(self) -> int:
         """Delete expired states; returns how many."""
-        now = normalize_datetime_for_db(datetime.now(tz=timezone.utc))
+        now = normalize_datetime_for_db(datetime.now(tz=UTC))
         async with self.engine.begin() as conn:
             result = await conn.execute(self.oauth_states.delete().where(self.oauth_states.c.expire_at <= now))
         return result.rowcount or 0
