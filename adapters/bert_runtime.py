@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 def onnx_available() -> bool:
     try:
-        import onnx  # noqa: F401
-        import onnxruntime  # noqa: F401
+        import onnx  # noqa: F401 - imported only to see that it is installed
+        import onnxruntime  # noqa: F401 - the same
     except ImportError:
         return False
     return True

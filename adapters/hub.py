@@ -140,7 +140,7 @@ def resolve_model_dir(model_id: str, *, cache_dir: Path, offline: bool) -> Path:
             raise _explain(model_id, cache_dir, offline, False, error) from error
     try:
         return Path(snapshot_download(model_id, cache_dir=str(cache_dir)))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - any failure becomes one line for the user
         raise _explain(model_id, cache_dir, offline, False, error) from error
 
 

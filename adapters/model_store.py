@@ -64,7 +64,7 @@ def fetch(download: DownloadPlan, cache_dir: Path, advance: Advance) -> Path:
                             tqdm_class=progress_class)
         return Path(snapshot_download(download.model_id, revision=download.revision, cache_dir=str(cache_dir),
                                       local_files_only=True, tqdm_class=progress_class))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - any failure becomes one line for the user
         raise ModelUnavailableError(f"download of {download.model_id!r} failed: {_first_line(error)}",
                                     detail=str(error)) from error
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from mixlingo.config import load_settings
 
-from mixlingo.cli_support import console, errors  # noqa: E402
+from mixlingo.cli_support import console, errors
 
 
 def bench(

@@ -15,7 +15,7 @@ from mixlingo.errors import InputError
 from mixlingo.nlp.corpus import Corpus, read_lince
 from mixlingo.nlp.evaluation import Report, evaluate
 
-from mixlingo.cli_support import console, errors  # noqa: E402
+from mixlingo.cli_support import console, errors
 
 
 def _langs(value: str) -> tuple[str, str]:

@@ -160,7 +160,10 @@ class Pipeline:
 
     @contextmanager
     def select_pipes(self, *, enable: Iterable[str] | None = None, disable: Iterable[str] | None = None) -> Iterator[None]:
-        """Run only some stages inside a ``with`` block: ``with nlp.select_pipes(disable=["rerank"]): ...``."""
+        """Run only some stages inside a ``with`` block: ``with nlp.select_pipes(disable=["rerank"]): ...``.
+
+        It changes this pipeline for every thread while the block runs; for a lasting, shared
+        sub-pipeline use :meth:`until`."""
         if (enable is None) == (disable is None):
             raise ValueError("give exactly one of enable= or disable=")
         off = set(disable or ()) if enable is None else {n for n, _ in self._pipes} - set(enable)

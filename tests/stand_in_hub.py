@@ -36,7 +36,7 @@ def _handler(repos: Mapping[str, Path], requests: list[str]) -> type[BaseHTTPReq
         def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
             self._serve(body=False)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             self._serve(body=True)
 
         def _serve(self, *, body: bool) -> None:

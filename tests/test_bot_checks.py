@@ -87,7 +87,7 @@ def test_settings_accept_both_env_names_and_hide_secrets(monkeypatch: pytest.Mon
         load_settings()
 
 
-async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp_path, fake: FakeSlack) -> None:  # noqa: ANN001, F811
+async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp_path, fake: FakeSlack) -> None:  # noqa: ANN001
     import asyncio
     import contextlib
     import re
@@ -129,7 +129,7 @@ async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp
             await task
 
 
-async def test_serve_stops_on_missing_scopes_before_listening(tmp_path, fake: FakeSlack) -> None:  # noqa: ANN001, F811
+async def test_serve_stops_on_missing_scopes_before_listening(tmp_path, fake: FakeSlack) -> None:  # noqa: ANN001
     from slack_harness import SECRET, fake_encoder, fake_translator
 
     from mixlingo.bot.server import run

@@ -88,7 +88,7 @@ class MissingModels:
         raise ModelUnavailableError(f"model 'opus-mt-{source}-{target}' is not in the cache; run `mixlingo models pull`")
 
 
-async def test_missing_models_give_a_plain_words_reply(tmp_path, fake) -> None:  # noqa: ANN001, F811
+async def test_missing_models_give_a_plain_words_reply(tmp_path, fake) -> None:  # noqa: ANN001
     from slack_harness import open_app
 
     _, _, driver = await open_app(tmp_path, fake, translator=MissingModels())

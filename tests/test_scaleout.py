@@ -219,7 +219,10 @@ async def test_load_every_event_acked_and_run_exactly_once(cluster: Cluster) -> 
     twice = [key for i in range(total) if len(posts[key := slot(4_000_000 + i, channel="C3")]) != 1]
     first_try = [a[0] for a in attempts]
     ordered = sorted(latencies)
-    p = lambda q: round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)  # noqa: E731
+
+    def p(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
     record("load", requests=total, rate_per_s=rate, seconds=round(elapsed, 1), acked=first_try.count(200),
            errors=total - first_try.count(200), resent=sum(len(a) - 1 for a in attempts),
            acked_after_resend=sum(a[-1] == 200 for a in attempts), ack_p50_ms=p(0.50), ack_p99_ms=p(0.99),

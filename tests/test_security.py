@@ -243,7 +243,7 @@ async def test_replays_with_added_headers_none_accepted(tmp_path: Path, fake: Fa
 
 async def test_slow_and_vanishing_clients_none_accepted(tmp_path: Path, fake: FakeSlack) -> None:
     """Slowloris heads, bodies that never end, and bodies cut short: each dropped within its timeout, none acked."""
-    from mixlingo.bot.http_limits import BoundedRunner, ServerLimits  # noqa: F401
+    from mixlingo.bot.http_limits import ServerLimits
     from mixlingo.bot.server import start_site
 
     limits = ServerLimits(header_timeout=0.5, body_timeout=0.5, max_connections=512)
