@@ -19,6 +19,8 @@ from mixlingo.nlp.translation import Unit
 _HARD_KINDS = ("newline", "list", "quote", "code_block", "link", "url")
 _SENTENCE_END = regex.compile(r"""[.!?…。]+["'”’)\]]*\s+""")
 _WHITESPACE = regex.compile(r"\s+")
+_MARKERS_AT_START = regex.compile(r"[*_~]+")
+_MARKERS_AT_END = regex.compile(r"[*_~]+$")
 MT_PLACEHOLDER = regex.compile(r"\[\d+\]")
 """How an inline piece appears in a model input: ``[1]``, ``[2]`` …"""
 
@@ -28,16 +30,20 @@ def is_structural(piece: ProtectedPiece) -> bool:
 
 
 def build_units(message: Message, start: int, end: int, lang: str, max_chars: int) -> list[Unit]:
-    """Units for the character range ``[start, end)`` of the message, in ``lang``."""
+    """Units for the character range ``[start, end)`` of the message, in ``lang``.
+
+    A piece longer than ``max_chars`` splits the text like structural markup: it
+    stays out of every unit, untranslated and whole, so no unit is cut through it.
+    """
     inline: list[tuple[int, int]] = []
     cuts = [start]
     for piece in message.protected:
         if piece.end <= start or piece.start >= end:
             continue
-        if is_structural(piece):
+        if is_structural(piece) or piece.end - piece.start > max_chars:
             cuts += [piece.start, piece.end]
         else:
-            inline.append((piece.start, piece.end))
+            inline += _split_format_edges(piece)
     inline += [(t.start, t.end) for t in message.tokens if t.lang == NE and start <= t.start and t.end <= end]
     inline.sort()
     cuts.append(end)
@@ -48,6 +54,18 @@ def build_units(message: Message, start: int, end: int, lang: str, max_chars: in
             if _has_words(message, s, e):
                 units.append(_unit(message.text, s, e, lang, inline))
     return units
+
+
+def _split_format_edges(piece: ProtectedPiece) -> list[tuple[int, int]]:
+    """A formatting marker merged with a neighbour (``*<@U1>``) gets its own placeholder, so it can pair up."""
+    kinds = piece.kind.split("+")
+    bounds = {piece.start, piece.end}
+    if len(kinds) > 1 and kinds[0] == "format":
+        bounds.add(piece.start + _MARKERS_AT_START.match(piece.text).end())
+    if len(kinds) > 1 and kinds[-1] == "format":
+        bounds.add(piece.start + _MARKERS_AT_END.search(piece.text).start())
+    ordered = sorted(bounds)
+    return list(zip(ordered, ordered[1:]))
 
 
 def _has_words(message: Message, start: int, end: int) -> bool:
@@ -77,6 +95,7 @@ def _chunks(text: str, start: int, end: int, inline: list[tuple[int, int]], max_
             default=start + max_chars,
         )
         cut = cut if cut > start else start + max_chars
+        cut = next((a if a > start else b for a, b in inline if a < cut < b), cut)  # never inside a piece
         yield start, cut
         start = cut
         while start < end and text[start].isspace():
