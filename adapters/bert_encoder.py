@@ -12,17 +12,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mixlingo.adapters.bert_runtime import TorchRunner, load_runner, tokenizer_lock
+from mixlingo.adapters.bert_runtime import TorchRunner, load_runner, position_limit, tokenizer_lock
 
 
 class BertEncoder:
     """The ``Encoder`` protocol; loads its own model, or shares a tagger's (see ``MBertTagger.encoder``)."""
 
     def __init__(self, tokenizer, model, batch_size: int = 32, max_length: int = 256):  # noqa: ANN001
-        """``model``: a runner from :mod:`.bert_runtime`, or a plain torch ``AutoModel``."""
+        """``model``: a runner from :mod:`.bert_runtime`, or a plain torch ``AutoModel``.
+
+        Inputs are truncated to ``max_length`` tokens or the model's own position limit, whichever is less.
+        """
         self.tokenizer = tokenizer
         self.runner = TorchRunner(model, "base") if isinstance(model, torch.nn.Module) else model
-        self.batch_size, self.max_length = batch_size, max_length
+        self.batch_size, self.max_length = batch_size, min(max_length, position_limit(self.runner.config))
         self.notes: list[str] = []
 
     @classmethod

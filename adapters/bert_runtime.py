@@ -188,6 +188,14 @@ def load_onnx(
     return OnnxRunner(path, config, threads)
 
 
+def position_limit(config, cap: int = 512) -> int:  # noqa: ANN001
+    """The most tokens one forward of this model takes: its own position table, at most ``cap``.
+
+    Longer inputs index past the table (torch: an index error; ONNX: ``invalid expand shape``).
+    """
+    return int(min(getattr(config, "max_position_embeddings", None) or cap, cap))
+
+
 _TOKENIZER_LOCKS: dict[int, threading.Lock] = {}
 _GUARD = threading.Lock()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mixlingo.adapters.bert_runtime import load_runner, tokenizer_lock
+from mixlingo.adapters.bert_runtime import load_runner, position_limit, tokenizer_lock
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import UNK, is_language, map_label
 from mixlingo.nlp.tagging import Tag
@@ -49,7 +49,7 @@ class MBertTagger:
         self.labels = [map_label(config.id2label[i], label_map) for i in range(config.num_labels)]
         self.batch_size = batch_size
         self.window_words = window_words
-        self.max_tokens = min(getattr(config, "max_position_embeddings", 512), 512)
+        self.max_tokens = position_limit(config)
 
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted({label for label in self.labels if is_language(label)}))

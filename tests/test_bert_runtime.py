@@ -73,3 +73,23 @@ def test_failed_export_falls_back_to_torch_int8_with_a_note(
     tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="onnx")
     assert tagger.runner.name == "torch-int8" and "exporter exploded" in tagger.notes[0]
     assert [t.lang for t in tagger.tag_batch([["el", "reporte"]])[0]] == ["es", "es"]
+
+
+LONG_CODE = "`" + "x = compute(y) + other[3] " * 42 + "`"  # 1,100 characters: far past 128 positions
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_encoder_truncates_to_the_models_own_position_limit(tiny_bert_dir: Path, tmp_path: Path, backend: str) -> None:
+    enc = encoder(tiny_bert_dir, tmp_path, backend)
+    assert enc.runner.config.max_position_embeddings == 128 and enc.max_length == 128
+    vectors = enc.embed([LONG_CODE, "la casa " * 200, "la casa"])
+    assert vectors.shape[0] == 3 and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_tagger_windows_fit_the_models_positions(tiny_bert_dir: Path, tmp_path: Path, backend: str) -> None:
+    tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend=backend, threads=1)
+    assert tagger.max_tokens == 128
+    words = [LONG_CODE] + ["reunión"] * 300
+    tags = tagger.tag_batch([words])[0]
+    assert len(tags) == len(words)
