@@ -128,6 +128,18 @@ def restore(masked: str, pieces: list[ProtectedPiece]) -> Restored:
     return Restored(text, tuple(i for i in range(len(pieces)) if i not in seen))
 
 
+_UNSAFE = regex.compile(r"&(?!(?:amp|lt|gt);)|<|>")
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def slack_escape(text: str) -> str:
+    """Text as Slack escapes it: ``&``, ``<`` and ``>`` become entities, so it can never open a mention or link.
+
+    Entities already there stay as they are, so escaping twice changes nothing.
+    """
+    return _UNSAFE.sub(lambda m: _ESCAPES[m.group()[0]], text)
+
+
 def translatable_segments(masked: str) -> list[str]:
     """The text between placeholders: what a translator may change."""
     return _PLACEHOLDER.split(masked)[::2]

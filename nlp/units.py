@@ -137,31 +137,5 @@ def _unit(text: str, start: int, end: int, lang: str, inline: list[tuple[int, in
     return Unit(start=start, end=end, source="".join(out), pieces=pieces, lang=lang)
 
 
-def fill_placeholders(translated: str, pieces: list[tuple[str, str]]) -> tuple[str, int]:
-    """Put inline pieces back; returns the text and how many the translation dropped.
-
-    One pass, so a piece's own text is never searched again. A dropped piece is
-    appended at the end rather than lost; a repeated placeholder keeps its first
-    occurrence only.
-    """
-    originals = dict(pieces)
-    used: set[str] = set()
-
-    def put_back(match: regex.Match) -> str:
-        mark = match.group(0)
-        if mark not in originals:
-            return mark
-        if mark in used:
-            return ""
-        used.add(mark)
-        return originals[mark]
-
-    text = MT_PLACEHOLDER.sub(put_back, translated)
-    missing = [original for mark, original in pieces if mark not in used]
-    if missing:
-        text = " ".join(part for part in [text.rstrip(), *missing] if part)
-    return text, len(missing)
-
-
 def count_placeholders(text: str, pieces: list[tuple[str, str]]) -> int:
     return sum(1 for mark, _ in pieces if mark in text)
