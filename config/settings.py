@@ -21,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from mixlingo.config.secrets import has_url_secret, mask_url
 from mixlingo.errors import ConfigError, InputError
 
 ENV_PREFIX = "MIXLINGO_"
@@ -225,6 +226,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a broker URL like redis://127.0.0.1:6379/0 (or amqp://…)")
         return value
 
+    @field_validator("slack_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if has_url_secret(value):
+            raise ValueError("must not hold a user name and password; Slack's Web API takes the bot token instead")
+        return value
+
     @field_validator("encryption_key")
     @classmethod
     def _check_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -324,5 +332,5 @@ def _describe(error: dict[str, Any]) -> str:
         return f"unknown setting {field!r} (as env var {name}); known: {allowed}"
     message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     info = Settings.model_fields.get(field)
-    shown = "(hidden)" if info is not None and "SecretStr" in str(info.annotation) else repr(error.get("input"))
+    shown = "(hidden)" if info is not None and "SecretStr" in str(info.annotation) else mask_url(repr(error.get("input")))
     return f"{name}={shown} is not valid: {message}"

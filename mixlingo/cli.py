@@ -13,6 +13,7 @@ from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
+from mixlingo.config.secrets import mask_url
 from mixlingo import cli_tagger
 from mixlingo.cli_support import console, errors, friendly
 from mixlingo.errors import InputError
@@ -245,7 +246,7 @@ def config_show() -> None:
     table.add_column("value")
     table.add_column("meaning", style="dim")
     for name, info in Settings.model_fields.items():
-        table.add_row(f"MIXLINGO_{name.upper()}", str(getattr(settings, name)), info.description or "")
+        table.add_row(f"MIXLINGO_{name.upper()}", mask_url(str(getattr(settings, name))), info.description or "")
     console.print(table)
 
 
