@@ -53,7 +53,10 @@ def test_cli_json_keeps_every_protected_piece_and_picks_the_best_final_score(tin
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)["translation"]
     for piece in find_protected(text):
-        assert piece.text in data["text"]
+        if piece.kind == "format":  # a pair the translation broke is dropped, and the note says so
+            assert piece.text in data["text"] or any("bold/italic/strike" in n for n in data["notes"]), data
+        else:
+            assert piece.text in data["text"]
     assert data["text"].index("<https://x.com/r|") < data["text"].index("\n• ")
     for unit in data["units"]:
         finals = [c["final"] for c in unit["candidates"]]
