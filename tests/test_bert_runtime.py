@@ -90,6 +90,7 @@ def test_encoder_truncates_to_the_models_own_position_limit(tiny_bert_dir: Path,
 def test_tagger_windows_fit_the_models_positions(tiny_bert_dir: Path, tmp_path: Path, backend: str) -> None:
     tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend=backend, threads=1)
     assert tagger.max_tokens == 128
-    words = [LONG_CODE] + ["reunión"] * 300
-    tags = tagger.tag_batch([words])[0]
-    assert len(tags) == len(words)
+    words = ["reunión"] * 300 + [LONG_CODE] + ["casa"] * 10  # 96-word windows: far more sub-tokens than positions
+    tags = tagger.tag_batch([words, ["la", "casa"]])
+    assert [len(t) for t in tags] == [len(words), 2]
+    assert all(t.confidence > 0 for t in tags[0]), "a word past the model's positions was left untagged"
