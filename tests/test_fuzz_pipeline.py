@@ -19,7 +19,7 @@ import time
 from collections import Counter
 
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mixlingo.bot.blocks import translation_blocks
@@ -131,6 +131,7 @@ def hostile_pipeline(rng: random.Random):  # noqa: ANN201
 
 @settings(max_examples=HOSTILE_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(messages, st.sampled_from(["en", "es"]), st.integers(min_value=0, max_value=2**32))
+@example("A*©0", "en", 0)  # found at full size: a marker merged with an emoji, the marker dropped
 def test_hostile_model_output_adds_no_ping_and_alters_no_piece(text: str, target: str, seed: int) -> None:
     started = time.perf_counter()
     hostile_stats["messages"] += 1
@@ -144,7 +145,9 @@ def test_hostile_model_output_adds_no_ping_and_alters_no_piece(text: str, target
     output = translation.text
     hostile_stats["translated"] += 1
     hostile_stats["model_outputs"] += len(translation.units)
-    pieces = Counter(p.text for p in find_protected(cleaned) if not regex.fullmatch(r"[*_~]+", p.text))
+    # each piece on its own (a model may move ``*`` away from a neighbouring emoji); formatting markers
+    # may be dropped in pairs, with a note
+    pieces = Counter(p.text for p in find_protected(cleaned, merge=False) if p.kind != "format")
     altered = {piece: n for piece, n in pieces.items() if output.count(piece) < n}
     assert not altered, f"protected pieces altered: {altered!r}\nsource: {cleaned!r}\noutput: {output!r}"
     new = set(LIVE.findall(output)) - set(LIVE.findall(cleaned))
