@@ -23,6 +23,8 @@ import torch
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 from transformers import BertConfig, BertForTokenClassification, MarianConfig, MarianMTModel, PreTrainedTokenizerFast
 
+from mixlingo.adapters.hub import quiet_transformers
+
 MBERT_VOCAB = 119_547
 OPUS_MT_VOCAB = 65_001
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -43,6 +45,7 @@ def _words(count: int) -> list[str]:
 
 def build_mbert(out_dir: Path, *, seed: int = 0) -> Path:
     """mBERT-base token classifier (random weights) with a 119,547-token WordPiece vocabulary."""
+    quiet_transformers()
     if (out_dir / DONE).is_file():
         return out_dir
     torch.manual_seed(seed)
@@ -82,6 +85,7 @@ def build_mbert(out_dir: Path, *, seed: int = 0) -> Path:
 
 def build_opus_mt(out_dir: Path, *, seed: int = 0) -> Path:
     """opus-mt-size MarianMT (random weights), two sentencepiece models, a 65,001-entry vocab.json."""
+    quiet_transformers()
     if (out_dir / DONE).is_file():
         return out_dir
     import sentencepiece as spm

@@ -30,11 +30,10 @@ QUANTIZATION = "int8"
 
 
 def ctranslate2_available() -> bool:
-    try:
-        import ctranslate2  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Installed? (found, not imported: the import is slow and only translating needs it)."""
+    from importlib.util import find_spec
+
+    return find_spec("ctranslate2") is not None
 
 
 def converted_path(model_dir: Path, optimized_dir: Path) -> Path:
@@ -106,11 +105,23 @@ class CT2Translator(MarianTranslator):
     ):
         super().__init__(models, cache_dir=cache_dir, offline=offline, **kwargs)
         self.optimized_dir = optimized_dir or cache_dir / "optimized"
-        self.device = default_device() if device == "auto" else device
-        self.compute_type = compute_type if compute_type != "auto" else ("int8_float16" if self.device == "cuda" else "int8")
+        self._device, self._compute_type = device, compute_type
         self.threads = threads or os.cpu_count() or 1
         self.notes: list[str] = []
         """Plain-words remarks (a failed conversion); the Translate stage passes them on to the reader."""
+
+    @property
+    def device(self) -> str:
+        """The configured device; ``auto`` asks CTranslate2 (imported only now) for a GPU."""
+        if self._device == "auto":
+            self._device = default_device()
+        return self._device
+
+    @property
+    def compute_type(self) -> str:
+        if self._compute_type == "auto":
+            return "int8_float16" if self.device == "cuda" else "int8"
+        return self._compute_type
 
     def load(self, model_id: str) -> tuple[object, object]:
         with self._lock:

@@ -10,13 +10,12 @@ BiLSTM for ONNX Runtime, faster than torch) and, for the ensemble, ``crf.safeten
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import torch
-from safetensors.torch import load_file
-from torch import nn
+from safetensors.numpy import load_file
 
 from mixlingo.adapters.crf_scorer import CrfScorer
 from mixlingo.adapters.onnx_session import cpu_session
@@ -30,61 +29,6 @@ CONFIG, VOCAB, WEIGHTS, CRF = "config.json", "vocab.json", "model.safetensors", 
 HEAD = "sequence.onnx"
 """The BiLSTM and output layer for ONNX Runtime: about twice torch's speed on one core."""
 MAX_WORD_CHARS = 20
-
-
-class BiLstmTagger(nn.Module):
-    """Word embedding + char-CNN + hashed n-gram bag + dense features → 2-layer BiLSTM → labels."""
-
-    def __init__(self, n_words: int, n_chars: int, n_labels: int, buckets: int, hidden: int = 128):
-        super().__init__()
-        self.buckets = buckets
-        self.words = nn.Embedding(n_words, 64, padding_idx=0)
-        self.chars = nn.Embedding(n_chars, 24, padding_idx=0)
-        self.conv = nn.Conv1d(24, 64, 3, padding=1)
-        self.ngrams = nn.EmbeddingBag(buckets, 48, mode="mean")
-        self.lstm = nn.LSTM(64 + 64 + 48 + DENSE_SIZE, hidden, num_layers=2, bidirectional=True,
-                            batch_first=True, dropout=0.3)
-        self.dropout = nn.Dropout(0.3)
-        self.out = nn.Linear(2 * hidden, n_labels)
-
-    def forward(self, words, chars, dense, ngrams, offsets):  # noqa: ANN001, ANN201
-        return self.sequence(self.inputs(words, chars, dense, ngrams, offsets), words)
-
-    def inputs(self, words, chars, dense, ngrams, offsets):  # noqa: ANN001, ANN201
-        """Per-token input vectors: word, characters, n-gram bag and dense features."""
-        batch, length, width = chars.shape
-        flat_chars = chars.view(batch * length, width)
-        convolved = torch.relu(self.conv(self.chars(flat_chars).transpose(1, 2)))
-        # max over real characters only, so the batch's longest word does not change the result
-        convolved = convolved.masked_fill((flat_chars == 0).unsqueeze(1), 0.0)
-        char_rep = convolved.max(2).values.view(batch, length, 64)
-        bag = self.ngrams(ngrams, offsets).view(batch, length, 48)
-        return torch.cat([self.dropout(self.words(words)), char_rep, self.dropout(bag), dense], -1)
-
-    def sequence(self, x, words):  # noqa: ANN001, ANN201
-        """BiLSTM over the input vectors, then label logits."""
-        # Packed, so padding never reaches the backward direction: a sentence's tags do not
-        # depend on what else shares its batch.
-        length = x.shape[1]
-        lengths = (words != 0).sum(1).clamp(min=1).cpu()
-        if bool((lengths == length).all()):  # no padding (the tagger batches equal lengths): fast path
-            hidden, _ = self.lstm(x)
-        else:
-            packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-            hidden, _ = self.lstm(packed)
-            hidden, _ = nn.utils.rnn.pad_packed_sequence(hidden, batch_first=True, total_length=length)
-        return self.out(self.dropout(hidden))
-
-
-class SequenceHead(nn.Module):
-    """The BiLSTM and output layer alone, for export: inputs of equal-length sentences → probabilities."""
-
-    def __init__(self, net: BiLstmTagger):
-        super().__init__()
-        self.lstm, self.out = net.lstm, net.out
-
-    def forward(self, x):  # noqa: ANN001, ANN201
-        return self.out(self.lstm(x)[0]).softmax(-1)
 
 
 class Encoding:
@@ -108,8 +52,8 @@ class Encoding:
                 self._cache[token] = cached
         return cached
 
-    def batch(self, sentences: Sequence[Sequence[str]]):  # noqa: ANN201
-        """Padded tensors for a batch, filled into preallocated arrays (nested lists are slow)."""
+    def batch(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        """Padded arrays for a batch (words, chars, dense, n-grams, offsets), filled in place (nested lists are slow)."""
         encoded = [[self.token(t) for t in s] for s in sentences]
         length = max(1, max(len(s) for s in encoded))
         width = max([len(t[1]) for s in encoded for t in s] or [1])
@@ -129,13 +73,43 @@ class Encoding:
             grams += [t[3] for t in sentence] + [pad] * (length - len(sentence))
         sizes = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        return (
-            torch.from_numpy(words),
-            torch.from_numpy(chars),
-            torch.from_numpy(dense),
-            torch.from_numpy(np.concatenate(grams)),
-            torch.from_numpy(offsets),
-        )
+        return words, chars, dense, np.concatenate(grams), offsets
+
+
+class InputLayer:
+    """The network's per-token input vectors in numpy, equal (to float precision) to
+    :meth:`BiLstmTagger.inputs <mixlingo.adapters.bilstm_network.BiLstmTagger.inputs>` in eval mode.
+
+    Why numpy: importing torch takes seconds, and tagging one message with a shipped model
+    needs only these lookups, one small convolution and the ONNX head.
+    """
+
+    def __init__(self, weights: dict[str, np.ndarray]):
+        self.words = weights["words.weight"]
+        self.chars = weights["chars.weight"]
+        self.conv = weights["conv.weight"]  # [out, in, kernel]
+        self.conv_bias = weights["conv.bias"]
+        self.ngrams = weights["ngrams.weight"]
+        self.size = self.words.shape[1] + self.conv.shape[0] + self.ngrams.shape[1] + DENSE_SIZE
+        if weights["lstm.weight_ih_l0"].shape[1] != self.size:
+            raise ValueError(f"the LSTM takes {weights['lstm.weight_ih_l0'].shape[1]} inputs, the layers give {self.size}")
+
+    def __call__(self, words: np.ndarray, chars: np.ndarray, dense: np.ndarray, ngrams: np.ndarray,
+                 offsets: np.ndarray) -> np.ndarray:
+        """[batch, length, size] from :meth:`Encoding.batch`'s arrays."""
+        batch, length, width = chars.shape
+        flat = chars.reshape(batch * length, width)
+        embedded = self.chars[flat]  # [tokens, width, in]; row 0 (padding) is all zeros
+        kernel = self.conv.shape[2]
+        padded = np.pad(embedded, ((0, 0), (kernel // 2, kernel // 2), (0, 0)))
+        convolved = sum(padded[:, k : k + width, :] @ self.conv[:, :, k].T for k in range(kernel)) + self.conv_bias
+        convolved = np.maximum(convolved, 0.0)
+        convolved[flat == 0] = 0.0  # max over real characters only, as the torch network does
+        char_rep = convolved.max(1).reshape(batch, length, -1)
+        sums = np.add.reduceat(self.ngrams[ngrams], offsets, axis=0)
+        counts = np.diff(np.append(offsets, len(ngrams)))
+        bag = (sums / np.maximum(counts, 1)[:, None]).reshape(batch, length, -1)
+        return np.concatenate([self.words[words], char_rep, bag, dense], -1).astype(np.float32)
 
 
 class EmbeddedTagger:
@@ -143,12 +117,13 @@ class EmbeddedTagger:
 
     name = "embedded"
 
-    def __init__(self, model_dir: Path, batch_size: int = 128):
+    def __init__(self, model_dir: Path, batch_size: int = 128, threads: int | None = None):
         model_dir = Path(model_dir)
         try:
             config = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
             vocab = json.loads((model_dir / VOCAB).read_text(encoding="utf-8"))
-            weights = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(model_dir / WEIGHTS)).items()}
+            weights = {k: v.astype(np.float32) if v.dtype.kind == "f" else v
+                       for k, v in load_file(str(model_dir / WEIGHTS)).items()}
         except (OSError, ValueError) as error:
             raise ModelUnavailableError(f"{model_dir} is not an embedded tagger model ({error})") from None
         self.config = config
@@ -157,13 +132,16 @@ class EmbeddedTagger:
         self.encoding = Encoding(vocab["words"], vocab["chars"], config["langs"], config["buckets"])
         for lang in config["langs"]:  # load the word-frequency lists now, not on the first message
             zipf("the", lang)
-        self.net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(self.raw_labels), config["buckets"])
         self.crf_weight = float(config.get("crf_weight", 0.0))
         self.crf_skip_above = config.get("crf_skip_above")  # None: the CRF sees every sentence
         self.crf: CrfScorer | None = None
+        self.net = None  # the torch network, only for a model without an ONNX head
         try:
-            self.net.load_state_dict(weights)
-            self.head = _head_session(model_dir / HEAD)
+            self.input_layer = InputLayer(weights)
+            self.head = _head_session(model_dir / HEAD, threads or os.cpu_count() or 1)
+            if self.head is None:
+                self.net = _torch_network(weights, len(vocab["words"]) + 2, len(vocab["chars"]) + 2,
+                                          len(self.raw_labels), config["buckets"])
             if self.crf_weight > 0:
                 self.crf = CrfScorer(model_dir / CRF, FeatureExtractor(config["langs"]))
         except (RuntimeError, OSError, KeyError, ValueError) as error:
@@ -172,9 +150,8 @@ class EmbeddedTagger:
                 f"{model_dir} does not match this version of the embedded tagger ({first_line}). "
                 "Fix: retrain it with `mixlingo tagger train --kind embedded`, or use the shipped model."
             ) from None
-        self.net.eval()
         # A token's input vector depends on its string alone (no dropout when tagging): cache it.
-        self._inputs = VectorTable(self.net.lstm.input_size, limit=50_000)
+        self._inputs = VectorTable(self.input_layer.size, limit=50_000)
         self.batch_size = batch_size
         self.tag_batch([["warm", "up", "!"], ["ya", "casi"]])  # first-call setup belongs to loading
 
@@ -205,12 +182,11 @@ class EmbeddedTagger:
             for start in range(0, len(group), self.batch_size)
         ]
 
-    @torch.inference_mode()
     def probabilities(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """[batch, length, labels] probabilities for equal-length sentences: the network's,
         averaged with the CRF's marginals when the model has a CRF and the network is unsure."""
         if self.head is None:
-            probs = self.net(*self.encoding.batch(sentences)).softmax(-1).numpy()
+            probs = _torch_probabilities(self.net, self.encoding.batch(sentences))
         else:
             probs = self.head.run(None, {"x": self._input_vectors(sentences)})[0]
         if self.crf is not None:
@@ -231,13 +207,32 @@ class EmbeddedTagger:
     def _compute_inputs(self, tokens: list[str]) -> np.ndarray:
         """Input vectors of new tokens, in chunks of similar length (little character padding)."""
         order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
-        out = np.empty((len(tokens), self.net.lstm.input_size), dtype=np.float32)
+        out = np.empty((len(tokens), self.input_layer.size), dtype=np.float32)
         for start in range(0, len(order), 256):
             chunk = order[start : start + 256]
-            out[chunk] = self.net.inputs(*self.encoding.batch([[tokens[i] for i in chunk]]))[0].numpy()
+            out[chunk] = self.input_layer(*self.encoding.batch([[tokens[i] for i in chunk]]))[0]
         return out
 
 
-def _head_session(path: Path):  # noqa: ANN202 - an onnxruntime.InferenceSession, or None
+def _head_session(path: Path, threads: int):  # noqa: ANN202 - an onnxruntime.InferenceSession, or None
     """ONNX Runtime session for the exported sequence head; None (torch runs it) when absent."""
-    return cpu_session(path, torch.get_num_threads()) if path.is_file() else None
+    return cpu_session(path, threads) if path.is_file() else None
+
+
+def _torch_network(weights: dict[str, np.ndarray], n_words: int, n_chars: int, n_labels: int, buckets: int):  # noqa: ANN202
+    import torch
+
+    from mixlingo.adapters.bilstm_network import BiLstmTagger
+
+    net = BiLstmTagger(n_words, n_chars, n_labels, buckets)
+    net.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
+    return net.eval()
+
+
+def _torch_probabilities(net, arrays: tuple[np.ndarray, ...]) -> np.ndarray:  # noqa: ANN001
+    import torch
+
+    from mixlingo.adapters.bilstm_network import as_tensors
+
+    with torch.inference_mode():
+        return net(*as_tensors(arrays)).softmax(-1).numpy()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import regex
 
-from mixlingo.nlp.labels import UNK
+from mixlingo.nlp.labels import UNKNOWN
 from mixlingo.nlp.tagging import Tag
 from mixlingo.nlp.translation import Candidate
 
@@ -19,7 +19,7 @@ class FakeTagger:
 
     name = "fake"
 
-    def __init__(self, lexicon: Mapping[str, str], default: str = UNK, languages: tuple[str, ...] | None = None):
+    def __init__(self, lexicon: Mapping[str, str], default: str = UNKNOWN, languages: tuple[str, ...] | None = None):
         self.lexicon = {word.lower(): lang for word, lang in lexicon.items()}
         self.default = default
         self._languages = languages

@@ -1,8 +1,11 @@
 """Loading models with ``from_pretrained`` from a hub id or a local directory.
 
-Every failure — not cached, no network, a directory that is not a model — is
-turned into one :class:`ModelUnavailableError` that names the model, the cache
-directory, and how to fix it.
+A hub model is read from the cache only, unless the caller allows downloads
+(``offline=False``: ``mixlingo models pull``, or ``MIXLINGO_ALLOW_DOWNLOADS``), so
+tagging and translating never wait on the network. Every failure — not cached,
+no network, a directory that is not a model — is turned into one
+:class:`ModelUnavailableError`: a short line that says how to fix it, with the
+loader's own words in its ``detail``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
 
 T = TypeVar("T")
 
@@ -22,38 +25,77 @@ def looks_like_path(model_id: str) -> bool:
     return model_id.startswith((".", "/", "~")) or Path(model_id).expanduser().exists()
 
 
+def is_cached(model_id: str, cache_dir: Path) -> bool:
+    """A local model directory, or a hub model whose files are in the cache: loadable with no network.
+
+    Cheap (no transformers import), so a missing model is known before anything slow starts."""
+    if looks_like_path(model_id):
+        return Path(model_id).expanduser().is_dir()
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(model_id, "config.json", cache_dir=str(cache_dir)), str)
+    except ValueError:  # not a valid repo id
+        return False
+
+
+def not_downloaded(model_id: str, cache_dir: Path) -> ModelNotDownloadedError:
+    """The error for a hub model that is not in the cache while downloads are off."""
+    return ModelNotDownloadedError(
+        f"model {model_id!r} is not downloaded; run `mixlingo models pull` "
+        "(or set MIXLINGO_ALLOW_DOWNLOADS=true to fetch it on first use)",
+        detail=f"looked in the model cache {cache_dir}; tag, translate and serve never download unless "
+        "MIXLINGO_ALLOW_DOWNLOADS=true (and MIXLINGO_OFFLINE is off)",
+    )
+
+
 def from_pretrained(loader: type[T], model_id: str, *, cache_dir: Path, offline: bool, **kwargs: Any) -> T:
-    """``loader.from_pretrained(model_id)`` with the cache dir and a clear error on failure."""
+    """``loader.from_pretrained(model_id)`` with the cache dir and a clear error on failure.
+
+    ``offline``: never download (the default for tag/translate/serve); a model missing from
+    the cache fails at once, before transformers is imported."""
     local = looks_like_path(model_id)
     if local:
         path = Path(model_id).expanduser()
         if not path.is_dir():
             raise ModelUnavailableError(f"model directory {str(path)!r} does not exist; check the setting that names it")
         model_id = str(path)
+    elif offline and not is_cached(model_id, cache_dir):
+        raise not_downloaded(model_id, cache_dir)
     try:
         return _load(loader, model_id, cache_dir=cache_dir, local_only=True, **kwargs)
     except (OSError, ValueError) as error:
         if local or offline or not hub_reachable():
-            raise ModelUnavailableError(_explain(model_id, cache_dir, offline, local, error)) from None
+            raise _explain(model_id, cache_dir, offline, local, error) from error
     try:
         return _load(loader, model_id, cache_dir=cache_dir, local_only=False, **kwargs)
     except (OSError, ValueError) as error:
-        raise ModelUnavailableError(_explain(model_id, cache_dir, offline, local, error)) from None
+        raise _explain(model_id, cache_dir, offline, local, error) from error
+
+
+def quiet_transformers() -> None:
+    """Load reports and progress bars ("Writing model shards") are noise in a CLI, a bench or a bot."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 def _load(loader: Any, model_id: str, *, cache_dir: Path, local_only: bool, **kwargs: Any) -> Any:
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()  # load reports and progress bars are noise in a CLI or a bot
-    hf_logging.disable_progress_bar()
+    quiet_transformers()
     return loader.from_pretrained(model_id, cache_dir=str(cache_dir), local_files_only=local_only, **kwargs)
+
+
+def hub_endpoint() -> str:
+    """The model hub's address: huggingface.co, or a mirror named by ``HF_ENDPOINT``."""
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:
     """A quick TCP check, so an offline machine fails in seconds, not after a minute of retries."""
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"}:
         return False
-    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    url = urlparse(hub_endpoint())
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
         with socket.create_connection((url.hostname or "", port), timeout=timeout):
@@ -62,15 +104,17 @@ def hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
-def _explain(model_id: str, cache_dir: Path, offline: bool, local: bool, error: Exception) -> str:
+def _explain(model_id: str, cache_dir: Path, offline: bool, local: bool, error: Exception) -> ModelUnavailableError:
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if local:
-        return f"{model_id!r} is not a usable model directory ({reason})"
-    where = "offline mode is on (MIXLINGO_OFFLINE)" if offline else "the model hub could not be reached"
-    return (
-        f"model {model_id!r} is not in the cache ({cache_dir}) and {where}. "
-        f"Fix: run `mixlingo models pull` on a machine with internet access, "
-        f"or point the setting at a local model directory. ({reason})"
+        return ModelUnavailableError(f"{model_id!r} is not a usable model directory ({reason[:120]})", detail=str(error))
+    if offline:
+        found = not_downloaded(model_id, cache_dir)
+        return ModelNotDownloadedError(str(found), detail=f"{found.detail}; the loader said: {str(error).strip()}")
+    return ModelUnavailableError(
+        f"model {model_id!r} could not be downloaded: the model hub is not reachable; "
+        "run `mixlingo models pull` where it is, or point the setting at a model directory",
+        detail=f"model cache {cache_dir}; the loader said: {str(error).strip()}",
     )
 
 
@@ -87,15 +131,17 @@ def resolve_model_dir(model_id: str, *, cache_dir: Path, offline: bool) -> Path:
         return path
     from huggingface_hub import snapshot_download
 
+    if offline and not is_cached(model_id, cache_dir):
+        raise not_downloaded(model_id, cache_dir)
     try:
         return Path(snapshot_download(model_id, cache_dir=str(cache_dir), local_files_only=True))
     except Exception as error:  # noqa: BLE001 - "not cached" comes in several types
         if offline or not hub_reachable():
-            raise ModelUnavailableError(_explain(model_id, cache_dir, offline, False, error)) from None
+            raise _explain(model_id, cache_dir, offline, False, error) from error
     try:
         return Path(snapshot_download(model_id, cache_dir=str(cache_dir)))
     except Exception as error:  # noqa: BLE001
-        raise ModelUnavailableError(_explain(model_id, cache_dir, offline, False, error)) from None
+        raise _explain(model_id, cache_dir, offline, False, error) from error
 
 
 def fingerprint(path: Path) -> str:

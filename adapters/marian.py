@@ -12,9 +12,6 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import torch
-from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
 from mixlingo.adapters.hub import from_pretrained
 from mixlingo.errors import InputError
 from mixlingo.nlp.translation import Candidate
@@ -41,6 +38,7 @@ class MarianTranslator:
         self.num_beams, self.batch_size = num_beams, batch_size
         self.max_new_tokens, self.min_new_tokens = max_new_tokens, min_new_tokens
         self._loaded: dict[str, tuple[object, object]] = {}
+        self._target_codes: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def model_for(self, source: str, target: str) -> tuple[str, str] | None:
@@ -59,6 +57,8 @@ class MarianTranslator:
     def load(self, model_id: str) -> tuple[object, object]:
         with self._lock:
             if model_id not in self._loaded:
+                from transformers import AutoModelForSeq2SeqLM, AutoTokenizer  # slow imports: only to translate
+
                 tokenizer = from_pretrained(AutoTokenizer, model_id, cache_dir=self.cache_dir, offline=self.offline)
                 model = from_pretrained(
                     AutoModelForSeq2SeqLM, model_id, cache_dir=self.cache_dir, offline=self.offline
@@ -72,24 +72,47 @@ class MarianTranslator:
             raise InputError(f"no translation model configured for {source}→{target}")
         model_id, prefix = found
         tokenizer, model = self.load(model_id)
+        prefix = self.target_prefix(model_id, tokenizer, source, target, prefix)
         out: list[list[Candidate]] = []
         for start in range(0, len(texts), self.batch_size):
             batch = [prefix + text for text in texts[start : start + self.batch_size]]
             out += self._generate(tokenizer, model, batch, n)
         return out
 
-    @torch.inference_mode()
+    def target_prefix(self, model_id: str, tokenizer, source: str, target: str, prefix: str) -> str:  # noqa: ANN001
+        """``>>es<< `` for a multi-target model (its vocabulary has ``>>xx<<`` tokens), whatever key names it.
+
+        So ``en-es=Helsinki-NLP/opus-mt-en-ROMANCE`` works as well as ``en-mul=…``; a model
+        without target tokens gets the configured prefix, and one that lacks the target is refused.
+        """
+        codes = self._target_codes.get(model_id)
+        if codes is None:
+            vocab = tokenizer.get_vocab()
+            codes = frozenset(t[2:-2] for t in vocab if t.startswith(">>") and t.endswith("<<") and len(t) > 4)
+            self._target_codes[model_id] = codes
+        if not codes:
+            return prefix
+        if target not in codes:
+            raise InputError(
+                f"{model_id} has no >>{target}<< target token, so it cannot translate into {target}; "
+                f"configure a model for {source}-{target} in MIXLINGO_TRANSLATION_MODELS"
+            )
+        return f">>{target}<< "
+
     def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:  # noqa: ANN001
+        import torch
+
         encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=_max_length(model))
-        generated = model.generate(
+        with torch.inference_mode():
+            generated = model.generate(
             **encoded,
-            num_beams=max(self.num_beams, n),
-            num_return_sequences=n,
-            output_scores=True,
-            return_dict_in_generate=True,
-            max_new_tokens=self.max_new_tokens or _max_length(model),
-            min_new_tokens=self.min_new_tokens,
-        )
+                num_beams=max(self.num_beams, n),
+                num_return_sequences=n,
+                output_scores=True,
+                return_dict_in_generate=True,
+                max_new_tokens=self.max_new_tokens or _max_length(model),
+                min_new_tokens=self.min_new_tokens,
+            )
         decoded = tokenizer.batch_decode(generated.sequences, skip_special_tokens=True)
         scores = generated.sequences_scores.tolist()
         grouped = []

@@ -13,10 +13,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+from transformers import AutoConfig
 
 from mixlingo.adapters.bert_runtime import load_runner, position_limit, tokenizer_lock
+from mixlingo.adapters.hub import from_pretrained
 from mixlingo.errors import ModelUnavailableError
-from mixlingo.nlp.labels import UNK, is_language, map_label
+from mixlingo.nlp.labels import UNKNOWN, describe_mapping, is_language, label_mapping, pairs_covered
 from mixlingo.nlp.tagging import Tag
 
 
@@ -37,9 +39,19 @@ class MBertTagger:
         backend: str = "torch",
         threads: int | None = None,
         optimized_dir: Path | None = None,
+        pairs: Sequence[tuple[str, str]] = (),
     ):
         self.model_id = model_id
         self.notes: list[str] = []
+        config = from_pretrained(AutoConfig, model_id, cache_dir=cache_dir, offline=offline)
+        self.mapping = label_mapping([config.id2label[i] for i in range(config.num_labels)], label_map)
+        self.labels = [tag for _, tag in self.mapping]
+        if pairs and not pairs_covered(self.labels, list(pairs)):  # refuse before any weights load or export
+            raise ModelUnavailableError(
+                f"{model_id!r} cannot tag {', '.join('-'.join(p) for p in pairs)}: its labels read "
+                f"{describe_mapping(self.mapping)}; name each language's label in MIXLINGO_MBERT_LABEL_MAP "
+                f"(e.g. lang2={pairs[0][1]}) or choose a model trained on the pair"
+            )
         self.tokenizer, self.runner = load_runner(
             model_id, "tokens", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,
             optimized_dir=optimized_dir, notes=self.notes,
@@ -47,7 +59,6 @@ class MBertTagger:
         if not getattr(self.tokenizer, "is_fast", False):
             raise ModelUnavailableError(f"{model_id!r} has no fast tokenizer (tokenizer.json); word alignment needs one")
         config = self.runner.config
-        self.labels = [map_label(config.id2label[i], label_map) for i in range(config.num_labels)]
         self.batch_size = batch_size
         self.window_words = window_words
         self.max_tokens = position_limit(config)
@@ -62,7 +73,7 @@ class MBertTagger:
         for index, words in enumerate(sentences):
             for start in range(0, len(words), self.window_words):
                 windows.append((index, start, list(words[start : start + self.window_words])))
-        results: list[list[Tag]] = [[Tag(UNK, 0.0)] * len(words) for words in sentences]
+        results: list[list[Tag]] = [[Tag(UNKNOWN, 0.0)] * len(words) for words in sentences]
         while windows:
             overflow: list[tuple[int, int, list[str]]] = []
             for start in range(0, len(windows), self.batch_size):
@@ -98,7 +109,7 @@ class MBertTagger:
             tags = [
                 Tag(self.labels[int(best_i[row, first[w]])], float(best_p[row, first[w]]))
                 if w in first
-                else Tag(UNK, 0.0)  # the tokenizer dropped it
+                else Tag(UNKNOWN, 0.0)  # the tokenizer dropped it
                 for w in range(len(words))
             ]
             out.append((tags, max(first) + 1 if first else 0))

@@ -18,6 +18,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer
 from mixlingo.adapters.hub import from_pretrained
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.corpus import Corpus
+from mixlingo.nlp.labels import alpha3, is_language, label_mapping
 
 Progress = Callable[[str, int, int], None]
 
@@ -48,7 +49,9 @@ def fine_tune_mbert(
     torch.manual_seed(options.seed)
     torch.set_num_threads(options.threads)
     raw = sorted({label for s in corpus.sentences for label in s.labels})
-    names = [label_map.get(label, label) for label in raw]
+    # Stored as the published codeswitch models name them: ISO 639-3 for languages (``nep``, never ``ne``,
+    # which is LinCE's name label), LinCE's names for the rest, so the labels read back unambiguously.
+    names = [alpha3(tag) if is_language(tag) else label for label, tag in label_mapping(raw, label_map)]
     tokenizer = from_pretrained(AutoTokenizer, options.base, cache_dir=cache_dir, offline=offline)
     if not getattr(tokenizer, "is_fast", False):
         raise ModelUnavailableError(f"{options.base!r} has no fast tokenizer; word alignment needs one")

@@ -18,7 +18,8 @@ from safetensors.torch import save_file
 from torch import nn
 
 from mixlingo.adapters import crf_scorer
-from mixlingo.adapters.embedded_tagger import CONFIG, CRF, HEAD, VOCAB, WEIGHTS, BiLstmTagger, Encoding, SequenceHead
+from mixlingo.adapters.bilstm_network import BiLstmTagger, SequenceHead, as_tensors
+from mixlingo.adapters.embedded_tagger import CONFIG, CRF, HEAD, VOCAB, WEIGHTS, Encoding
 from mixlingo.nlp.corpus import Corpus
 from mixlingo.nlp.word_features import FeatureExtractor
 
@@ -106,7 +107,7 @@ def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: Embe
         order.shuffle(examples)
         for step in range(steps_per_epoch):
             batch = examples[step * options.batch_size : (step + 1) * options.batch_size]
-            inputs = encoding.batch([tokens for tokens, _ in batch])
+            inputs = as_tensors(encoding.batch([tokens for tokens, _ in batch]))
             targets = torch.full(inputs[0].shape, -100)
             for row, (_, ids) in enumerate(batch):
                 targets[row, : len(ids)] = torch.tensor(ids)

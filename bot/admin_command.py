@@ -13,7 +13,7 @@ from mixlingo.bot.languages import label, listing
 from mixlingo.errors import InputError
 
 USAGE = (
-    "*Usage:* `/mixlingo autotranslate on es,en [thread|inline]` · `/mixlingo autotranslate off` · "
+    "Usage: `/mixlingo autotranslate on es,en [thread|inline]` · `/mixlingo autotranslate off` · "
     "`/mixlingo autotranslate status`\n"
     "With auto-translate on, every new message here is translated into each listed language it is not "
     "already in — a mixed message gets only its foreign parts translated. Translations go in the message's "

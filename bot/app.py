@@ -6,16 +6,30 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from mixlingo.bot import admin_command, buttons, home, messages, reactions, redact, shortcut, translate_command
 from mixlingo.bot.context import Bot
 from mixlingo.bot.crypto import EncryptedInstallationStore, TokenCipher
+from mixlingo.bot.replay import EventDeliveries, seen_for
 from mixlingo.bot.slack_retry import retry_handlers
 from mixlingo.bot.storage import Database
+from mixlingo.bot.storage.oauth_states import ExpiringOAuthStateStore
 
 LISTENERS = (translate_command, admin_command, shortcut, reactions, messages, home, buttons)
+
+
+class MixlingoApp(AsyncApp):
+    """bolt's app, with the event replay rule (``bot/replay.py``) in front of every dispatch, HTTP or Socket Mode."""
+
+    deliveries: EventDeliveries | None = None
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        if self.deliveries is None:
+            return await super().async_dispatch(req)
+        return await self.deliveries.dispatch(req, super().async_dispatch)
 
 
 def uses_oauth(bot: Bot) -> bool:
@@ -42,19 +56,20 @@ def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner |
             user_scopes=[],
             installation_store=EncryptedInstallationStore(client_id=s.slack_client_id, engine=database.engine,
                                                           cipher=cipher),
-            state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=database.engine),
+            state_store=ExpiringOAuthStateStore(database.engine),
         )
-        app = AsyncApp(signing_secret=secret, client=client, oauth_flow=AsyncOAuthFlow(client=client, settings=oauth),
+        app = MixlingoApp(signing_secret=secret, client=client, oauth_flow=AsyncOAuthFlow(client=client, settings=oauth),
                        name="mixlingo")
     else:
         token = s.slack_bot_token.get_secret_value() if s.slack_bot_token else None
         client = AsyncWebClient(token=token, base_url=s.slack_api_url, retry_handlers=retry_handlers())
-        app = AsyncApp(signing_secret=secret, client=client, name="mixlingo")
+        app = MixlingoApp(signing_secret=secret, client=client, name="mixlingo")
     if runner is None:
         from mixlingo.bot.jobs.embedded import EmbeddedRunner
 
         runner = EmbeddedRunner(bot)
     app.listener_runner.lazy_listener_runner = runner
+    app.deliveries = EventDeliveries(seen_for(s.broker_url))
     for module in LISTENERS:
         module.register(app, bot)
     return app

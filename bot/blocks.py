@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from mixlingo.bot.languages import label, name
+from mixlingo.bot.mrkdwn import escape_mrkdwn
 from mixlingo.bot.service import Outcome, words_by_language
 from mixlingo.nlp.markup import find_protected
 
@@ -109,18 +110,21 @@ def fallback_text(outcome: Outcome) -> str:
 
 
 def notice(text: str) -> list[dict[str, Any]]:
-    return sections(text)
+    """Sections for mixlingo's own words (errors, notes, help): escaped, so Slack shows them as written."""
+    return sections(escape_mrkdwn(text))
 
 
 def nothing_to_do(outcome: Outcome) -> str:
-    return f"Nothing to translate into {label(outcome.target)}: {outcome.reason or 'no words'}."
+    reason = (outcome.reason or "no words").removeprefix("nothing to translate: ")
+    return escape_mrkdwn(f"Nothing to translate into {label(outcome.target)}: {reason}.")
 
 
 def problem(outcome: Outcome) -> str:
+    """The error as mrkdwn-safe text (it is posted as ``text`` too, which Slack also formats)."""
     text = f"⚠️ Could not translate into {label(outcome.target)}: {outcome.error}"
     if outcome.models_missing:
         text += "\nAsk whoever runs mixlingo to install the models (`mixlingo models pull`)."
-    return text
+    return escape_mrkdwn(text)
 
 
 def tags_blocks(outcome: Outcome) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from mixlingo.bot import metrics
 from mixlingo.bot.blocks import problem
 from mixlingo.bot.context import Bot, ack_now, team_of
 from mixlingo.bot.jobs.keys import edit_version
@@ -70,8 +71,16 @@ def _source(team: str, channel: str, message: dict[str, Any], text: str, mode: s
 
 async def _new(bot: Bot, client: AsyncWebClient, team: str, channel: str, event: dict[str, Any]) -> None:
     targets, mode = await _auto_targets(bot, team, channel, event)
+    if not targets:
+        return
     text = message_text(event)
-    if not targets or not text:
+    where = f"{channel}/{event.get('ts')}"
+    if not text:
+        _skipped(where, "empty", "no text")
+        return
+    if len(text) > bot.settings.max_message_chars:  # one line for the message, not one per language
+        _skipped(where, "too_long", f"{len(text):,} characters, over MIXLINGO_MAX_MESSAGE_CHARS "
+                 f"({bot.settings.max_message_chars:,})")
         return
     source = _source(team, channel, event, text, mode)
     for target in targets:
@@ -81,6 +90,16 @@ async def _new(bot: Bot, client: AsyncWebClient, team: str, channel: str, event:
             log.warning("auto-translate into %s failed: %s", target, outcome.error)
             await client.chat_postEphemeral(channel=channel, user=event["user"], text=problem(outcome))
             return  # one notice per message is enough
+        if result == "nothing" and outcome is not None:
+            _skipped(where, "nothing_to_translate", f"into {target}: {outcome.reason or 'no words'}")
+        elif result == "error" and outcome is not None:
+            _skipped(where, "error", f"into {target}: {outcome.error}")
+
+
+def _skipped(where: str, reason: str, detail: str) -> None:
+    """A message auto-translate leaves alone is said so (never its text), and counted by reason."""
+    metrics.SKIPPED.labels(reason).inc()
+    log.info("auto-translate skipped %s (%s): %s", where, reason, detail)
 
 
 async def _edited(bot: Bot, client: AsyncWebClient, team: str, channel: str, event: dict[str, Any]) -> None:

@@ -26,6 +26,8 @@ JOB_SECONDS = Histogram("mixlingo_job_seconds", "Job latency by stage: queued (w
                         "pipeline stage (ProtectMarkup … AssembleTranslation).", ["stage"], buckets=_SLOW)
 POSTED = Counter("mixlingo_translations_posted_total", "Translations posted to Slack, by origin.", ["origin"])
 ERRORS = Counter("mixlingo_errors_total", "Errors by kind.", ["kind"])
+SKIPPED = Counter("mixlingo_autotranslate_skipped_total",
+                  "Auto-translate messages (per target) not translated, by reason.", ["reason"])
 QUEUE_DEPTH = Gauge("mixlingo_queue_depth", "Jobs waiting (queue mode: broker queue length; else in-process jobs).")
 
 ROUTES = ("/slack/events", "/slack/install", "/slack/oauth_redirect", "/healthz", "/metrics")

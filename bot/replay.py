@@ -1,47 +1,94 @@
-"""Replay protection in front of bolt: a signed request is accepted once.
+"""One replay rule for every Slack request: a signed request is used once, and an event runs once.
 
-Slack's signature covers a timestamp, and bolt refuses anything older than five
-minutes; within those five minutes a captured request could be sent again. This
-middleware remembers every accepted signature for the window (in Redis when
-several front ends share the work, else in memory) and refuses a second use.
-Slack's own retries carry ``X-Slack-Retry-Num`` and go through: the job's
-idempotence key makes them post nothing twice.
+* Signatures (HTTP). Slack signs a timestamp with the body, and a signature
+  verifies for five minutes either side of *its own* timestamp; a captured
+  request could be sent again inside that window, with any headers added
+  (``X-Slack-Retry-Num`` included: the signature does not cover headers). So
+  every accepted signature is remembered until its window has closed, whatever
+  the headers say, and a timestamp more than :data:`MAX_FUTURE_SKEW` ahead is
+  refused (it would stretch the window to ten minutes).
+* Deliveries (HTTP and Socket Mode). Slack's own retry of an event is a new
+  request: newly signed over HTTP, a new envelope over Socket Mode. It is
+  recognised by ``event_id``, which the signature covers (over Socket Mode, a
+  resent command or interaction by its ``trigger_id``): the first delivery
+  that was acknowledged wins and later ones are acknowledged without running
+  anything. A delivery whose ack failed (a 5xx, an exception) leaves no trace,
+  so Slack's retry of it is accepted and runs once.
+
+The memory (``MemorySeen``, or ``RedisSeen`` when several front ends share a
+Redis broker) is bounded by time: keys expire with their window.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import parse_body
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import Clock, SignatureVerifier
 
 from mixlingo.bot import metrics
 
+log = logging.getLogger("mixlingo.bot")
+
 WINDOW = 60 * 5
+"""Slack's verification window, either side of a request's timestamp (bolt and slack_sdk use the same)."""
+MAX_FUTURE_SKEW = 60
+"""A timestamp further ahead than this (seconds) is refused: clocks drift, but not by minutes."""
+MARGIN = 60
+"""Signatures are remembered this much longer than their window, against clock steps."""
 SIGNED_PATHS = ("/slack/events",)
+
+EVENT_RUNNING_SECONDS = 30
+"""How long a delivery in progress holds its event_id (a crashed front end's claim lapses after it)."""
+EVENT_DONE_SECONDS = 60 * 60
+"""How long an acknowledged event_id is remembered: Slack's last retry comes about 6 minutes after the first try."""
+DUPLICATE_WAIT_SECONDS = 2.5
+"""A duplicate arriving while the first delivery runs waits this long for its outcome (inside Slack's 3 s)."""
+
+_RUNNING, _DONE = "running", "done"
 
 
 class MemorySeen:
-    """Signatures seen in this process (one front end)."""
+    """Keys seen in this process (one front end), each with a value and an expiry."""
 
-    def __init__(self, limit: int = 200_000):
-        self.seen: dict[str, float] = {}
+    def __init__(self, limit: int = 200_000, clock: Callable[[], float] = time.monotonic):
+        self.seen: dict[str, tuple[float, str]] = {}
         self.limit = limit
+        self.clock = clock
 
-    async def first_use(self, key: str, ttl: int) -> bool:
-        now = time.monotonic()
+    def _live(self, key: str) -> str | None:
+        entry = self.seen.get(key)
+        return entry[1] if entry is not None and entry[0] > self.clock() else None
+
+    async def first_use(self, key: str, ttl: float, value: str = "1") -> bool:
+        now = self.clock()
         if len(self.seen) >= self.limit:
-            self.seen = {k: t for k, t in self.seen.items() if t > now}
-        expires = self.seen.get(key)
-        if expires is not None and expires > now:
+            self.seen = {k: e for k, e in self.seen.items() if e[0] > now}
+        if self._live(key) is not None:
             return False
-        self.seen[key] = now + ttl
+        self.seen[key] = (now + ttl, value)
         return True
+
+    async def value(self, key: str) -> str | None:
+        return self._live(key)
+
+    async def put(self, key: str, value: str, ttl: float) -> None:
+        self.seen[key] = (self.clock() + ttl, value)
+
+    async def forget(self, key: str) -> None:
+        self.seen.pop(key, None)
 
 
 class RedisSeen:
-    """Signatures seen by any front end sharing this Redis (SET NX with expiry: atomic)."""
+    """Keys seen by any front end sharing this Redis (SET NX with expiry: atomic)."""
 
     def __init__(self, url: str, prefix: str = "mixlingo:seen:"):
         import redis.asyncio
@@ -49,12 +96,46 @@ class RedisSeen:
         self.client = redis.asyncio.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self.prefix = prefix
 
-    async def first_use(self, key: str, ttl: int) -> bool:
-        return bool(await self.client.set(self.prefix + key, b"1", nx=True, ex=ttl))
+    async def first_use(self, key: str, ttl: float, value: str = "1") -> bool:
+        return bool(await self.client.set(self.prefix + key, value.encode(), nx=True, ex=max(1, int(ttl + 0.999))))
+
+    async def value(self, key: str) -> str | None:
+        found = await self.client.get(self.prefix + key)
+        return found.decode() if found is not None else None
+
+    async def put(self, key: str, value: str, ttl: float) -> None:
+        await self.client.set(self.prefix + key, value.encode(), ex=max(1, int(ttl + 0.999)))
+
+    async def forget(self, key: str) -> None:
+        await self.client.delete(self.prefix + key)
 
 
-def replay_guard(signing_secret: str, seen: MemorySeen | RedisSeen) -> Callable:
-    verifier = SignatureVerifier(signing_secret)
+Seen = MemorySeen | RedisSeen
+
+
+def seen_for(broker_url: str | None) -> Seen:
+    """Shared memory when front ends share a Redis broker, else this process's."""
+    if (broker_url or "").startswith(("redis://", "rediss://")):
+        return RedisSeen(broker_url)  # type: ignore[arg-type]
+    return MemorySeen()
+
+
+def remember_for(timestamp: int, now: float) -> float:
+    """Seconds a signature must be remembered: until its window (around its own timestamp) has closed."""
+    return max(1.0, timestamp + WINDOW + MARGIN - now)
+
+
+class _Clock(Clock):
+    def __init__(self, now: Callable[[], float]):
+        self._now = now
+
+    def now(self) -> float:
+        return self._now()
+
+
+def replay_guard(signing_secret: str, seen: Seen, *, clock: Callable[[], float] = time.time) -> Callable:
+    """aiohttp middleware: verify the signature, refuse a second use of it, and refuse a body bolt cannot parse."""
+    verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
 
     @web.middleware
     async def guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
@@ -63,13 +144,101 @@ def replay_guard(signing_secret: str, seen: MemorySeen | RedisSeen) -> Callable:
         body = await request.read()  # aiohttp keeps it: bolt's handler reads it again
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not signature or not verifier.is_valid(body, timestamp, signature):
-            stale = timestamp.isdigit() and abs(time.time() - int(timestamp)) > WINDOW
+        now = clock()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:  # Slack sends UTF-8 only; slack_sdk's verifier would raise on it
+            return _malformed(f"not UTF-8 at byte {error.start}")
+        if not timestamp.isdigit() or not signature or not verifier.is_valid(text, timestamp, signature):
+            stale = timestamp.isdigit() and abs(now - int(timestamp)) > WINDOW
             metrics.REJECTED.labels("stale" if stale else "signature").inc()
             return web.json_response({"error": "invalid request"}, status=401)
-        if not request.headers.get("X-Slack-Retry-Num") and not await seen.first_use(signature, WINDOW + 60):
+        if int(timestamp) > now + MAX_FUTURE_SKEW:
+            metrics.REJECTED.labels("future").inc()
+            return web.json_response({"error": "invalid request"}, status=401)
+        if not await seen.first_use("sig:" + signature, remember_for(int(timestamp), now)):
             metrics.REJECTED.labels("replayed").inc()
             return web.json_response({"error": "replayed request"}, status=401)
+        problem = unparsable(text, request.headers.get("Content-Type"))
+        if problem:
+            return _malformed(problem)
         return await handler(request)
 
     return guard
+
+
+def _malformed(problem: str) -> web.Response:
+    metrics.REJECTED.labels("malformed").inc()
+    log.info("refused a request with a malformed body (%s)", problem)
+    return web.json_response({"error": f"malformed request body: {problem}"}, status=400)
+
+
+def unparsable(body: str, content_type: str | None) -> str | None:
+    """Why bolt could not parse this body (None: it can): a JSON object, or a form (whose payload is one)."""
+    try:
+        parsed = parse_body(body, (content_type or "").split(";")[0].strip() or None)
+    except json.JSONDecodeError as error:
+        return f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+    if not isinstance(parsed, dict):
+        return f"expected a JSON object, got {type(parsed).__name__}"
+    return None
+
+
+class EventDeliveries:
+    """Runs each event (by ``event_id``) once, however often and by whichever transport Slack delivers it."""
+
+    def __init__(self, seen: Seen, *, wait: float = DUPLICATE_WAIT_SECONDS):
+        self.seen = seen
+        self.wait = wait
+
+    async def dispatch(self, request: AsyncBoltRequest,
+                       dispatch: Callable[[AsyncBoltRequest], Awaitable[BoltResponse]]) -> BoltResponse:
+        key = delivery_key(request)
+        if key is None or request.lazy_only:  # a worker running a job is not a delivery
+            return await dispatch(request)
+        if not await self._claim(key):
+            if await self.seen.value(key) == _DONE:
+                metrics.REJECTED.labels("duplicate_event").inc()
+                log.info("%s was already delivered; acknowledged without running it again%s", key,
+                         _retry_note(request))
+                return BoltResponse(status=200, body="")
+            metrics.REJECTED.labels("event_in_progress").inc()
+            return BoltResponse(status=409, body="this event is being handled; retry later")
+        acked = False
+        try:
+            response = await dispatch(request)
+            acked = 200 <= response.status < 300
+            return response
+        finally:
+            if acked:
+                await self.seen.put(key, _DONE, EVENT_DONE_SECONDS)
+            else:  # not acknowledged: Slack retries, and the retry must run
+                await self.seen.forget(key)
+
+    async def _claim(self, key: str) -> bool:
+        """Take the event; while another delivery of it runs, wait (briefly) to see how that one ends."""
+        deadline = time.monotonic() + self.wait
+        while True:
+            if await self.seen.first_use(key, EVENT_RUNNING_SECONDS, _RUNNING):
+                return True
+            if await self.seen.value(key) != _RUNNING or time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+
+
+def delivery_key(request: AsyncBoltRequest) -> str | None:
+    """What makes a delivery the same as an earlier one: the event_id of an event; over Socket Mode (no
+    signatures there), the trigger_id of a command, shortcut or interaction. None: nothing to go by."""
+    body: Any = request.body
+    if not isinstance(body, dict):
+        return None
+    if body.get("type") == "event_callback":
+        return f"event:{body['event_id']}" if isinstance(body.get("event_id"), str) else None
+    if request.mode == "socket_mode" and isinstance(body.get("trigger_id"), str):
+        return f"trigger:{body['trigger_id']}"
+    return None
+
+
+def _retry_note(request: AsyncBoltRequest) -> str:
+    retry = (request.headers.get("x-slack-retry-num") or [None])[0]
+    return f" (Slack's retry {retry})" if retry else ""

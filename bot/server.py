@@ -9,6 +9,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from mixlingo.bot.checks import check_app_token, check_bot_token, choose_mode
+from mixlingo.bot.http_limits import BoundedRunner, ServerLimits
 from mixlingo.bot.service import TranslationService
 from mixlingo.config import Settings
 from mixlingo.errors import ConfigError
@@ -18,9 +19,10 @@ log = logging.getLogger("mixlingo.bot")
 Say = Callable[[str], None]
 
 
-async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
-    """Listen on host:port (0 picks a free port) and return the base URL."""
-    runner = web.AppRunner(app, access_log=None)
+async def start_site(app: web.Application, host: str, port: int,
+                     limits: ServerLimits | None = None) -> tuple[web.AppRunner, str]:
+    """Listen on host:port (0 picks a free port), within ``limits``, and return the base URL."""
+    runner = BoundedRunner(app, limits or ServerLimits(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:
@@ -36,6 +38,8 @@ async def start_site(app: web.Application, host: str, port: int) -> tuple[web.Ap
 
 async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationService | None = None) -> None:
     mode = choose_mode(settings)
+    if mode == "playground":
+        _check_playground_bind(settings, warn)
     service = service or TranslationService(settings)
     if mode == "playground" or not settings.broker_url:  # a queue-mode front end never loads a model
         say("loading the tagger…")
@@ -53,13 +57,26 @@ async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationSe
 async def _playground(settings: Settings, service: TranslationService, say: Say, warn: Say) -> None:
     from mixlingo.bot.playground import playground_app
 
-    runner, url = await start_site(playground_app(service), settings.host, settings.port)
+    runner, url = await start_site(playground_app(service, public=settings.public_playground), settings.host,
+                                   settings.port, ServerLimits.from_settings(settings))
     say(f"No Slack credentials set, so this is the local playground: open {url}/ (Ctrl-C to stop).")
     say("To run the Slack app, see docs/slack.md.")
     try:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+
+
+def _check_playground_bind(settings: Settings, warn: Say) -> None:
+    """The playground has no login: loopback only, unless the user says otherwise (and then hears about it)."""
+    from mixlingo.bot.playground import is_loopback
+
+    if is_loopback(settings.host):
+        return
+    if not settings.public_playground:
+        raise ConfigError(f"the playground has no login, so it listens on loopback only and {settings.host!r} is not "
+                          "loopback; use --host 127.0.0.1, or add --public-playground to expose it anyway")
+    warn(f"the playground listens on {settings.host} with no login: anyone who can reach this address can use it")
 
 
 async def _slack(settings: Settings, service: TranslationService, mode: str, say: Say, warn: Say) -> None:
@@ -89,17 +106,33 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
             app_token = settings.slack_app_token.get_secret_value()
             await check_app_token(AsyncWebClient(base_url=settings.slack_api_url), app_token)
             say("mixlingo is running in Socket Mode (Ctrl-C to stop).")
-            await AsyncSocketModeHandler(app, app_token).start_async()
+            handler = AsyncSocketModeHandler(app, app_token)
+            try:
+                await handler.start_async()
+            finally:
+                await handler.close_async()  # no reconnecting once stopped
             return
-        runner, url = await start_site(slack_web_app(app, with_metrics=settings.metrics, guard=_guard(settings)),
-                                       settings.host, settings.port)
+        limits = ServerLimits.from_settings(settings)
+        separate_metrics = settings.metrics and settings.metrics_port is not None
+        web_app = slack_web_app(app, with_metrics=settings.metrics, metrics_route=not separate_metrics,
+                                guard=_guard(settings), limits=limits)
+        runners = []
+        if separate_metrics:
+            from mixlingo.bot.web import metrics_web_app
+
+            metrics_runner, metrics_url = await start_site(metrics_web_app(), settings.host, settings.metrics_port, limits)
+            runners.append(metrics_runner)
+            say(f"metrics at {metrics_url}/metrics")
+        runner, url = await start_site(web_app, settings.host, settings.port, limits)
+        runners.append(runner)
         say(f"mixlingo is listening on {url}/slack/events (health: {url}/healthz) (Ctrl-C to stop).")
         if uses_oauth(bot):
             say(f"Install it into a workspace from {url}/slack/install (behind your public HTTPS URL).")
         try:
             await asyncio.Event().wait()
         finally:
-            await runner.cleanup()
+            for started in runners:
+                await started.cleanup()
     finally:
         try:
             await asyncio.wait_for(bot.inflight.idle(), timeout=30)
@@ -120,8 +153,7 @@ def _jobs_runner(settings: Settings):  # noqa: ANN202
 
 
 def _guard(settings: Settings):  # noqa: ANN202
-    from mixlingo.bot.replay import MemorySeen, RedisSeen, replay_guard
+    from mixlingo.bot.replay import replay_guard, seen_for
 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    redis_broker = (settings.broker_url or "").startswith(("redis://", "rediss://"))
-    return replay_guard(secret, RedisSeen(settings.broker_url) if redis_broker else MemorySeen())
+    return replay_guard(secret, seen_for(settings.broker_url))

@@ -18,7 +18,7 @@ _EXPLICIT = re.compile(r"^\s*(?:--to=|--to\s+|to:\s*)(\S+)(?:\s+|$)", re.IGNOREC
 _LEADING = re.compile(r"^\s*(\S+)\s+")
 
 USAGE = (
-    "*Usage:* `/translate [language] text [--public]`\n"
+    "Usage: `/translate [language] text [--public]`\n"
     "• `/translate hola, I'll send el reporte mañana` — into your language (App Home → Your language)\n"
     "• `/translate es see you tomorrow` or `/translate --to es see you tomorrow` — into Spanish\n"
     "• add `--public` to post the translation in the channel; without it only you see it."

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -56,6 +56,16 @@ DEFAULT_FLAG_LANGUAGES = {
 }
 
 
+# The format of each key=value setting, shown in its own error message.
+MAPPING_EXAMPLES = {
+    "mbert_label_map": "lang1=en,lang2=es",
+    "translation_models": "es-en=Helsinki-NLP/opus-mt-es-en,en-es=Helsinki-NLP/opus-mt-en-es",
+    "flag_languages": "mx=es,br=pt",
+}
+TOML_TABLE = "mixlingo"
+"""mixlingo.toml may hold the settings at the top level or under one ``[mixlingo]`` table."""
+
+
 def _slack_env(name: str) -> AliasChoices:
     """Accept both MIXLINGO_<NAME> and Slack's own conventional <NAME>."""
     return AliasChoices(f"{ENV_PREFIX}{name}", name, name.lower())
@@ -91,13 +101,17 @@ class Settings(BaseSettings):
     )
     mbert_label_map: Annotated[dict[str, str], NoDecode] = Field(
         default={"lang1": "en", "lang2": "es"},
-        description="The model's own labels → ISO 639-1 codes, as lang1=en,lang2=es or JSON.",
+        description="The model's own labels → ISO 639-1 codes, as lang1=en,lang2=es or JSON; ISO 639 labels (spa, hin) need none.",
     )
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "mixlingo" / "models",
         description="Where downloaded models are kept.",
     )
-    offline: bool = Field(default=False, description="Never try the model hub; use the cache only.")
+    offline: bool = Field(default=False, description="Never try the model hub, not even `mixlingo models pull`.")
+    allow_downloads: bool = Field(
+        default=False,
+        description="Let tag, translate and serve download a missing model on first use (default: only `mixlingo models pull` downloads).",
+    )
     target_language: str = Field(default="en", min_length=2, max_length=3, description="Default language to translate into.")
     strategy: StrategyChoice = Field(default="auto", description="auto | whole | spans (see README).")
     spans_threshold: float = Field(
@@ -193,6 +207,18 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `mixlingo serve` listens on.")
     port: int = Field(default=3000, ge=0, le=65535, description="Port `mixlingo serve` listens on.")
+    public_playground: bool = Field(
+        default=False, description="Let the playground listen on a non-loopback address (it has no login)."
+    )
+    http_header_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds a client has to send a request's headers, then it is dropped."
+    )
+    http_body_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds a client has to send a request's body, then it gets 408."
+    )
+    http_max_connections: int = Field(
+        default=512, ge=1, le=100_000, description="Open HTTP connections at most; more are closed at once."
+    )
 
     # --- Scale-out (queue workers, PostgreSQL, metrics, token encryption): docs/deployment.md ---
     broker_url: str | None = Field(
@@ -212,6 +238,10 @@ class Settings(BaseSettings):
         "Required with OAuth install. `mixlingo db keygen` makes one.",
     )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535,
+        description="Serve the front end's /metrics on this port instead of the Slack port (0: any free port).",
+    )
     worker_metrics_port: int | None = Field(
         default=None, ge=0, le=65535, description="Port for a worker's /metrics (unset: none; 0: any free port)."
     )
@@ -277,18 +307,24 @@ class Settings(BaseSettings):
 
     @field_validator("mbert_label_map", "translation_models", "flag_languages", mode="before")
     @classmethod
-    def _parse_mapping(cls, value: Any) -> Any:
+    def _parse_mapping(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
+        example = MAPPING_EXAMPLES.get(info.field_name or "", "key=value,key=value")
         if value.strip().startswith("{"):
             try:
                 return json.loads(value)
             except json.JSONDecodeError as error:
-                raise ValueError(f"not valid JSON ({error.msg}); or write key=value,key=value") from None
+                raise ValueError(f"not valid JSON ({error.msg}); or write key=value pairs like {example}") from error
         entries = [e.split("=", 1) for e in value.split(",") if e.strip()]
         if not all(len(e) == 2 for e in entries):
-            raise ValueError("write key=value pairs separated by commas, like lang1=en,lang2=es")
+            raise ValueError(f"write key=value pairs separated by commas, like {example}")
         return {k.strip(): v.strip() for k, v in entries}
+
+    @property
+    def hub_offline(self) -> bool:
+        """True unless a model missing from the cache may be downloaded when it is first loaded."""
+        return self.offline or not self.allow_downloads
 
     @property
     def language_pairs(self) -> list[tuple[str, str]]:
@@ -306,13 +342,65 @@ class Settings(BaseSettings):
         path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         if path.is_file():
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path, toml_table_header=_toml_header(path)))
         return tuple(sources)
+
+
+def _toml_header(path: Path) -> tuple[str, ...]:
+    """``("mixlingo",)`` when the file keeps its settings in a ``[mixlingo]`` table; ``()`` for top-level keys."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ()  # the TOML source reports the parse error itself
+    table = data.get(TOML_TABLE)
+    if not isinstance(table, dict):
+        return ()
+    others = sorted(key for key in data if key != TOML_TABLE)
+    if others:
+        raise ConfigError(
+            f"{path}: settings are both under [{TOML_TABLE}] and at the top level ({', '.join(others)}); "
+            f"put them all under [{TOML_TABLE}], e.g.  [{TOML_TABLE}]  tagger = \"embedded\""
+        )
+    return (TOML_TABLE,)
+
+
+def known_env_names() -> set[str]:
+    """Every MIXLINGO_* variable mixlingo reads."""
+    return {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields} | {f"{ENV_PREFIX}CONFIG"}
+
+
+def did_you_mean(name: str, known: set[str]) -> str:
+    """`` (did you mean X?)`` for the closest known name, or nothing when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+_warned: set[str] = set()
+
+
+def warn_unknown_env() -> list[str]:
+    """One stderr warning (once per process) per MIXLINGO_* variable that is not a setting, e.g. a typo."""
+    import sys
+
+    known = known_env_names()
+    lines = []
+    for name in sorted(os.environ):
+        if name.startswith(ENV_PREFIX) and name not in known and name not in _warned:
+            _warned.add(name)
+            lines.append(f"warning: {name} is not a mixlingo setting and is ignored{did_you_mean(name, known)}")
+    for line in lines:
+        print(line, file=sys.stderr)
+    return lines
 
 
 def load_settings(**overrides: Any) -> Settings:
     """Build settings, turning validation errors into a :class:`ConfigError` a person can act on."""
     overrides = {k: v for k, v in overrides.items() if v is not None}
+    warn_unknown_env()
     config_path = os.environ.get(f"{ENV_PREFIX}CONFIG")
     if config_path and not Path(config_path).is_file():
         raise ConfigError(f"{ENV_PREFIX}CONFIG={config_path!r}: no such file")
@@ -328,8 +416,10 @@ def _describe(error: dict[str, Any]) -> str:
     field = str(error["loc"][0]) if error["loc"] else "?"
     name = field.upper() if field.upper().startswith(ENV_PREFIX) else f"{ENV_PREFIX}{field.upper()}"
     if error["type"] == "extra_forbidden":
-        allowed = ", ".join(f"{ENV_PREFIX}{f.upper()}" for f in Settings.model_fields)
-        return f"unknown setting {field!r} (as env var {name}); known: {allowed}"
+        if field == TOML_TABLE:
+            return f"[{TOML_TABLE}] must be a table of settings, like  [{TOML_TABLE}]  tagger = \"embedded\""
+        return (f"unknown setting {field!r} in the config file{did_you_mean(field.lower(), set(Settings.model_fields))} "
+                "(`mixlingo config show` lists every setting; a file key is its name without MIXLINGO_, in lower case)")
     message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     info = Settings.model_fields.get(field)
     shown = "(hidden)" if info is not None and "SecretStr" in str(info.annotation) else mask_url(repr(error.get("input")))

@@ -72,9 +72,12 @@ def show(result: dict[str, Any]) -> None:
         table.add_row(label, fmt(base[key]), fmt(fast[key]), _ratio(ratio[key]))
     console.print(table)
     agreement = result["agreement"]
+    near_ties = agreement["messages"] - agreement["decisive_messages"]
     console.print(
-        f"same final translation: {agreement['same_final_translation']}/{agreement['messages']} "
-        f"({agreement['rate']:.0%})", highlight=False,
+        f"same final translation: {agreement['same_final_translation']}/{agreement['decisive_messages']} messages "
+        f"whose baseline choice is decisive (final score leads by > {agreement['decisive_lead']}); "
+        f"{near_ties} near-tied message{'s' if near_ties != 1 else ''} not compared (rounding decides them)",
+        highlight=False,
     )
     for name, run in (("baseline", base), ("optimised", fast)):
         parts = ", ".join(f"{k} {v}" for k, v in run["backends"].items())
@@ -109,14 +112,14 @@ def convert() -> None:
         if not ctranslate2_available():
             errors.print("[yellow]note:[/] CTranslate2 is not installed; translation models stay on transformers")
             break
-        source = resolve_model_dir(model_id, cache_dir=settings.model_cache_dir, offline=settings.offline)
+        source = resolve_model_dir(model_id, cache_dir=settings.model_cache_dir, offline=settings.hub_offline)
         path = convert_marian(source, optimized_dir(settings))
         console.print(f"[green]ok[/] {direction} {model_id} → {path}", highlight=False)
 
     for role, model_id, head in (("tagger", settings.mbert_model, "tokens"), ("reranker", settings.reranker_model, "base")):
         notes: list[str] = []
         kwargs = runtime_kwargs(settings)
-        _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.offline,
+        _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
                                 notes=notes, **kwargs)
         for note in notes:
             errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)

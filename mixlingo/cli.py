@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -15,8 +16,8 @@ from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
 from mixlingo.config.secrets import mask_url
 from mixlingo import cli_tagger
-from mixlingo.cli_support import console, errors, friendly
-from mixlingo.errors import InputError
+from mixlingo.cli_support import console, errors, friendly, note, show_notes
+from mixlingo.errors import InputError, ModelNotDownloadedError
 from mixlingo.nlp.text import clean_text
 
 app = typer.Typer(help="mixlingo: translation for code-switched Slack messages.", no_args_is_help=True)
@@ -26,6 +27,10 @@ app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
 tagger_app = typer.Typer(help="Train and evaluate language taggers on LinCE-format data.", no_args_is_help=True)
 app.add_typer(tagger_app, name="tagger")
+
+REPLACED_NOTE = "invalid UTF-8 / lone surrogates were replaced with U+FFFD"
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show the detail behind each note.")]
+
 
 def _read_text(text: str) -> str:
     if text != "-":
@@ -47,10 +52,11 @@ def tag(
         Optional[str], typer.Option(help="auto | mbert | embedded | lexicon (default: config).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Tag every token of a message with its language."""
     from mixlingo.factory import build_tag_pipeline
-    from mixlingo.render import coloured_text, message_to_dict, tag_table
+    from mixlingo.render import coloured_text, message_to_dict, summary_line, tag_table
 
     settings = load_settings(tagger=tagger)
     raw = _read_text(text)
@@ -59,10 +65,9 @@ def tag(
         raise InputError("the message is empty; give some text to tag")
     built = build_tag_pipeline(settings, pair=pair)
     message = built.pipeline.run(cleaned, max_chars=settings.max_message_chars)
-    for note in built.notes:
-        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    show_notes(built.notes, built.details, verbose=verbose)
     if cleaned != raw:
-        errors.print("[yellow]note:[/] invalid UTF-8 / lone surrogates were replaced with U+FFFD", highlight=False)
+        note(REPLACED_NOTE)
     if as_json:
         typer.echo(json.dumps(message_to_dict(message), ensure_ascii=False, indent=2))
         return
@@ -70,6 +75,7 @@ def tag(
         console.print("[dim]No words to tag: the message is only markup, emoji, numbers or punctuation.[/]")
     console.print(coloured_text(message))
     console.print(tag_table(message))
+    console.print(summary_line(message), soft_wrap=True)
 
 
 @app.command()
@@ -86,24 +92,44 @@ def translate(
     pair: Annotated[Optional[str], typer.Option(help="Language pair like en-es, or 'auto'.")] = None,
     tagger: Annotated[Optional[str], typer.Option(help="auto | mbert | embedded | lexicon.")] = None,
     rerank: Annotated[Optional[bool], typer.Option("--rerank/--no-rerank", help="Rerank candidates.")] = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Translate a code-switched message into one language, markup intact."""
-    from mixlingo.factory import build_translate_pipeline
+    """Translate a code-switched message into one language, markup intact.
 
+    Exit codes: 0 done; 2 bad input or settings (in batch mode: any bad line; the other
+    lines are still translated, a bad line's output line is left empty)."""
+    from mixlingo.factory import build_translate_pipeline, missing_translation_models
+
+    if to is not None:
+        _check_language(to)
     settings = load_settings(tagger=tagger, target_language=to, strategy=strategy, rerank=rerank)
     lines = _batch_lines(text, file)
     if lines is None and (text is None or not text.strip()):
         raise InputError("the message is empty; give some text, '-' for stdin, or --file PATH")
+    missing = missing_translation_models(settings, settings.target_language)
+    if missing:
+        raise ModelNotDownloadedError(
+            f"no model that translates into {settings.target_language} is downloaded ({', '.join(missing)}); "
+            "run `mixlingo models pull` (or set MIXLINGO_ALLOW_DOWNLOADS=true)"
+        )
     built = build_translate_pipeline(settings, pair=pair)
-    for note in built.notes:
-        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    show_notes(built.notes, built.details, verbose=verbose)
     if lines is None:
         message = _translate_one(built.pipeline, text, settings)
         _show(message, as_json=as_json, explain_=explain_)
         return
     failed = _translate_batch(built.pipeline, lines, settings, as_json=as_json)
     if failed:
-        raise typer.Exit(1)
+        errors.print(f"[bold red]error:[/] {failed} of {len(lines)} lines were not translated (see above)", highlight=False)
+        raise typer.Exit(2)
+
+
+def _check_language(code: str) -> None:
+    """``--to xx``: say that ``xx`` is not a language, rather than suggest a model for it."""
+    import langcodes
+
+    if not langcodes.tag_is_valid(code.strip()) or "-" in code.strip() or not code.strip().isalpha():
+        raise InputError(f"--to {code!r} is not a language code; use an ISO 639-1 code like en, es or fr")
 
 
 def _batch_lines(text: str | None, file: Path | None) -> list[str] | None:
@@ -114,12 +140,20 @@ def _batch_lines(text: str | None, file: Path | None) -> list[str] | None:
             raw = file.read_bytes()
         except OSError as error:
             raise InputError(f"cannot read {file}: {error.strerror}") from None
-        return raw.decode("utf-8", errors="surrogateescape").splitlines()
+        return _decoded_lines(raw)
     if text == "-":
         if sys.stdin.isatty():
             raise InputError("'-' reads messages from standard input, but nothing was piped in")
-        return sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape").splitlines()
+        return _decoded_lines(sys.stdin.buffer.read())
     return None
+
+
+def _decoded_lines(raw: bytes) -> list[str]:
+    """Lines of UTF-8 input; bytes that are not UTF-8 become U+FFFD (later, in clean_text), with a note."""
+    text = raw.decode("utf-8", errors="surrogateescape")
+    if clean_text(text, max_chars=None) != text:
+        note(REPLACED_NOTE)
+    return text.splitlines()
 
 
 def _translate_one(pipeline, text: str, settings: Settings):  # noqa: ANN001, ANN202
@@ -135,11 +169,12 @@ def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
         return
     if explain_:
         for renderable in explain(message):
-            console.print(renderable)
-    for note in translation.notes:
-        errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+            console.print(renderable, soft_wrap=isinstance(renderable, Text))
+    for text in translation.notes:
+        note(text)
     if translation.strategy == "none":
-        console.print(f"[dim]Nothing to translate: {translation.reason}.[/]", highlight=False)
+        reason = translation.reason.removeprefix("nothing to translate: ")
+        console.print(f"[dim]Nothing to translate: {escape(reason)}.[/]", highlight=False)
         return
     if explain_:
         console.print(Text("→ ", style="bold") + Text(translation.text or ""))
@@ -183,20 +218,51 @@ def models_pull(
         Optional[list[str]], typer.Option("--pair", help="Only translation models for these pairs, e.g. es-en.")
     ] = None,
 ) -> None:
-    """Download the configured models (tagger, reranker, translation) into the model cache."""
-    from rich.progress import Progress
+    """Download the configured models (tagger, reranker, translation) into the model cache, with progress."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from mixlingo.adapters.model_store import pull
+    from mixlingo.adapters.hub import looks_like_path
+    from mixlingo.adapters.model_store import check_hub, fetch, plan
+    from mixlingo.errors import ConfigError
 
     settings = load_settings()
-    wanted = _models_to_pull(settings, pair)
-    with Progress(console=console) as progress:
-        task = progress.add_task("downloading", total=len(wanted))
-        for model_id in wanted:
-            progress.update(task, description=f"downloading {model_id}")
-            path = pull(model_id, settings.model_cache_dir)
-            progress.console.print(f"[green]ok[/] {model_id} → {path}")
-            progress.advance(task)
+    if settings.offline:
+        raise ConfigError("MIXLINGO_OFFLINE is on, so nothing is downloaded; unset it to pull models")
+    wanted = [m for m in _models_to_pull(settings, pair) if not looks_like_path(m)]
+    if not wanted:
+        console.print("Every configured model is a local directory: nothing to download.")
+        return
+    check_hub()
+    plans = [plan(model_id, settings.model_cache_dir) for model_id in wanted]
+    total = sum(p.bytes_to_fetch for p in plans)
+    console.print(f"{len(plans)} models, {_size(total)} to download "
+                  f"({_size(sum(p.cached_bytes for p in plans))} already cached) into {settings.model_cache_dir}",
+                  highlight=False, soft_wrap=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    with Progress(*columns, console=console) as progress:
+        for download in plans:
+            task = progress.add_task(download.model_id, total=download.bytes_to_fetch or 1)
+            path = fetch(download, settings.model_cache_dir, lambda n, task=task: progress.advance(task, n))
+            progress.update(task, completed=download.bytes_to_fetch or 1)
+            progress.console.print(f"[green]ok[/] {escape(download.model_id)} → {escape(str(path))}", highlight=False)
+            _print_check(progress.console, path, settings)
+
+
+def _size(size: int) -> str:
+    from rich.filesize import decimal
+
+    return decimal(size)  # the unit the progress bars use
+
+
+def _print_check(out, path: Path, settings: Settings) -> None:  # noqa: ANN001
+    """What was fetched: kind, tokenizer, labels as they map; a warning when a tagger misses a configured pair."""
+    from mixlingo.adapters.model_check import check_model_dir
+
+    check = check_model_dir(path, label_map=settings.mbert_label_map, pairs=settings.language_pairs)
+    for line in check.lines():
+        out.print(f"   {line}", highlight=False, soft_wrap=True, markup=False)
+    for warning in check.warnings:
+        out.print(f"   [yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
@@ -220,31 +286,79 @@ def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
 @models_app.command("list")
 @friendly
 def models_list() -> None:
-    """Show the models in the cache and their size on disk."""
+    """Show the models in the cache (and configured local model directories), their size and how labels map."""
+    from mixlingo.adapters.hub import looks_like_path
+    from mixlingo.adapters.model_check import check_model_dir
     from mixlingo.adapters.model_store import list_cached
 
     settings = load_settings()
-    cached = list_cached(settings.model_cache_dir)
-    if not cached:
+    _print_missing(settings)
+    rows = [(m.model_id, f"{m.size_bytes / 2**20:,.1f} MiB", m.path) for m in list_cached(settings.model_cache_dir)]
+    configured = [settings.mbert_model, settings.reranker_model, *settings.translation_models.values()]
+    for model_id in dict.fromkeys(configured):
+        path = Path(model_id).expanduser()
+        if looks_like_path(model_id) and path.is_dir():
+            size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+            rows.append((f"{model_id} (local)", f"{size / 2**20:,.1f} MiB", path))
+    if not rows:
         console.print(f"No models cached in {settings.model_cache_dir}. Run `mixlingo models pull`.")
         return
     table = Table(title=f"models in {settings.model_cache_dir}")
-    table.add_column("model")
+    table.add_column("model", overflow="fold")
     table.add_column("size", justify="right")
-    for model in cached:
-        table.add_row(model.model_id, f"{model.size_bytes / 2**20:,.1f} MiB")
+    table.add_column("what it is · labels → tags", overflow="fold")
+    for model_id, size, path in rows:
+        check = check_model_dir(path, label_map=settings.mbert_label_map, pairs=settings.language_pairs)
+        details = "\n".join([*check.lines(), *(f"warning: {w}" for w in check.warnings)])
+        table.add_row(model_id, size, Text(details))
     console.print(table)
+
+
+def _print_missing(settings: Settings) -> None:
+    """Which configured model is not usable offline, and the setting that names it (the detail behind notes)."""
+    from mixlingo.adapters.hub import is_cached
+
+    configured = [("MIXLINGO_MBERT_MODEL", settings.mbert_model), ("MIXLINGO_RERANKER_MODEL", settings.reranker_model)]
+    configured += [(f"MIXLINGO_TRANSLATION_MODELS[{d}]", m) for d, m in settings.translation_models.items()]
+    for setting, model_id in configured:
+        if not is_cached(model_id, settings.model_cache_dir):
+            console.print(escape(f"not downloaded: {model_id} ({setting})"), highlight=False, soft_wrap=True)
+
+
+@models_app.command("tiny")
+@friendly
+def models_tiny(
+    out: Annotated[Path, typer.Argument(help="Directory to write the demo models to.")],
+) -> None:
+    """Build tiny demo models (a 2-layer BERT tagger, a 1-layer Marian with random weights) to try --explain offline."""
+    from mixlingo.adapters.tiny_models import build_demo_models
+
+    tagger, marian = build_demo_models(out)
+    console.print(f"[green]tiny models written to[/] {escape(str(out))}. Their translations are noise (random weights); "
+                  "they show the machinery. Try:", highlight=False, soft_wrap=True)
+    typer.echo(
+        f"MIXLINGO_MBERT_MODEL={tagger} MIXLINGO_RERANKER_MODEL={tagger} "
+        f"MIXLINGO_TRANSLATION_MODELS=es-en={marian},en-es={marian} MIXLINGO_MAX_NEW_TOKENS=6 "
+        "mixlingo translate --explain \"Oye, I will send el reporte mañana\""
+    )
 
 
 @config_app.command("show")
 @friendly
-def config_show() -> None:
-    """Print every setting with its effective value and env var name."""
+def config_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Print {env var: value} as JSON.")] = False,
+) -> None:
+    """Print every setting with its effective value and env var name (nothing cut short)."""
     settings = load_settings()
+    if as_json:
+        values = settings.model_dump(mode="json")  # secrets come out as '**********'
+        typer.echo(json.dumps({f"MIXLINGO_{name.upper()}": values[name] for name in Settings.model_fields}, indent=2))
+        return
+    longest = max(len(f"MIXLINGO_{name}") for name in Settings.model_fields)
     table = Table(title="mixlingo settings")
-    table.add_column("env var")
-    table.add_column("value")
-    table.add_column("meaning", style="dim")
+    table.add_column("env var", no_wrap=True, min_width=longest)
+    table.add_column("value", overflow="fold")
+    table.add_column("meaning", style="dim", overflow="fold")
     for name, info in Settings.model_fields.items():
         table.add_row(f"MIXLINGO_{name.upper()}", mask_url(str(getattr(settings, name))), info.description or "")
     console.print(table)

@@ -8,11 +8,40 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperOption
 
 from mixlingo.errors import MixlingoError
 
 console = Console()
 errors = Console(stderr=True)
+_noted: set[str] = set()
+
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """A flag takes no value, so ``--help`` shows no ``<bool>`` after it."""
+    return None if self.is_flag else _typed(self, ctx)
+
+
+_typed = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+
+
+def note(text: str) -> None:
+    """One short line on stderr, at most once per process however often it is raised."""
+    if text in _noted:
+        return
+    _noted.add(text)
+    errors.print(f"[yellow]note:[/] {escape(text)}", highlight=False, soft_wrap=True)
+
+
+def show_notes(notes: list[str], details: list[str], *, verbose: bool) -> None:
+    """The notes; with ``--verbose`` also the detail behind them (cache paths, loader messages)."""
+    for text in notes:
+        note(text)
+    if verbose:
+        for text in details:
+            errors.print(f"[dim]detail:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -20,10 +49,11 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _noted.clear()  # once per command run: a process runs one command (tests run many in one process)
         try:
             return command(*args, **kwargs)
         except MixlingoError as error:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper

@@ -77,7 +77,7 @@ def train(
             settings = load_settings()
             options = MBertTrainingOptions(base=base, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}))
             fine_tune_mbert(train_part, out, options, label_map=label_map, cache_dir=settings.model_cache_dir,
-                            offline=settings.offline, progress=report)
+                            offline=settings.hub_offline, progress=report)
         else:
             raise InputError(f"unknown --kind {kind!r}; use embedded, bilstm or mbert")
     console.print(f"[green]model written to[/] {out}")
@@ -88,12 +88,12 @@ def train(
 def eval_(
     data: Annotated[Path, typer.Option(help="LinCE-format file to evaluate on.")],
     tagger: Annotated[str, typer.Option(help="embedded | lexicon | mbert | a model directory.")] = "embedded",
-    split: Annotated[str, typer.Option(help="validation (the fixed held-out split) | all")] = "validation",
+    split: Annotated[str, typer.Option(help="all (the whole file, default) | validation (every 10th sentence: the split `train` holds out)")] = "all",
     langs: Annotated[str, typer.Option(help="ISO codes of lang1,lang2 in the corpus.")] = "en,es",
     threads: Annotated[int, typer.Option(help="CPU threads while tagging (1 = one core).")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """LinCE-style report: accuracy, weighted F1, per-label scores, confusion matrix, tokens/s."""
+    """LinCE-style report on the whole file (or --split validation): accuracy, weighted F1, per-label scores, confusion matrix, tokens/s."""
     import torch
 
     pair = _langs(langs)
@@ -102,6 +102,9 @@ def eval_(
     if split not in ("validation", "all"):
         raise InputError("--split must be validation or all")
     part = corpus.split()[1] if split == "validation" else corpus
+    if split == "validation":
+        errors.print(f"scoring the validation split only: {len(part.sentences):,} of {len(corpus.sentences):,} sentences "
+                     "(--split all scores the whole file)", highlight=False)
     torch.set_num_threads(threads)
     _print_report(_evaluate(_tagger_from(tagger, label_map), part, label_map, pair), as_json=as_json)
 
@@ -117,12 +120,13 @@ def _tagger_from(name: str, label_map: dict[str, str]):  # noqa: ANN202
         return LexiconTagger()
     if name == "embedded":
         return load_embedded(embedded_model_dir())
+    pair = [(label_map["lang1"], label_map["lang2"])]
     if name == "mbert":
-        return load_mbert(settings)
+        return load_mbert(settings, pair)
     path = Path(name).expanduser()
     if (path / "model.safetensors").is_file() and (path / "vocab.json").is_file() and not (path / "tokenizer.json").is_file():
         return load_embedded(path)
-    return load_mbert(settings.model_copy(update={"mbert_model": str(path), "mbert_label_map": label_map}))
+    return load_mbert(settings.model_copy(update={"mbert_model": str(path), "mbert_label_map": label_map}), pair)
 
 
 def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:  # noqa: ANN001

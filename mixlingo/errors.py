@@ -14,4 +14,15 @@ class ConfigError(MixlingoError):
 
 
 class ModelUnavailableError(MixlingoError):
-    """A configured model is neither cached nor downloadable."""
+    """A configured model is neither cached nor downloadable.
+
+    ``str(error)`` is the short line a person acts on; ``detail`` is what went wrong
+    underneath (the cache directory, the loader's own message), shown with ``--verbose``."""
+
+    def __init__(self, message: str, *, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
+
+
+class ModelNotDownloadedError(ModelUnavailableError):
+    """A hub model is not in the cache and downloads are off: `mixlingo models pull` fixes it."""

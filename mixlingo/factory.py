@@ -10,8 +10,9 @@ from mixlingo import backends
 from mixlingo.backends import runtime_kwargs
 from mixlingo.config import Settings
 from mixlingo.config.settings import parse_pair
-from mixlingo.errors import ModelUnavailableError
-from mixlingo.nlp.lexicon_tagger import SUPPORTED_LANGUAGES, LexiconTagger, check_pair
+from mixlingo.adapters.hub import is_cached, looks_like_path, not_downloaded
+from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
+from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
 from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.pair import ChoosePair
 from mixlingo.nlp.pipeline import Pipeline
@@ -28,18 +29,57 @@ from mixlingo.nlp.translation import Encoder, Translator
 class Built:
     pipeline: Pipeline
     notes: list[str] = field(default_factory=list)
-    """Plain-words remarks for the user, e.g. why a fallback tagger runs."""
+    """Short plain-words remarks for the user (one line each), e.g. why a fallback tagger runs."""
+    details: list[str] = field(default_factory=list)
+    """The longer story behind the notes (cache paths, loader messages): shown with ``--verbose``."""
 
 
-def load_mbert(settings: Settings) -> Tagger:
+def _skipped(error: ModelUnavailableError) -> str:
+    return f"{error} ({error.detail})" if error.detail else str(error)
+
+
+def _require_dir(model_id: str, setting: str) -> None:
+    """A model setting that names a local directory must point at one; the error names the setting."""
+    if looks_like_path(model_id) and not Path(model_id).expanduser().is_dir():
+        raise ModelUnavailableError(f"{setting}={model_id!r}: no such model directory; fix the path or unset it")
+
+
+def _require_cached(model_id: str, settings: Settings, setting: str) -> None:
+    """Fail in milliseconds, before torch is imported, when a model is missing and may not be downloaded."""
+    _require_dir(model_id, setting)
+    if not looks_like_path(model_id) and settings.hub_offline and not is_cached(model_id, settings.model_cache_dir):
+        raise not_downloaded(model_id, settings.model_cache_dir)
+
+
+def check_translation_models(settings: Settings) -> None:
+    """Each local directory in MIXLINGO_TRANSLATION_MODELS exists (a hub id is checked when first used)."""
+    for direction, model_id in settings.translation_models.items():
+        _require_dir(model_id, f"MIXLINGO_TRANSLATION_MODELS[{direction}]")
+
+
+def missing_translation_models(settings: Settings, target: str) -> list[str]:
+    """The hub models that could translate into ``target`` when none of them is usable now; [] otherwise.
+
+    A local directory that does not exist is an error naming its setting first."""
+    check_translation_models(settings)
+    into = [m for d, m in settings.translation_models.items() if d.lower().endswith(f"-{target}") or d.lower().endswith("-mul")]
+    if not into or not settings.hub_offline or any(is_cached(m, settings.model_cache_dir) for m in into):
+        return []
+    return into
+
+
+def load_mbert(settings: Settings, pairs: list[tuple[str, str]] | None = None) -> Tagger:
+    """The mBERT tagger; it refuses (one line) a model whose labels cover none of ``pairs``."""
+    _require_cached(settings.mbert_model, settings, "MIXLINGO_MBERT_MODEL")
     from mixlingo.adapters.mbert_tagger import MBertTagger  # torch is slow to import; only when asked
 
     return MBertTagger(
         settings.mbert_model,
         label_map=settings.mbert_label_map,
         cache_dir=settings.model_cache_dir,
-        offline=settings.offline,
+        offline=settings.hub_offline,
         batch_size=settings.batch_size,
+        pairs=settings.language_pairs if pairs is None else pairs,
         **runtime_kwargs(settings),
     )
 
@@ -55,42 +95,52 @@ def load_embedded(model_dir: Path | None = None) -> Tagger:
     return EmbeddedTagger(model_dir or embedded_model_dir())
 
 
-def build_taggers(settings: Settings, notes: list[str]) -> list[Tagger]:
+def build_taggers(
+    settings: Settings, notes: list[str], pairs: list[tuple[str, str]] | None = None, details: list[str] | None = None
+) -> list[Tagger]:
     """Taggers in order of preference for the configured choice.
 
-    ``auto``: mBERT when its weights load, then the embedded es/en model, then
-    the lexicon tagger for every other pair; each message goes to the first
-    that covers its pair, and the note says why one was skipped.
+    ``auto``: mBERT when it is in the cache (or may be downloaded), then the embedded
+    es/en model, then the lexicon tagger for every other pair; each message goes to
+    the first that covers its pair, and one short note says why mBERT was skipped.
     """
+    details = details if details is not None else []
     if settings.tagger == "lexicon":
         return [LexiconTagger()]
     if settings.tagger == "mbert":
-        return [load_mbert(settings)]
+        return [load_mbert(settings, pairs)]
     if settings.tagger == "embedded":
         return [load_embedded()]
     taggers: list[Tagger] = []
-    try:
-        taggers.append(load_mbert(settings))
-    except ModelUnavailableError as error:
-        notes.append(f"mBERT tagger unavailable, using the embedded es/en tagger (lexicon for other pairs): {error}")
+    if settings.hub_offline and not is_cached(settings.mbert_model, settings.model_cache_dir):
+        notes.append("mBERT tagger not downloaded, using the embedded es/en tagger; `mixlingo models pull` gets it")
+        details.append(f"mBERT tagger: {_skipped(not_downloaded(settings.mbert_model, settings.model_cache_dir))}")
+    else:
+        try:
+            taggers.append(load_mbert(settings, pairs))
+        except ModelUnavailableError as error:
+            notes.append("mBERT tagger could not load, using the embedded es/en tagger; see `--verbose`")
+            details.append(f"mBERT tagger: {_skipped(error)}")
     return [*taggers, load_embedded(), LexiconTagger()]
 
 
 def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
     """protect markup → tokenize → choose pair → tag. ``pair`` overrides the config ("auto": detect)."""
     notes: list[str] = []
+    details: list[str] = []
     if pair == "auto":
-        chooser = ChoosePair([], languages=sorted(SUPPORTED_LANGUAGES))
+        chooser = ChoosePair([], languages=sorted(supported_languages()))
     else:
         pairs = [parse_pair(pair)] if pair else settings.language_pairs
         chooser = ChoosePair(pairs)
-    taggers = build_taggers(settings, notes)
-    if taggers[-1].languages() is None:  # the lexicon tagger is last: check its pairs up front
+    taggers = build_taggers(settings, notes, list(chooser.pairs), details)
+    if taggers[-1].languages() is None:  # the lexicon tagger is last: check up front the pairs only it would tag
         for fixed in chooser.pairs:
-            check_pair(fixed)
+            if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
+                check_pair(fixed)
     notes += [note for tagger in taggers for note in getattr(tagger, "notes", [])]  # e.g. a runtime that fell back
     stages = [ProtectMarkup(), Tokenize(), chooser, TagLanguages(*taggers)]
-    return Built(Pipeline(stages), notes)
+    return Built(Pipeline(stages), notes, details)
 
 
 def load_translator(settings: Settings, notes: list[str] | None = None) -> Translator:
@@ -103,10 +153,11 @@ def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
         for tagger in taggers:
             if hasattr(tagger, "encoder"):
                 return tagger.encoder()
+    _require_cached(settings.reranker_model, settings, "MIXLINGO_RERANKER_MODEL")
     from mixlingo.adapters.bert_encoder import BertEncoder
 
     return BertEncoder.load(
-        settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.offline, **runtime_kwargs(settings)
+        settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.hub_offline, **runtime_kwargs(settings)
     )
 
 
@@ -129,6 +180,8 @@ def build_translate_pipeline(
     encoder: Encoder | None = None,
 ) -> Built:
     """protect → tokenize → pair → tag → plan → translate n-best → rerank → assemble."""
+    if translator is None:
+        check_translation_models(settings)
     built = build_tag_pipeline(settings, pair=pair)
     taggers = built.pipeline.stages[-1].taggers
     stages = list(built.pipeline.stages)
@@ -138,7 +191,10 @@ def build_translate_pipeline(
             encoder = encoder or load_encoder(settings, list(taggers))
             built.notes += getattr(encoder, "notes", [])
         except ModelUnavailableError as error:
-            built.notes.append(f"reranker off, the model's own best candidate is used: {error}")
+            built.notes.append("reranker model not downloaded, so reranking is off; `mixlingo models pull` gets it"
+                               if isinstance(error, ModelNotDownloadedError)
+                               else "reranker could not load, so reranking is off; see `--verbose`")
+            built.details.append(f"reranker: {_skipped(error)}")
             encoder = None
     translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, list(taggers))
     stages[-1] = TagLanguages(*batched)
@@ -149,4 +205,4 @@ def build_translate_pipeline(
     if encoder is not None:
         stages.append(Rerank(encoder, rerank_weights(settings)))
     stages.append(AssembleTranslation())
-    return Built(Pipeline(stages), built.notes)
+    return Built(Pipeline(stages), built.notes, built.details)

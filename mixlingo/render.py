@@ -12,7 +12,7 @@ from mixlingo.nlp.model import Message
 from mixlingo.nlp.summary import summarize
 
 _LANGUAGE_STYLES = ["bold cyan", "bold magenta", "bold green", "bold yellow", "bold blue"]
-_LABEL_STYLES = {"other": "dim", "ne": "bold red", "mixed": "yellow", "ambiguous": "yellow", "unk": "red"}
+_LABEL_STYLES = {"other": "dim", "entity": "bold red", "mixed": "yellow", "ambiguous": "yellow", "unknown": "red"}
 
 
 def message_to_dict(message: Message) -> dict[str, Any]:
@@ -50,14 +50,19 @@ def style_for(tag: str | None, pair: tuple[str, str] | None) -> str:
     return _LABEL_STYLES.get(tag or "", "")
 
 
-def tag_table(message: Message) -> Table:
+def summary_line(message: Message) -> Text:
+    """One line under the tag table; printed with soft wrap so a pipe gets it whole, not wrapped to the table."""
     summary = summarize(message)
-    caption = (
+    return Text(
         f"tagger: {message.tagger} · pair: {'-'.join(message.pair or ('?', '?'))} · "
         f"dominant: {summary.dominant or '—'} · languages: {', '.join(summary.languages) or '—'} · "
-        f"code-switched: {'yes' if summary.code_switched else 'no'}"
+        f"code-switched: {'yes' if summary.code_switched else 'no'}",
+        style="dim",
     )
-    table = Table(caption=caption, show_lines=False)
+
+
+def tag_table(message: Message) -> Table:
+    table = Table(show_lines=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("token")
     table.add_column("tag")
@@ -124,7 +129,7 @@ def translation_to_dict(message: Message) -> dict[str, Any]:
 def explain(message: Message) -> list[Any]:
     """Renderables for ``translate --explain``: tags, strategy, candidates, winner."""
     t = message.translation
-    out: list[Any] = [coloured_text(message), tag_table(message)]
+    out: list[Any] = [coloured_text(message), tag_table(message), summary_line(message)]
     if t is None:
         return out
     out.append(Text.assemble(("strategy: ", "bold"), (t.strategy, "bold green"), f" — {t.reason}"))

@@ -19,6 +19,8 @@ errors = Console(stderr=True)
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Address to listen on (default: MIXLINGO_HOST, 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port to listen on; 0 picks a free one (default: MIXLINGO_PORT, 3000).")] = None,
+    public_playground: Annotated[bool, typer.Option(
+        "--public-playground", help="Let the playground (no login) listen on a non-loopback address.")] = False,
 ) -> None:
     """Run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP), or the local playground without credentials."""
     from mixlingo.bot import redact
@@ -35,7 +37,7 @@ def serve(
         errors.print(f"[yellow]note:[/] {line}", highlight=False, soft_wrap=True)
 
     try:
-        settings = load_settings(host=host, port=port)
+        settings = load_settings(host=host, port=port, public_playground=public_playground or None)
         from mixlingo.bot.server import run
 
         with contextlib.suppress(KeyboardInterrupt):

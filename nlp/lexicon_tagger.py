@@ -17,15 +17,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
-import wordfreq
-
 from mixlingo.errors import InputError
-from mixlingo.nlp.labels import NE, OTHER
+from mixlingo.nlp.labels import ENTITY, OTHER
 from mixlingo.nlp.tagging import Tag
-from mixlingo.nlp.word_features import frequencies
+from mixlingo.nlp.word_features import frequencies, wordfreq_languages
 
-SUPPORTED_LANGUAGES = frozenset(wordfreq.available_languages())
 _WORDLIKE = regex.compile(r"^#?\p{L}")
+
+
+def supported_languages() -> frozenset[str]:
+    """Languages wordfreq covers: the ones this tagger (and pair detection) can handle."""
+    return wordfreq_languages()
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    if name == "SUPPORTED_LANGUAGES":  # the old constant, now read on first use
+        return supported_languages()
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class _CharModel:
     """Character trigrams weighted by word frequency: a language's 'look'."""
 
     def __init__(self, lang: str, top_words: int = 30_000):
+        import wordfreq
+
         counts: Counter[str] = Counter()
         context: Counter[str] = Counter()
         freqs = frequencies(lang)
@@ -70,11 +80,11 @@ def _char_model(lang: str) -> _CharModel:
 
 
 def check_pair(pair: tuple[str, str]) -> None:
-    unknown = [lang for lang in pair if lang not in SUPPORTED_LANGUAGES]
+    unknown = [lang for lang in pair if lang not in supported_languages()]
     if unknown:
         raise InputError(
             f"the lexicon tagger has no word list for {', '.join(map(repr, unknown))}; "
-            f"supported: {', '.join(sorted(SUPPORTED_LANGUAGES))}"
+            f"supported: {', '.join(sorted(supported_languages()))}"
         )
     if pair[0] == pair[1]:
         raise InputError(f"a language pair needs two different languages, got {pair[0]}-{pair[1]}")
@@ -138,8 +148,10 @@ class LexiconTagger:
         word = words[i]
         if i == 0 or not word[:1].isupper() or word.isupper() and len(word) > 1 or _is_camel_case(word):
             return None
+        import wordfreq
+
         zipf = max(wordfreq.zipf_frequency(word.lower(), lang) for lang in pair)
-        return Tag(NE, 0.6) if zipf < self.params.ne_max_zipf else None
+        return Tag(ENTITY, 0.6) if zipf < self.params.ne_max_zipf else None
 
 
 # "MeAgarroElGol" → Me, Agarro, El, Gol: hashtags are often several words in camel case.

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
-
-from langid.langid import LanguageIdentifier, model
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from mixlingo.nlp.markup import mask
 from mixlingo.nlp.model import Message
+
+if TYPE_CHECKING:
+    from langid.langid import LanguageIdentifier
+
+
+@lru_cache(maxsize=1)
+def _langid_model() -> tuple:
+    """langid's model, unpacked once per process (decompressing it takes seconds), on first use."""
+    from langid.langid import LanguageIdentifier, model
+
+    loaded = LanguageIdentifier.from_modelstring(model)
+    return (loaded.nb_ptc, loaded.nb_pc, loaded.nb_numfeats, loaded.nb_classes, loaded.tk_nextmove, loaded.tk_output)
 
 
 class LangidRanker:
     """Scores languages for a text with langid's naive Bayes model (normalised probabilities)."""
 
-    def __init__(self, languages: Sequence[str]):
-        self.languages = sorted(set(languages))
+    def __init__(self, languages: Sequence[str] | None):
+        self.languages = None if languages is None else sorted(set(languages))
 
     @cached_property
     def _identifier(self) -> LanguageIdentifier:
-        identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
-        identifier.set_languages([lang for lang in self.languages if lang in identifier.nb_classes])
+        from langid.langid import LanguageIdentifier
+
+        identifier = LanguageIdentifier(*_langid_model(), norm_probs=True)  # set_languages below makes new arrays
+        if self.languages is not None:  # None: every language langid knows
+            identifier.set_languages([lang for lang in self.languages if lang in identifier.nb_classes])
         return identifier
 
     def rank(self, text: str) -> dict[str, float]:
@@ -53,3 +67,24 @@ class ChoosePair:
             return max(self.pairs, key=lambda p: scores.get(p[0], 0.0) + scores.get(p[1], 0.0))
         top = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
         return (top[0], top[1])
+
+
+class OutsidePair:
+    """langid's verdict that a message is in neither language of its pair, e.g. French typed into en-es.
+
+    Taggers only choose between the pair's languages, so such a message gets confident but
+    meaningless tags; this is the hint that the pair (``MIXLINGO_PAIRS`` or ``--pair``) does not fit."""
+
+    def __init__(self, min_probability: float = 0.95, min_words: int = 3):
+        self.ranker = LangidRanker(None)
+        self.min_probability, self.min_words = min_probability, min_words
+
+    def language(self, message: Message) -> str | None:
+        """The language langid is sure the message is in, when that is neither of its pair; else None."""
+        words = [t for t in message.tokens if t.is_word and not t.protected]
+        self.ranker.rank("")  # loads langid's model on the first call, also when the message is too short to judge
+        if message.pair is None or len(words) < self.min_words:
+            return None
+        scores = self.ranker.rank(" ".join(t.text for t in words))
+        best = max(scores, key=scores.__getitem__)
+        return best if best not in message.pair and scores[best] >= self.min_probability else None

@@ -68,6 +68,14 @@ class Unit:
     """The chosen translation with the pieces put back."""
     missing_pieces: int = 0
 
+    def lead(self) -> float:
+        """How far the chosen candidate's final score leads the runner-up's (infinite when it had no rival).
+
+        A small lead is a near-tie that another CPU's rounding could flip.
+        """
+        finals = sorted((s.final for s in self.scored), reverse=True)
+        return finals[0] - finals[1] if len(finals) > 1 else float("inf")
+
 
 @dataclass(slots=True)
 class Translation:
@@ -78,3 +86,7 @@ class Translation:
     text: str | None = None
     """The final message text, markup restored."""
     notes: list[str] = field(default_factory=list)
+
+    def lead(self) -> float:
+        """The smallest lead of any unit's choice: how decisive the whole translation is."""
+        return min((unit.lead() for unit in self.units), default=float("inf"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from mixlingo.nlp.labels import NE
+from mixlingo.nlp.labels import ENTITY
 from mixlingo.nlp.model import Message, ProtectedPiece
 from mixlingo.nlp.tagging import TAGGABLE
 from mixlingo.nlp.translation import Unit
@@ -44,7 +44,7 @@ def build_units(message: Message, start: int, end: int, lang: str, max_chars: in
             cuts += [piece.start, piece.end]
         else:
             inline += _split_format_edges(piece)
-    inline += [(t.start, t.end) for t in message.tokens if t.lang == NE and start <= t.start and t.end <= end]
+    inline += [(t.start, t.end) for t in message.tokens if t.lang == ENTITY and start <= t.start and t.end <= end]
     inline.sort()
     cuts.append(end)
     units: list[Unit] = []
@@ -69,7 +69,7 @@ def _split_format_edges(piece: ProtectedPiece) -> list[tuple[int, int]]:
 
 
 def _has_words(message: Message, start: int, end: int) -> bool:
-    return any(t.kind in TAGGABLE and t.lang != NE and start <= t.start and t.end <= end for t in message.tokens)
+    return any(t.kind in TAGGABLE and t.lang != ENTITY and start <= t.start and t.end <= end for t in message.tokens)
 
 
 def _sentences(text: str, start: int, end: int, inline: list[tuple[int, int]], max_chars: int):

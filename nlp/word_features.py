@@ -11,10 +11,11 @@ import math
 import unicodedata
 import zlib
 from collections.abc import Sequence
+from bisect import bisect_left
 from functools import lru_cache
+from pathlib import Path
 
 import regex
-import wordfreq
 
 from mixlingo.nlp.gazetteer import KINDS, name_strengths
 
@@ -24,10 +25,101 @@ _ACCENT = regex.compile(r"[áéíóúñüÁÉÍÓÚÑÜ¿¡]")
 _REPEAT = regex.compile(r"(.)\1\1")
 
 
+class FrequencyTable:
+    """word → frequency with ``wordfreq.get_frequency_dict``'s values, without building that dict up front.
+
+    Hashing 300k words costs half a second, far more than tagging a message. wordfreq's
+    bands (one per centibel) are sorted lists, so a word is found by binary search in each
+    band; after many distinct lookups (a corpus, the lexicon tagger's models) the table
+    builds the dict once and answers from it.
+    """
+
+    promote_after = 2_000
+
+    def __init__(self, bands: list[list[str]]):
+        self._bands = [(index, band) for index, band in enumerate(bands) if band]
+        for _, band in self._bands:
+            band.sort()  # already sorted in wordfreq's format; a sorted list sorts in linear time
+        self._seen: dict[str, float] = {}
+        self._table: dict[str, float] | None = None
+
+    def get(self, word: str, default: float = 0.0) -> float:
+        if self._table is not None:
+            return self._table.get(word, default)
+        found = self._seen.get(word)
+        if found is None:
+            found = self._search(word)
+            self._seen[word] = found
+            if len(self._seen) > self.promote_after:
+                self._table = self.as_dict()
+        return found if found > 0 else default
+
+    def _search(self, word: str) -> float:
+        for index, band in reversed(self._bands):  # the last band a word is in wins, as in a dict built in order
+            position = bisect_left(band, word)
+            if position < len(band) and band[position] == word:
+                return 10 ** (-index / 100)  # wordfreq's cB_to_freq(-index)
+        return 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        table: dict[str, float] = {}
+        for index, band in self._bands:
+            table.update(dict.fromkeys(band, 10 ** (-index / 100)))
+        return table
+
+
 @lru_cache(maxsize=None)
-def frequencies(lang: str) -> dict[str, float]:
-    """wordfreq's word → frequency table for ``lang``, loaded once per process."""
-    return wordfreq.get_frequency_dict(lang)
+def frequencies(lang: str) -> FrequencyTable | dict[str, float]:
+    """wordfreq's word → frequency table for ``lang``, loaded once per process (read from its data
+    file: importing wordfreq takes half a second of a one-message CLI call)."""
+    bands = _frequency_bands(lang)
+    if bands is None:
+        import wordfreq
+
+        return wordfreq.get_frequency_dict(lang)
+    return FrequencyTable(bands)
+
+
+def wordfreq_data_dir() -> Path | None:
+    """Where wordfreq keeps its lists, found without importing it (langcodes makes that slow)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return data if data.is_dir() else None
+
+
+@lru_cache(maxsize=None)
+def wordfreq_languages() -> frozenset[str]:
+    """The languages wordfreq has a list for (its ``available_languages()``, read from the file names)."""
+    data = wordfreq_data_dir()
+    if data is None:
+        import wordfreq
+
+        return frozenset(wordfreq.available_languages())
+    names = (path.name.split(".")[0].split("_") for path in data.glob("*.msgpack.gz") if not path.name.startswith("_"))
+    return frozenset(parts[1] for parts in names if len(parts) == 2 and parts[0] in ("small", "large"))
+
+
+def _frequency_bands(lang: str) -> list[list[str]] | None:
+    """wordfreq's "best" list for ``lang`` (large, else small) as its cBpack bands; None: let wordfreq look."""
+    import gzip
+
+    import msgpack
+
+    data = wordfreq_data_dir()
+    if data is None:
+        return None
+    for name in (f"large_{lang}.msgpack.gz", f"small_{lang}.msgpack.gz"):
+        if (data / name).is_file():
+            with gzip.open(data / name, "rb") as handle:
+                packed = msgpack.load(handle, raw=False)
+            header = packed[0]
+            if isinstance(header, dict) and header.get("format") == "cB" and header.get("version") == 1:
+                return packed[1:]
+    return None
 
 
 def zipf(word: str, lang: str) -> float:

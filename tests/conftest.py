@@ -49,5 +49,5 @@ def tiny_models_env(monkeypatch: pytest.MonkeyPatch, tiny_marian_dir: Path, tiny
     """Point the settings at the tiny models, with a short fixed generation length."""
     monkeypatch.setenv("MIXLINGO_TRANSLATION_MODELS", f"es-en={tiny_marian_dir},en-es={tiny_marian_dir}")
     monkeypatch.setenv("MIXLINGO_RERANKER_MODEL", str(tiny_bert_dir))
-    monkeypatch.setenv("MIXLINGO_MAX_NEW_TOKENS", "6")
+    monkeypatch.setenv("MIXLINGO_MAX_NEW_TOKENS", "16")
     monkeypatch.setenv("MIXLINGO_TAGGER", "lexicon")

@@ -17,7 +17,7 @@ import pytest
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-HOW = "see /work/.library/env/machines/python-svc.md, or set TEST_POSTGRES_URL / TEST_REDIS_URL"
+HOW = "start PostgreSQL (trust auth, database `test`) and Redis on 127.0.0.1, or set TEST_POSTGRES_URL / TEST_REDIS_URL"
 
 
 def unavailable(service: str, why: str) -> None:

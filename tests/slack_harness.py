@@ -79,6 +79,8 @@ class FakeSlack:
     """Or: the next ``fault_budget`` calls get the faults, whenever they come."""
     faults_served: int = 0
     _fault_turn: itertools.count = field(default_factory=itertools.count)
+    socket_url: Any = None
+    """A callable giving the websocket URL ``apps.connections.open`` answers (Socket Mode stand-in)."""
 
     @property
     def url(self) -> str:
@@ -189,7 +191,7 @@ class FakeSlack:
                      "team": {"id": "T0002", "name": "Other Team"}, "enterprise": None,
                      "is_enterprise_install": False}, {})
         if method == "apps.connections.open":
-            return {"ok": True, "url": "wss://example.invalid/"}, {}
+            return {"ok": True, "url": self.socket_url() if self.socket_url else "wss://example.invalid/"}, {}
         return {"ok": False, "error": "unknown_method"}, {}
 
 
@@ -269,6 +271,41 @@ async def open_app(tmp_path: Path, fake: FakeSlack, *, translator: Any = None, *
 
     driver.close = close  # type: ignore[attr-defined]
     return bot, database, driver
+
+
+async def guarded(tmp_path: Path, fake: FakeSlack, *, clock: Any = time.time, runner: Any = None) -> tuple[Any, AppDriver]:
+    """The app with the replay guard `mixlingo serve` installs; ``runner`` replaces the in-process job runner."""
+    from mixlingo.bot.app import build_app
+    from mixlingo.bot.replay import MemorySeen, replay_guard
+    from mixlingo.bot.web import slack_web_app
+
+    bot, database, plain = await open_app(tmp_path, fake)
+    app = build_app(bot, database, runner=runner(bot) if runner else None)
+    server = TestServer(slack_web_app(app, guard=replay_guard(SECRET, MemorySeen(clock=clock), clock=clock)),
+                        host="127.0.0.1")
+    await server.start_server()
+    driver = AppDriver(server, plain.session, bot.inflight)
+
+    async def close() -> None:
+        await driver.settle()
+        await server.close()
+        await plain.close()  # type: ignore[attr-defined]
+
+    driver.close = close  # type: ignore[attr-defined]
+    return bot, driver
+
+
+def command_body(text: str, fake: FakeSlack) -> str:
+    return urlencode({"command": "/translate", "text": text, "user_id": "U1", "user_name": "u1", "channel_id": "C1",
+                      "channel_name": "general", "team_id": TEAM, "team_domain": "test",
+                      "response_url": fake.response_url(), "trigger_id": "1.2.3", "api_app_id": "A0001",
+                      "token": "legacy"})
+
+
+def event_body(event: dict[str, Any], event_id: str) -> str:
+    return json.dumps({"token": "legacy", "team_id": TEAM, "api_app_id": "A0001", "type": "event_callback",
+                       "event": event, "event_id": event_id, "event_time": int(time.time()),
+                       "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]})
 
 
 @dataclass

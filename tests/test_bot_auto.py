@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
+from mixlingo.bot import metrics
 from slack_harness import BOT_ID, BOT_USER, Slack, fake, slack  # noqa: F401  (fixtures)
 
 MIXED = {"type": "message", "channel": "C1", "user": "U2", "text": "Oye, I'll send el reporte mañana, ok?", "ts": "100.000001"}
@@ -148,3 +153,19 @@ async def test_admin_command_explains_bad_input(slack: Slack) -> None:
     await slack.driver.settle()
     assert slack.fake.responses == []
     assert (await slack.bot.repo.channel("T0001", "C1")).auto_translate is False
+
+
+async def test_skipped_messages_are_logged_and_counted_never_posted(slack: Slack, caplog: pytest.LogCaptureFixture) -> None:
+    """Row 12: a 40,001-character message in an auto-translate channel was skipped with no log line and no metric."""
+    await turn_on(slack, "autotranslate on en")
+    caplog.set_level(logging.INFO)  # bolt sets the "mixlingo" logger to the root's level on each request
+    before = {r: metrics.SKIPPED.labels(r)._value.get() for r in ("too_long", "nothing_to_translate")}
+    await slack.driver.event({**MIXED, "text": "hola " * 8000 + "x", "ts": "200.000001"})  # 40,001 characters
+    await slack.driver.event({**MIXED, "text": "thanks, see you tomorrow", "ts": "201.000001"})  # already English
+    await slack.driver.settle()
+    assert slack.fake.of("chat.postMessage") == []
+    assert {r: metrics.SKIPPED.labels(r)._value.get() - before[r] for r in before} == {"too_long": 1, "nothing_to_translate": 1}
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("mixlingo") and "skipped" in r.getMessage()]
+    assert len(lines) == 2 and all(r.levelno == logging.INFO for r in caplog.records if "skipped" in r.getMessage())
+    assert "C1/200.000001 (too_long): 40,001 characters, over MIXLINGO_MAX_MESSAGE_CHARS (40,000)" in lines[0]
+    assert "C1/201.000001 (nothing_to_translate): into en:" in lines[1] and "thanks" not in lines[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -62,3 +63,41 @@ async def test_oauth_install_round_trip_then_events_use_the_installed_token(tmp_
         assert len(fake.of("chat.postMessage")) == 1
     finally:
         await driver.close()
+
+
+async def test_oauth_states_expire_after_ten_minutes_and_are_pruned(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+    """Row 8: 500 unauthenticated GET /slack/install left 500 rows in slack_oauth_states, never pruned."""
+    bot, database, driver = await open_app(tmp_path, fake, slack_bot_token=None, slack_client_id="111.222",
+                                           slack_client_secret="client-secret", encryption_key=KEY)
+
+    async def visit() -> str:
+        async with driver.session.get(driver.url("/slack/install"), allow_redirects=False) as response:
+            assert response.status == 200
+            return response.cookies["slack-app-oauth-state"].value
+
+    async def rows() -> list[tuple[str, object]]:
+        async with database.engine.connect() as connection:
+            return (await connection.execute(text("select state, expire_at from slack_oauth_states"))).all()
+
+    try:
+        first = [await visit() for _ in range(20)]
+        found = await rows()
+        assert len(found) == 20
+        lifetimes = {round((_as_datetime(expire) - datetime.now(timezone.utc).replace(tzinfo=None)).total_seconds() / 60)
+                     for _, expire in found}
+        assert lifetimes == {10}
+        async with database.engine.begin() as connection:  # ten minutes pass
+            await connection.execute(text("update slack_oauth_states set expire_at = :past"),
+                                     {"past": datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=1)})
+        latest = await visit()
+        assert [state for state, _ in await rows()] == [latest]
+        async with driver.session.get(driver.url(f"/slack/oauth_redirect?code=c&state={first[0]}"),
+                                      headers={"Cookie": f"slack-app-oauth-state={first[0]}"}) as response:
+            assert response.status >= 400  # an expired state is refused
+        assert fake.of("oauth.v2.access") == []
+    finally:
+        await driver.close()  # type: ignore[attr-defined]
+
+
+def _as_datetime(value: object) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))

@@ -55,8 +55,11 @@ def test_auto_falls_back_to_the_embedded_tagger_and_says_why() -> None:
     result = run("tag", "--json", "hola, the meeting")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["tagger"] == "embedded"
-    assert "mBERT tagger unavailable" in result.stderr
-    assert "sagorsarker/codeswitch-spaeng-lid-lince" in result.stderr
+    notes = result.stderr.strip().splitlines()
+    assert notes == ["note: mBERT tagger not downloaded, using the embedded es/en tagger; `mixlingo models pull` gets it"]
+    assert len(notes[0]) <= 120 and "local_files_only" not in result.stderr
+    verbose = run("tag", "--json", "--verbose", "hola, the meeting")
+    assert "sagorsarker/codeswitch-spaeng-lid-lince" in verbose.stderr and "detail:" in verbose.stderr
 
 
 def test_auto_uses_the_lexicon_tagger_for_pairs_the_embedded_model_does_not_cover() -> None:
@@ -154,3 +157,118 @@ def test_models_list_and_pull_offline() -> None:
 def test_config_show_lists_env_var_names() -> None:
     result = run("config", "show")
     assert result.exit_code == 0 and "MIXLINGO_TAGGER" in result.stdout
+
+
+# --- the first hour of a new user ------------------------------------------------------------
+
+def _subprocess(args: list[str], *, stdin: bytes | None = None, env: dict[str, str] | None = None, probe: bool = False):
+    """`mixlingo ARGS` in a fresh process (as a user runs it); ``probe`` reports the heavy modules it imported."""
+    code = ("import sys\nfrom mixlingo.cli import main\nsys.argv = ['mixlingo', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\nelse:\n    code = 0\n"
+            "heavy = sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules)\n"
+            "print('IMPORTED', heavy, file=sys.stderr)\nsys.exit(code)\n") if probe else None
+    command = [sys.executable, "-c", code, *args] if probe else [sys.executable, "-m", "mixlingo", *args]
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MIXLINGO_")}
+    full_env.update(env or {})
+    return subprocess.run(command, input=stdin, capture_output=True, timeout=300, env=full_env)
+
+
+def test_tag_and_translate_without_models_import_no_torch_and_never_touch_the_network(tmp_path: Path) -> None:
+    from stand_in_hub import stand_in_hub
+
+    with stand_in_hub({}) as (endpoint, requests):
+        env = {"HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": "0", "MIXLINGO_MODEL_CACHE_DIR": str(tmp_path / "cache")}
+        tagged = _subprocess(["tag", "--json", "Oye, I'll send el reporte mañana"], env=env, probe=True)
+        translated = _subprocess(["translate", "hola amigo"], env=env, probe=True)
+    assert tagged.returncode == 0, tagged.stderr
+    assert json.loads(tagged.stdout)["tagger"] == "embedded"
+    assert "IMPORTED []" in tagged.stderr.decode()
+    assert translated.returncode == 2
+    stderr = translated.stderr.decode()
+    assert "IMPORTED []" in stderr
+    assert "error: no model that translates into en is downloaded" in stderr and "mixlingo models pull" in stderr
+    assert requests == []  # no hub call, though the hub answered
+
+
+def test_notes_are_short_once_and_actionable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIXLINGO_RERANK", "true")
+    result = run("tag", "hola amigo")
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert notes and len(notes) == len(set(notes))
+    assert all(len(line) <= 120 for line in notes)
+    assert "local_files_only" not in result.stderr and "as input" not in result.stderr
+
+
+def test_allow_downloads_is_the_only_way_tag_reaches_the_hub(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mixlingo.config import load_settings
+
+    assert load_settings().hub_offline is True
+    monkeypatch.setenv("MIXLINGO_ALLOW_DOWNLOADS", "true")
+    assert load_settings().hub_offline is False
+    monkeypatch.setenv("MIXLINGO_OFFLINE", "true")
+    assert load_settings().hub_offline is True
+
+
+def test_translate_stdin_with_invalid_utf8_notes_the_replacement() -> None:
+    result = _subprocess(["translate", "-"], stdin=b"hola \xff amigo\n")
+    stderr = result.stderr.decode()
+    assert "U+FFFD" in stderr
+    assert result.returncode == 2  # then: no translation model downloaded
+
+
+def test_batch_with_a_bad_line_exits_2_and_keeps_every_line(tiny_models_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIXLINGO_MAX_MESSAGE_CHARS", "30")
+    result = run("translate", "-", input="hola amigo\n" + "palabra " * 10 + "\nadios\n")
+    assert result.exit_code == 2
+    assert len(result.stdout.split("\n")) == 4 and result.stdout.split("\n")[1] == ""
+    assert "line 2:" in result.stderr and "1 of 3 lines were not translated" in result.stderr
+
+
+def test_nothing_to_translate_is_said_once(tiny_models_env: None) -> None:
+    result = run("translate", ":tada: 👍")
+    assert result.exit_code == 0
+    assert result.stdout.lower().count("nothing to translate") == 1
+
+
+def test_to_a_code_that_is_no_language_says_so() -> None:
+    result = run("translate", "--to", "xx", "hola")
+    assert result.exit_code == 2
+    assert "'xx' is not a language code" in result.stderr and "opus-mt" not in result.stderr
+
+
+def test_missing_model_directory_names_its_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIXLINGO_MBERT_MODEL", "./no-such-model")
+    result = run("tag", "--tagger", "mbert", "hola")
+    assert result.exit_code == 2
+    assert "MIXLINGO_MBERT_MODEL='./no-such-model': no such model directory" in result.stderr
+    monkeypatch.setenv("MIXLINGO_TRANSLATION_MODELS", "es-en=./gone")
+    monkeypatch.setenv("MIXLINGO_RERANK", "false")
+    result = run("translate", "--tagger", "lexicon", "hola")
+    assert result.exit_code == 2 and "MIXLINGO_TRANSLATION_MODELS[es-en]='./gone'" in result.stderr
+
+
+def test_help_shows_no_value_for_flags() -> None:
+    result = run("translate", "--help")
+    assert result.exit_code == 0 and "--explain" in result.stdout
+    assert "<bool>" not in result.stdout
+    assert "<str>" in result.stdout  # options that take a value still say so
+
+
+def test_summary_line_is_not_wrapped_in_a_pipe() -> None:
+    result = run("tag", "--tagger", "lexicon", "hola amigo, how are you doing today my friend")
+    summary = [line for line in result.stdout.splitlines() if line.startswith("tagger:")]
+    assert summary and "code-switched: yes" in summary[0]
+
+
+def test_models_list_names_the_missing_models_and_their_settings() -> None:
+    result = run("models", "list")
+    assert "not downloaded: sagorsarker/codeswitch-spaeng-lid-lince (MIXLINGO_MBERT_MODEL)" in result.stdout
+    assert "(MIXLINGO_TRANSLATION_MODELS[es-en])" in result.stdout
+
+
+def test_models_tiny_builds_demo_models_quietly(tmp_path: Path) -> None:
+    result = run("models", "tiny", str(tmp_path / "demo"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "demo" / "tagger" / "config.json").is_file() and (tmp_path / "demo" / "marian" / "vocab.json").is_file()
+    assert "MIXLINGO_TRANSLATION_MODELS=es-en=" in result.stdout and "--explain" in result.stdout
+    assert "Writing model shards" not in result.stderr

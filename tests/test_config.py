@@ -68,3 +68,67 @@ def test_broken_toml_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "mixlingo.toml").write_text("pairs = [\n")
     with pytest.raises(ConfigError, match="config file"):
         load_settings()
+
+
+def test_a_misspelt_variable_gets_a_did_you_mean(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from mixlingo.config import settings as settings_module
+
+    monkeypatch.setattr(settings_module, "_warned", set())
+    monkeypatch.setenv("MIXLINGO_TAGER", "lexicon")
+    assert load_settings().tagger == "auto"
+    assert capsys.readouterr().err.strip() == (
+        "warning: MIXLINGO_TAGER is not a mixlingo setting and is ignored; did you mean MIXLINGO_TAGGER?"
+    )
+    load_settings()
+    assert capsys.readouterr().err == ""  # once per process
+
+
+def test_a_mixlingo_table_in_the_toml_file_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mixlingo.toml").write_text('[mixlingo]\ntagger = "lexicon"\npairs = ["en-fr"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.tagger == "lexicon" and settings.pairs == ["en-fr"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [('tagger = "lexicon"\n[mixlingo]\npairs = ["en-fr"]\n', "put them all under [mixlingo]"),
+     ("mixlingo = 3\n", '[mixlingo] must be a table of settings, like  [mixlingo]  tagger = "embedded"'),
+     ('tager = "lexicon"\n', "unknown setting 'tager' in the config file; did you mean tagger?")],
+)
+def test_a_wrong_toml_layout_shows_the_right_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, expected: str) -> None:
+    (tmp_path / "mixlingo.toml").write_text(content, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "example"),
+    [("MIXLINGO_TRANSLATION_MODELS", "es-en=Helsinki-NLP/opus-mt-es-en"), ("MIXLINGO_MBERT_LABEL_MAP", "lang1=en,lang2=es"),
+     ("MIXLINGO_FLAG_LANGUAGES", "mx=es,br=pt")],
+)
+def test_each_format_error_shows_its_own_format(monkeypatch: pytest.MonkeyPatch, name: str, example: str) -> None:
+    monkeypatch.setenv(name, "garbage")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(f"{name}='garbage' is not valid") and example in str(caught.value)
+
+
+def test_config_show_never_truncates_and_has_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mixlingo.cli import app
+    from mixlingo.config import Settings
+
+    monkeypatch.setenv("COLUMNS", "60")
+    shown = CliRunner().invoke(app, ["config", "show"])
+    assert shown.exit_code == 0
+    for field in Settings.model_fields:
+        assert f"MIXLINGO_{field.upper()}" in shown.stdout
+    data = json.loads(CliRunner().invoke(app, ["config", "show", "--json"]).stdout)
+    assert data["MIXLINGO_MBERT_LABEL_MAP"] == {"lang1": "en", "lang2": "es"} and data["MIXLINGO_TAGGER"] == "auto"
+    assert set(data) == {f"MIXLINGO_{field.upper()}" for field in Settings.model_fields}

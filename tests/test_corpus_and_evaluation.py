@@ -43,7 +43,7 @@ def test_validation_split_is_fixed_and_interleaved(tmp_path: Path) -> None:
 
 
 def test_report_figures_on_a_hand_checked_example() -> None:
-    gold = [["en", "en", "es", "other"], ["es", "ne"]]
+    gold = [["en", "en", "es", "other"], ["es", "entity"]]
     pred = [["en", "es", "es", "other"], ["es", "en"]]
     report = evaluate("t", gold, pred, seconds=2.0)
     assert report.accuracy == pytest.approx(4 / 6)
@@ -51,7 +51,7 @@ def test_report_figures_on_a_hand_checked_example() -> None:
     en, es = report.labels["en"], report.labels["es"]
     assert (en.precision, en.recall, en.support) == (pytest.approx(1 / 2), pytest.approx(1 / 2), 2)
     assert (es.precision, es.recall) == (pytest.approx(2 / 3), pytest.approx(1.0))
-    # weighted F1: en 0.5*2, es 0.8*2, other 1*1, ne 0*1 over 6 tokens
+    # weighted F1: en 0.5*2, es 0.8*2, other 1*1, entity 0*1 over 6 tokens
     assert report.weighted_f1 == pytest.approx((0.5 * 2 + 0.8 * 2 + 1.0 + 0.0) / 6)
-    assert report.confusion["ne"] == {"en": 1}
+    assert report.confusion["entity"] == {"en": 1}
     assert report.tokens_per_second == 3.0

@@ -16,7 +16,7 @@ MESSAGES = [
     ("Oye, I'll send el reporte mañana, ok?",
      ["es", "other", "en", "en", "es", "es", "es", "other", "en", "other"]),
     ("no sé what you mean jajaja", ["es", "es", "en", "en", "en", "es"]),
-    ("Vamos a la playa this weekend with Maria", ["es", "es", "es", "es", "en", "en", "en", "ne"]),
+    ("Vamos a la playa this weekend with Maria", ["es", "es", "es", "es", "en", "en", "en", "entity"]),
     ("I'm so tired, ya me quiero ir a mi casa", ["en", "en", "en", "other"] + ["es"] * 7),
     ("@juan check this out, está bien chido #tbt", ["other", "en", "en", "en", "other", "es", "es", "es", "en"]),
 ]

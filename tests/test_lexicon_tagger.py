@@ -33,7 +33,7 @@ def test_confidence_is_a_probability_and_lower_where_words_are_shared(tagger: Le
 
 def test_unknown_capitalised_words_mid_sentence_are_names(tagger: LexiconTagger) -> None:
     tags = tagger.tag("vamos con Xochitlana mañana".split(), ("en", "es"))
-    assert tags[2].lang == "ne"
+    assert tags[2].lang == "entity"
 
 
 def test_words_no_list_knows_fall_back_to_spelling(tagger: LexiconTagger) -> None:

@@ -18,14 +18,14 @@ def tagger(tiny_bert_dir: Path) -> MBertTagger:
 
 
 def test_labels_come_from_the_model_config_mapped_to_iso_codes(tagger: MBertTagger) -> None:
-    assert sorted(tagger.labels) == ["en", "es", "ne", "other"]
+    assert sorted(tagger.labels) == ["en", "entity", "es", "other"]
     assert tagger.languages() == ("en", "es")
 
 
 def test_tags_each_word_by_its_first_sub_token(tagger: MBertTagger) -> None:
     words = ["Oye", ",", "I", "will", "send", "el", "reporte", "mañana", "Maria", "?"]
     tags = tagger.tag_batch([words])[0]
-    assert [t.lang for t in tags] == ["es", "other", "en", "en", "en", "es", "es", "es", "ne", "other"]
+    assert [t.lang for t in tags] == ["es", "other", "en", "en", "en", "es", "es", "es", "entity", "other"]
     assert all(0.5 < t.confidence <= 1.0 for t in tags)
 
 
@@ -52,5 +52,11 @@ def test_uncached_hub_model_names_the_model_cache_and_fix(tmp_path: Path) -> Non
         MBertTagger("someone/not-cached-model", label_map=LABELS, cache_dir=tmp_path / "cache")
     message = str(error.value)
     assert "someone/not-cached-model" in message
-    assert str(tmp_path / "cache") in message
     assert "mixlingo models pull" in message
+    assert str(tmp_path / "cache") in error.value.detail  # the detail behind --verbose
+
+
+def test_a_model_whose_labels_cover_none_of_the_pairs_is_refused_at_load(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match=r"cannot tag en-es: its labels read lang1→unknown, lang2→unknown"):
+        MBertTagger(str(tiny_bert_dir), label_map={}, cache_dir=tmp_path, pairs=[("en", "es")])
+    assert MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, pairs=[("en", "hi"), ("en", "es")]).languages() == ("en", "es")

@@ -14,7 +14,7 @@ LEXICON = {
     "oye": "es", "el": "es", "reporte": "es", "mañana": "es", "la": "es", "casa": "es", "es": "es",
     "grande": "es", "vamos": "es", "con": "es", "a": "es", "playa": "es", "hola": "es",
     "i'll": "en", "send": "en", "the": "en", "report": "en", "ok": "en", "is": "en", "ready": "en",
-    "we": "en", "need": "en", "it": "en", "today": "en", "Maria": "ne",
+    "we": "en", "need": "en", "it": "en", "today": "en", "Maria": "entity",
 }
 
 

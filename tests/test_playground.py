@@ -117,14 +117,67 @@ async def test_api_returns_the_same_blocks_the_bot_posts(api: tuple[ClientSessio
 @pytest.mark.parametrize(
     ("body", "expected"),
     [({"text": "", "target": "en"}, "the text is empty"), ({"text": "hola", "target": "xx"}, "Supported: English (en)"),
-     ({"text": 5}, "the text is empty"), ([1, 2], "JSON object"), ("x" * 10, "Send JSON")],
+     ({"text": 5}, '"text" must be a string (got a number)'), ({"text": 123, "target": "en"}, "must be a string"),
+     ([1, 2], "JSON object"), ("x" * 10, "Send JSON")],
 )
 async def test_api_bad_input_is_a_400_with_plain_words(api: tuple[ClientSession, str], body: object, expected: str) -> None:
     session, url = api
-    kwargs = {"data": body} if isinstance(body, str) else {"json": body}
+    kwargs = ({"data": body, "headers": {"Content-Type": "application/json"}} if isinstance(body, str)
+              else {"json": body})
     async with session.post(url + "/api/translate", **kwargs) as response:
         assert response.status == 400
         assert expected in (await response.json())["error"]
+
+
+# --- a page without login keeps to this machine ------------------------------------------------
+
+async def test_api_refuses_a_cross_origin_text_plain_post(api: tuple[ClientSession, str]) -> None:
+    """A form or a "simple" fetch from another site can only send text/plain or form bodies: refused, nothing run."""
+    session, url = api
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        async with session.post(url + "/api/translate", data='{"text": "hola amigo", "target": "en"}',
+                                headers={"Content-Type": content_type, "Origin": "https://evil.example"}) as response:
+            assert response.status == 415, content_type
+            assert "Content-Type: application/json" in (await response.json())["error"]
+
+
+async def test_api_answers_loopback_host_names_only(api: tuple[ClientSession, str]) -> None:
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name: the Host header gives it away."""
+    session, url = api
+    port = url.rsplit(":", 1)[1]
+    for host in ("evil.example", f"evil.example:{port}", "10.0.0.5", "127.0.0.1.evil.example"):
+        async with session.post(url + "/api/translate", json={"text": "hola", "target": "en"},
+                                headers={"Host": host}) as response:
+            assert response.status == 421, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "localhost"):
+        async with session.get(url + "/api/languages", headers={"Host": host}) as response:
+            assert response.status == 200, host
+
+
+async def test_every_answer_forbids_framing_and_foreign_scripts(api: tuple[ClientSession, str]) -> None:
+    session, url = api
+    for path in ("/", "/api/languages", "/healthz"):
+        async with session.get(url + path) as response:
+            assert response.headers["X-Frame-Options"] == "DENY", path
+            policy = response.headers["Content-Security-Policy"]
+            assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy and "unsafe-inline" not in policy
+    page = (Path(__file__).parent.parent / "bot/static/playground.html").read_text(encoding="utf-8")
+    assert policy.count("'sha256-") == page.count("<script>") + page.count("<style>")  # the page's own, by hash
+
+
+async def test_playground_refuses_a_public_address_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from mixlingo.bot import server
+    from mixlingo.errors import ConfigError
+
+    notes: list[str] = []
+    with pytest.raises(ConfigError, match=r"loopback only.*--host 127\.0\.0\.1.*--public-playground"):
+        await server.run(load_settings(host="0.0.0.0", port=0), print, notes.append)
+    assert notes == []
+    server._check_playground_bind(load_settings(host="0.0.0.0", port=0, public_playground=True), notes.append)
+    [note] = notes
+    assert "0.0.0.0" in note and "no login" in note
+    server._check_playground_bind(load_settings(host="127.0.0.1", port=0), notes.append)
+    assert len(notes) == 1
 
 
 # --- the page in a real browser --------------------------------------------------------------
@@ -217,3 +270,31 @@ async def test_page_renders_block_kit_with_working_buttons(browser, api: tuple[C
     assert original.startswith("ORIGINAL") and "I'll send el reporte" in original
     assert tags.startswith("TAGS") and "reporte" in tags
     assert not browser.find_element("id", "error").is_displayed()
+
+
+async def test_api_warns_when_the_message_is_in_neither_language_of_the_pair(api: tuple[ClientSession, str]) -> None:
+    session, url = api
+    async with session.post(url + "/api/translate", json={"text": "je pense que la réunion est demain matin avec toute l'équipe", "target": "en"}) as response:
+        french = await response.json()
+    async with session.post(url + "/api/translate", json={"text": MIXED, "target": "en"}) as response:
+        mixed = await response.json()
+    assert "looks like French (fr), which is neither language of the pair en-es" in french["warning"]
+    assert "MIXLINGO_PAIRS" in french["warning"]
+    assert mixed["warning"] is None
+
+
+def test_page_clears_every_result_panel_on_an_error(browser, served: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _translate_in_page(browser, served, MIXED, "en")
+    assert browser.find_elements(By.CSS_SELECTOR, "#tags span.tok")
+    box = browser.find_element(By.ID, "text")
+    box.clear()
+    box.send_keys("   ")
+    browser.find_element(By.ID, "go").click()
+    error = browser.find_element(By.ID, "error")
+    WebDriverWait(browser, 60).until(lambda _: "Type a message first" in error.text)
+    for panel in ("blocks", "tags", "plan", "notes", "legend", "warning"):
+        assert browser.find_element(By.ID, panel).text == "", panel
+    assert error.text.strip() == "Type a message first: the text is empty."

@@ -73,12 +73,12 @@ def test_mbert_fine_tuning_end_to_end_on_a_tiny_bert(
     )
     assert result.exit_code == 0, result.output
     config = json.loads((out / "config.json").read_text())
-    assert set(config["id2label"].values()) >= {"en", "hi", "other", "ne"}  # ISO codes stored in the model
+    assert set(config["id2label"].values()) >= {"eng", "hin", "other", "ne"}  # ISO 639-3, as the codeswitch models
     monkeypatch.setenv("MIXLINGO_MBERT_MODEL", str(out))
     result = runner.invoke(app, ["tag", "--tagger", "mbert", "--pair", "en-hi", "--json", "I will send it"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["tagger"] == "mbert" and all(t["lang"] in {"en", "hi", "other", "ne"} for t in data["tokens"])
+    assert data["tagger"] == "mbert" and all(t["lang"] in {"en", "hi", "other", "entity"} for t in data["tokens"])
 
 
 def test_the_onnx_sequence_head_agrees_with_the_torch_network(corpus_path: Path, tmp_path: Path) -> None:
@@ -128,3 +128,11 @@ def test_the_crf_runs_only_where_the_network_hesitates(corpus_path: Path, tmp_pa
     batched = cascade.probabilities(group)
     for sentence, probabilities in zip(group, batched):
         assert np.allclose(probabilities, cascade.probabilities([sentence])[0], atol=1e-6)
+
+
+def test_eval_scores_the_whole_file_by_default_and_says_how_much(corpus_path: Path) -> None:
+    whole = runner.invoke(app, ["tagger", "eval", "--data", str(corpus_path), "--tagger", "lexicon", "--json"])
+    assert whole.exit_code == 0 and json.loads(whole.stdout)["sentences"] == 80
+    part = runner.invoke(app, ["tagger", "eval", "--data", str(corpus_path), "--tagger", "lexicon", "--split", "validation"])
+    assert part.exit_code == 0 and "scoring the validation split only: 8 of 80 sentences" in part.stderr
+    assert "lexicon on 8 sentences /" in part.stdout and " tokens:" in part.stdout

@@ -1,0 +1,138 @@
+"""`mixlingo serve` in HTTP mode bounds what a client can hold, and keeps /metrics off the Slack port on request.
+
+The server runs in process as `mixlingo serve` starts it (``bot.server.run``),
+wired to the fake Slack Web API, with timeouts of a fraction of a second so the
+suite stays fast; the bounds checked are generous multiples of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession
+
+from mixlingo.bot import metrics
+from mixlingo.bot.service import TranslationService
+from mixlingo.config import load_settings
+from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, TIMEOUT, FakeSlack, fake, fake_encoder, fake_translator, sign  # noqa: F401
+from slow_clients import cut_short, slow_body, slow_head, trickle
+
+FAST = {"http_header_timeout": 0.5, "http_body_timeout": 0.5}
+
+
+@contextlib.asynccontextmanager
+async def serving(tmp_path: Path, fake: FakeSlack, **overrides: Any) -> AsyncIterator[dict[str, str]]:  # noqa: F811
+    """``mixlingo serve`` (HTTP mode) in this process; yields the URLs it printed ("slack", and "metrics" if apart)."""
+    from mixlingo.bot import server
+
+    settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.api_url,
+                             database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", host="127.0.0.1",
+                             port=0, **overrides)
+    service = TranslationService(settings, translator=fake_translator(), encoder=fake_encoder())
+    lines: list[str] = []
+    task = asyncio.create_task(server.run(settings, lines.append, lines.append, service=service))
+    urls: dict[str, str] = {}
+    try:
+        for _ in range(600):
+            for line in lines:
+                if found := re.search(r"listening on (http://\S+)/slack/events", line):
+                    urls["slack"] = found.group(1)
+                if found := re.search(r"metrics at (http://\S+)/metrics", line):
+                    urls["metrics"] = found.group(1)
+            if "slack" in urls or task.done():
+                break
+            await asyncio.sleep(0.05)
+        assert "slack" in urls, lines
+        yield urls
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def sample(counter: Any, *labels: str) -> float:
+    return counter.labels(*labels)._value.get()
+
+
+async def test_slow_headers_and_slow_bodies_are_dropped_within_bounds(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+    """Row 7: 100 connections trickling headers or a body were held ≥ 90 s."""
+    async with serving(tmp_path, fake, **FAST) as urls:
+        port = port_of(urls["slack"])
+        heads = [trickle(port, *slow_head(), interval=0.1, give_up=60) for _ in range(5)]
+        bodies = [trickle(port, *slow_body(), interval=0.1, give_up=60) for _ in range(5)]
+        results = await asyncio.gather(*heads, *bodies)
+    held = [seconds for seconds, _ in results]
+    assert all(answer is not None for _, answer in results), "a slow client was still connected after 60 s"
+    assert max(held) < 30  # 0.5 s timeouts: a bound, not a timing, that holds on a busy machine
+    for _, answer in results[5:]:
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+
+
+async def test_connections_beyond_the_cap_are_closed_and_the_rest_still_served(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+    async with serving(tmp_path, fake, http_max_connections=4, http_header_timeout=30) as urls:
+        port = port_of(urls["slack"])
+        before = sample(metrics.REJECTED, "too_many_connections")
+        idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(4)]
+        await asyncio.sleep(0.1)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        with contextlib.suppress(ConnectionError):
+            assert await asyncio.wait_for(reader.read(), 10) == b""  # closed, unanswered
+        writer.close()
+        assert sample(metrics.REJECTED, "too_many_connections") - before == 1
+        for _, idle_writer in idle:
+            idle_writer.close()
+        await asyncio.sleep(0.2)
+        async with ClientSession(timeout=TIMEOUT) as session, session.get(urls["slack"] + "/healthz") as response:
+            assert response.status == 200
+
+
+async def test_a_client_that_disconnects_mid_body_is_one_info_line(tmp_path: Path, fake: FakeSlack,  # noqa: F811
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """Row 5: 20 partial bodies were 500 log lines (tracebacks) and 20 failed acks in the metrics."""
+    body = json.dumps({"type": "event_callback", "team_id": TEAM, "event_id": "EvCut", "event": {"type": "app_mention"},
+                       "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]}).encode()
+    async with serving(tmp_path, fake) as urls:
+        caplog.set_level(logging.INFO)
+        caplog.set_level(logging.INFO, logger="mixlingo")
+        caplog.clear()
+        failed, server_errors = sample(metrics.ERRORS, "ack_failed"), sample(metrics.REQUESTS, "/slack/events", "500")
+        for i in range(20):
+            await cut_short(port_of(urls["slack"]), body, sent=len(body) // 2, headers=sign(body.decode()))
+        await asyncio.sleep(0.3)
+        records = [r for r in caplog.records if r.name != "aiohttp.access"]
+    assert sample(metrics.ERRORS, "ack_failed") == failed
+    assert sample(metrics.REQUESTS, "/slack/events", "500") == server_errors
+    assert [r.levelno for r in records] == [logging.INFO] * 20, [r.getMessage() for r in records]
+    assert all("disconnected before its request body arrived" in r.getMessage() and not r.exc_info for r in records)
+
+
+async def test_metrics_on_their_own_port_are_off_the_slack_port(tmp_path: Path, fake: FakeSlack) -> None:  # noqa: F811
+    """Row 14: /metrics was served on the public Slack port."""
+    async with serving(tmp_path, fake, metrics_port=0) as urls, ClientSession(timeout=TIMEOUT) as session:
+        assert urls["metrics"] != urls["slack"]
+        async with session.get(urls["metrics"] + "/metrics") as response:
+            assert response.status == 200 and "mixlingo_http_requests_total" in await response.text()
+        async with session.get(urls["slack"] + "/metrics") as response:
+            assert response.status == 404
+        async with session.get(urls["slack"] + "/healthz") as response:
+            assert response.status == 200
+        async with session.get(urls["metrics"] + "/metrics") as response:  # the Slack port is still counted
+            assert 'mixlingo_http_requests_total{path="/healthz",status="200"}' in await response.text()
+    async with serving(tmp_path, fake) as urls, ClientSession(timeout=TIMEOUT) as session:  # default: one port
+        assert "metrics" not in urls
+        async with session.get(urls["slack"] + "/metrics") as response:
+            assert response.status == 200
