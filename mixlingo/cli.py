@@ -228,7 +228,12 @@ def models_pull(
     settings = load_settings()
     if settings.offline:
         raise ConfigError("MIXLINGO_OFFLINE is on, so nothing is downloaded; unset it to pull models")
-    wanted = [m for m in _models_to_pull(settings, pair) if not looks_like_path(m)]
+    configured = _models_to_pull(settings, pair)
+    for model_id in configured:
+        if looks_like_path(model_id):  # nothing to fetch, but checked like a download
+            console.print(f"[green]local[/] {escape(model_id)}", highlight=False)
+            _print_check(console, Path(model_id).expanduser(), settings)
+    wanted = [m for m in configured if not looks_like_path(m)]
     if not wanted:
         console.print("Every configured model is a local directory: nothing to download.")
         return
