@@ -105,35 +105,60 @@ def _synthetic_sentence(rng: random.Random, words_by_label: Mapping[str, Sequenc
     return sentence
 
 
-TINY_ES = "oye el reporte mañana vamos a revisar esto antes de la reunión mi amigo dijo que sí la casa es grande y bonita".split()
-TINY_EN = "hey the report tomorrow we will check this before the meeting my friend said yes the house is big and nice".split()
+# A word-for-word dictionary: the tiny Marian learns it in both directions, so one model serves es→en and en→es.
+TINY_ES_EN = {
+    "oye": "hey", "el": "the", "reporte": "report", "mañana": "tomorrow", "vamos": "we", "a": "to", "revisar": "check",
+    "esto": "this", "antes": "before", "de": "of", "la": "the", "reunión": "meeting", "mi": "my", "amigo": "friend",
+    "dijo": "said", "que": "that", "sí": "yes", "casa": "house", "es": "is", "grande": "big", "y": "and", "bonita": "nice",
+}
 
 
-def build_tiny_marian(out_dir: Path, source_words: Sequence[str] = TINY_ES, target_words: Sequence[str] = TINY_EN, *, seed: int = 0) -> Path:
-    """A 1+1-layer MarianMT with two sentencepiece models and vocab.json: the real file layout.
+def build_tiny_marian(
+    out_dir: Path, dictionary: Mapping[str, str] = TINY_ES_EN, *, steps: int = 300, seed: int = 0
+) -> Path:
+    """A 1+1-layer MarianMT with two sentencepiece models and vocab.json (the real file layout), trained.
 
-    Random weights: the output is not a translation, but every file, the
-    tokenizer and ``generate`` (beam search, n-best, scores) are the real ones.
+    It learns ``dictionary`` word for word in both directions (in seconds), so its
+    best beam candidate wins by a clear margin: tests can compare backends on it
+    without tripping over near-tied scores, which untrained weights are full of.
     """
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    reverse: dict[str, str] = {}
+    for source_word, target_word in dictionary.items():
+        reverse.setdefault(target_word, source_word)
+    pairs = [_dictionary_pair(rng, mapping) for _ in range(1000) for mapping in (dictionary, reverse)]
+    tokenizer = _marian_tokenizer(out_dir, [text for pair in pairs[:600] for text in pair])
+    config = _tiny_marian_config(len(tokenizer))
+    model = _train_seq2seq(config, tokenizer, pairs, steps)
+    model.save_pretrained(out_dir)
+    return out_dir
+
+
+def _dictionary_pair(rng: random.Random, mapping: Mapping[str, str]) -> tuple[str, str]:
+    words = [rng.choice(list(mapping)) for _ in range(rng.randint(1, 9))]
+    return " ".join(words), " ".join(mapping[w] for w in words)
+
+
+def _marian_tokenizer(out_dir: Path, corpus: Sequence[str]):  # noqa: ANN202 - MarianTokenizer
+    """Source and target sentencepiece models trained on ``corpus``, vocab.json, saved as opus-mt saves them."""
     import json
     import tempfile
 
     import sentencepiece as spm
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import MarianTokenizer
 
-    rng = random.Random(seed)
-    torch.manual_seed(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        lines = list(corpus)
+        (Path(tmp) / "corpus.txt").write_text("\n".join(lines + [".,!?[]0123456789"]), encoding="utf-8")
         spm_paths = []
-        for name, words in (("source", source_words), ("target", target_words)):
-            corpus = Path(tmp) / f"{name}.txt"
-            lines = [" ".join(rng.choice(list(words)) for _ in range(rng.randint(3, 12))) for _ in range(300)]
-            corpus.write_text("\n".join(lines + [".,!?[]0123456789"]), encoding="utf-8")
+        for name in ("source", "target"):
             prefix = Path(tmp) / name
             spm.SentencePieceTrainer.train(
-                input=str(corpus), model_prefix=str(prefix), vocab_size=120, model_type="unigram",
+                input=str(Path(tmp) / "corpus.txt"), model_prefix=str(prefix), vocab_size=120, model_type="unigram",
                 hard_vocab_limit=False, bos_id=-1, eos_id=-1, unk_id=0, character_coverage=1.0, minloglevel=2,
+                seed_sentencepiece_size=1000, shuffle_input_sentence=False,
             )
             spm_paths.append(prefix.with_suffix(".model"))
         vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
@@ -142,17 +167,46 @@ def build_tiny_marian(out_dir: Path, source_words: Sequence[str] = TINY_ES, targ
             for i in range(processor.get_piece_size()):
                 vocab.setdefault(processor.id_to_piece(i), len(vocab))
         vocab["<pad>"] = len(vocab)
-        size = len(vocab)
         (Path(tmp) / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         tokenizer = MarianTokenizer(
             vocab=str(Path(tmp) / "vocab.json"), source_spm=str(spm_paths[0]), target_spm=str(spm_paths[1])
         )
         tokenizer.save_pretrained(out_dir)
-    config = MarianConfig(
-        vocab_size=size, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
+    return tokenizer
+
+
+def _tiny_marian_config(size: int):  # noqa: ANN202 - MarianConfig
+    from transformers import MarianConfig
+
+    # Scaled embeddings with a wider init: with opus-mt's 0.02 init the sinusoidal positions drown the
+    # token embeddings of so small a model and it never learns to attend to the source.
+    return MarianConfig(
+        vocab_size=size, d_model=64, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=128, decoder_ffn_dim=128, max_position_embeddings=128,
         pad_token_id=size - 1, decoder_start_token_id=size - 1, eos_token_id=0, bad_words_ids=[[size - 1]],
-        forced_eos_token_id=0, num_beams=4, max_length=64,
+        forced_eos_token_id=0, num_beams=4, max_length=64, scale_embedding=True, init_std=0.1,
     )
-    MarianMTModel(config).save_pretrained(out_dir)
-    return out_dir
+
+
+def _train_seq2seq(config, tokenizer, pairs: Sequence[tuple[str, str]], steps: int, batch: int = 32):  # noqa: ANN001, ANN202
+    from transformers import MarianMTModel
+
+    model = MarianMTModel(config)
+    embeddings = model.get_input_embeddings().weight
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a model this small trains fastest on one thread, and a busy machine cannot stall it
+    try:
+        model.train()
+        for step in range(steps):
+            chunk = [pairs[(step * batch + i) % len(pairs)] for i in range(batch)]
+            encoded = tokenizer([s for s, _ in chunk], text_target=[t for _, t in chunk], padding=True, return_tensors="pt")
+            encoded["labels"][encoded["labels"] == config.pad_token_id] = -100
+            model(**encoded).loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            with torch.no_grad():  # opus-mt's decoder starts from a zero <pad> embedding, and CTranslate2 assumes it
+                embeddings[config.pad_token_id].zero_()
+    finally:
+        torch.set_num_threads(threads)
+    return model.eval()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientSession, ClientTimeout
+from aiohttp import ClientError, ClientSession, ClientTimeout
 from sqlalchemy.engine import make_url
 
 from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, FakeSlack, sign
@@ -143,14 +143,38 @@ class Cluster:
 
     async def post_event(self, event: dict[str, Any], frontend: int = 0) -> tuple[int, float]:
         """Send one signed event; (status, seconds until the ack)."""
+        return await self.post_body(self.event_body(event), frontend)
+
+    async def post_body(self, body: str, frontend: int = 0, retry: int = 0) -> tuple[int, float]:
+        """POST a body signed now (Slack signs every attempt anew); a retry carries Slack's retry headers."""
         assert self.session is not None
-        body = self.event_body(event)
         url = self.frontends[frontend % len(self.frontends)][1] + "/slack/events"
+        headers = {"Content-Type": "application/json", **sign(body)}
+        if retry:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"}
         started = time.perf_counter()
-        async with self.session.post(url, data=body.encode(),
-                                     headers={"Content-Type": "application/json", **sign(body)}) as response:
+        async with self.session.post(url, data=body.encode(), headers=headers) as response:
             await response.read()
             return response.status, time.perf_counter() - started
+
+    async def deliver_event(self, event: dict[str, Any], frontend: int = 0, ack_lost: bool = False) -> tuple[list[int], float]:
+        """Deliver one event as Slack does: an ack that is not a 2xx (or no ack) is resent, up to 3 times.
+
+        ``ack_lost``: the first ack never reached Slack (it came too late), so Slack resends even after a 200.
+        Returns every attempt's status (599: no answer) and the first attempt's ack time.
+        """
+        body, statuses, first = self.event_body(event), [], 0.0
+        for attempt in range(4):
+            try:
+                status, took = await self.post_body(body, frontend + attempt, retry=attempt)
+            except (OSError, asyncio.TimeoutError, ClientError):
+                status, took = 599, 0.0
+            statuses.append(status)
+            first = first or took
+            if status < 500 and not (ack_lost and attempt == 0):
+                break
+            await asyncio.sleep(0.2 * (attempt + 1))  # Slack backs off (minutes); the tests need not
+        return statuses, first
 
     async def burst(self, events: list[dict[str, Any]], concurrency: int = 16) -> list[int]:
         gate = asyncio.Semaphore(concurrency)

@@ -12,6 +12,8 @@ from mixlingo.adapters.bert_encoder import BertEncoder
 from mixlingo.adapters.bert_runtime import OnnxRunner, TorchRunner
 from mixlingo.adapters.mbert_tagger import MBertTagger
 
+from agreement import assert_same_order_where_decisive
+
 LABELS = {"lang1": "en", "lang2": "es"}
 TEXTS = ["oye el reporte mañana", "I will send the report tomorrow", "la reunión", "my friend said yes okay", ""]
 SENTENCES = [["Oye", ",", "I", "will", "send", "el", "reporte", "mañana", "Maria", "?"], ["the", "report"], ["mañana"] * 200]
@@ -28,8 +30,8 @@ def test_optimised_encoders_agree_with_torch(tiny_bert_dir: Path, tmp_path: Path
     a, b = plain.embed(TEXTS), fast.embed(TEXTS)
     assert a.shape == b.shape and np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-4)
     assert (a * b).sum(1).min() > 0.99  # cosine of each text's two embeddings
-    # what the reranker uses: the similarity ranking of candidates against a source
-    assert np.argsort(a[1:] @ a[0]).tolist() == np.argsort(b[1:] @ b[0]).tolist()
+    # what the reranker uses: the similarity ranking of candidates against a source, wherever int8 cannot flip it
+    assert_same_order_where_decisive((a[1:] @ a[0]).tolist(), (b[1:] @ b[0]).tolist(), eps=0.02)
 
 
 def test_onnx_fp32_graph_matches_torch_exactly(tiny_bert_dir: Path, tmp_path: Path) -> None:
@@ -47,8 +49,11 @@ def test_onnx_tagger_tags_like_the_torch_tagger_and_shares_its_graph(tiny_bert_d
     plain = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="torch")
     fast = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="onnx", threads=1)
     assert isinstance(fast.runner, OnnxRunner)
-    expected, got = plain.tag_batch(SENTENCES), fast.tag_batch(SENTENCES)
-    assert [[t.lang for t in s] for s in got] == [[t.lang for t in s] for s in expected]
+    expected = [t for s in plain.tag_batch(SENTENCES) for t in s]
+    got = [t for s in fast.tag_batch(SENTENCES) for t in s]
+    decisive = [i for i, t in enumerate(expected) if t.confidence >= 0.6]  # the runner-up is at least 0.2 behind
+    assert len(decisive) >= 0.9 * len(expected)
+    assert [got[i].lang for i in decisive] == [expected[i].lang for i in decisive]
     assert fast.encoder().runner is fast.runner  # one model in memory serves tagger and reranker
     cached = list((tmp_path / "optimized" / "onnx").rglob("*.onnx"))
     assert len(cached) == 1 and cached[0].name == "tokens.int8.onnx"

@@ -4,8 +4,10 @@ The proofs of the scale-out issue, at a size that fits every CI run (``make
 proofs`` runs them full size, PROOFS=full): a worker killed in the middle of a
 burst loses nothing and posts nothing twice; Slack answering 429/500 for a
 while delays posts but every one lands once; the database going away makes jobs
-wait and retry, then everything is posted; a load of signed events is acked in
-full and every job runs. Figures are printed (and saved for the proofs table).
+wait and retry, then everything is posted; a load of signed events, delivered
+as Slack delivers them (a failed or lost ack is resent), is acked in full and
+each translation posted once. Figures are printed (and saved for the proofs
+table); only ``make proofs`` holds latency to a (generous) bound.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pytest_asyncio
 
 from cluster import Cluster, message, slot
 from mixlingo.bot.storage import Repository, open_database
-from proofs import record, size
+from proofs import FULL, record, size
 from services import fresh_postgres, redis_or_skip
 from slack_harness import TEAM, FakeSlack
 
@@ -176,47 +178,56 @@ async def test_database_unavailable_for_a_while_then_recovery(cluster: Cluster) 
     assert dupes == 0 and failed == []
 
 
-async def test_load_every_request_acked_and_every_job_run(cluster: Cluster) -> None:
+async def test_load_every_event_acked_and_run_exactly_once(cluster: Cluster) -> None:
+    """An open-loop load of signed events, delivered as Slack delivers them: a 5xx ack is resent (up to 3 times).
+
+    What must hold on any machine, however busy: every event is acked in the end, and its translation is posted
+    exactly once.
+    Every tenth event's first ack is taken as lost, so Slack sends it again: it must still run once.
+    Ack latency is a figure for ``make proofs`` (checked there only against a generous bound), not a verdict here.
+    """
     rate, seconds = size(40, 200), size(3, 30)
     total = rate * seconds
-    done_before = sum([await cluster.metric(url, 'mixlingo_jobs_total{job="run_message",outcome="done"}')
-                       for _, url in cluster.workers if url])
+    done_metric = 'mixlingo_jobs_total{job="run_message",outcome="done"}'
+
+    async def jobs_done() -> float:
+        return sum([await cluster.metric(url, done_metric) for _, url in cluster.workers if url])
+
+    done_before = await jobs_done()
     latencies: list[float] = []
-    statuses: list[int] = []
+    attempts: list[list[int]] = []
 
     async def one(i: int) -> None:
-        event = {"type": "message", "channel": "CLOAD", "user": "U2", "text": f"hola {i}", "ts": f"{5_000_000 + i}.000100"}
-        try:
-            status, took = await cluster.post_event(event, frontend=i)
-        except Exception:
-            status, took = 599, 0.0
-        statuses.append(status)
+        event = message(4_000_000 + i, channel="C3", text="hola")
+        statuses, took = await cluster.deliver_event(event, frontend=i, ack_lost=i % 10 == 0)
+        attempts.append(statuses)
         latencies.append(took)
 
     started = time.perf_counter()
     tasks = []
-    for i in range(total):  # open loop: request i leaves at i/rate, whatever the answers do
+    for i in range(total):  # open loop: event i leaves at i/rate, whatever the answers do
         delay = started + i / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(i)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
-    deadline = time.monotonic() + 120
-    done = 0.0
-    while time.monotonic() < deadline:
-        done = sum([await cluster.metric(url, 'mixlingo_jobs_total{job="run_message",outcome="done"}')
-                    for _, url in cluster.workers if url]) - done_before
-        if done >= total:
-            break
-        await asyncio.sleep(0.2)
+    await cluster.wait_for_slots({slot(4_000_000 + i, channel="C3") for i in range(total)}, timeout=120)
+    await asyncio.sleep(1.0)  # a translation posted twice would show up by now
+    done = await jobs_done() - done_before
+    posts = cluster.fake.posts_by_slot()
+    twice = [key for i in range(total) if len(posts[key := slot(4_000_000 + i, channel="C3")]) != 1]
+    first_try = [a[0] for a in attempts]
     ordered = sorted(latencies)
     p = lambda q: round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)  # noqa: E731
-    record("load", requests=total, rate_per_s=rate, seconds=round(elapsed, 1), acked=statuses.count(200),
-           errors=total - statuses.count(200), ack_p50_ms=p(0.50), ack_p99_ms=p(0.99), ack_max_ms=round(ordered[-1] * 1000, 1),
-           ack_mean_ms=round(statistics.mean(latencies) * 1000, 1), jobs_run=int(done))
-    assert statuses.count(200) == total, {s: statuses.count(s) for s in set(statuses)}
-    assert done >= total  # every acked request became a job that ran
+    record("load", requests=total, rate_per_s=rate, seconds=round(elapsed, 1), acked=first_try.count(200),
+           errors=total - first_try.count(200), resent=sum(len(a) - 1 for a in attempts),
+           acked_after_resend=sum(a[-1] == 200 for a in attempts), ack_p50_ms=p(0.50), ack_p99_ms=p(0.99),
+           ack_max_ms=round(ordered[-1] * 1000, 1), ack_mean_ms=round(statistics.mean(latencies) * 1000, 1), jobs_run=int(done), posted_twice=len(twice))
+    assert all(a[-1] == 200 for a in attempts), [a for a in attempts if a[-1] != 200][:5]
+    assert not twice, twice[:5]
+    if FULL:  # the proofs run on a quiet machine: a generous bound, the figure itself is the report
+        assert p(0.99) < 1000, f"ack p99 {p(0.99)} ms"
 
 
 async def test_front_end_metrics_and_health(cluster: Cluster) -> None:
