@@ -25,6 +25,7 @@ def bench(
     threads: Annotated[int, typer.Option("--threads", help="Threads per model call; 0: one per core.")] = 0,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where random models and conversions are kept.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the slow one-at-a-time baseline.")] = True,
 ) -> None:
     """Compare the naive transformers pipeline with the optimised one on the same chat messages."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -32,13 +33,13 @@ def bench(
     from mixlingo.bench import BenchOptions, run_bench
 
     options = BenchOptions(messages=messages, burst=burst, new_tokens=new_tokens, threads=threads,
-                           marian_dir=marian_dir, bert_dir=bert_dir)
+                           marian_dir=marian_dir, bert_dir=bert_dir, baseline=baseline)
     if label_map:
         options.label_map = dict(load_settings(mbert_label_map=label_map).mbert_label_map)
     if cache_dir:
         options.cache_dir = cache_dir
     options.check()
-    total = 4 * (2 + messages + burst)  # baseline, optimised, translation floor, naive batched
+    total = (4 if baseline else 3) * (2 + messages + burst)  # baseline, optimised, translation floor, naive batched
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
         task = progress.add_task("starting", total=total)
@@ -64,12 +65,12 @@ def show(result: dict[str, Any]) -> None:
     rows = [
         ("latency p50 per message", "latency_p50_s", _ms),
         ("latency p95 per message", "latency_p95_s", _ms),
-        (f"burst of {base['burst']}: messages/s", "burst_msgs_per_s", lambda v: f"{v:.2f}"),
+        (f"burst of {fast['burst']}: messages/s", "burst_msgs_per_s", lambda v: f"{v:.2f}"),
         ("repeat (cached) p50", "repeat_p50_s", _ms),
         ("peak RSS", "peak_rss_mib", lambda v: f"{v:,.0f} MiB"),
     ]
     for label, key, fmt in rows:
-        table.add_row(label, fmt(base[key]), fmt(fast[key]), _ratio(ratio[key]))
+        table.add_row(label, _or_dash(fmt, base[key]), fmt(fast[key]), _ratio(ratio[key]))
     console.print(table)
     show_references(result)
     agreement = result["agreement"]
@@ -78,6 +79,8 @@ def show(result: dict[str, Any]) -> None:
         f"({agreement['rate']:.0%})", highlight=False,
     )
     for name, run in (("baseline", base), ("optimised", fast)):
+        if not isinstance(run.get("backends"), dict):
+            continue  # --no-baseline
         parts = ", ".join(f"{k} {v}" for k, v in run["backends"].items())
         console.print(f"{name}: {parts}; burst workers {run['burst_workers']}; load+warm-up {run['load_s']:.1f} s", highlight=False)
         for note in run["notes"]:
@@ -111,6 +114,10 @@ def show_references(result: dict[str, Any]) -> None:
     stages = result["optimised"].get("rss_by_stage_mib") or {}
     if stages:
         console.print("optimised RSS by stage: " + ", ".join(f"{k} {v:,.0f} MiB" for k, v in stages.items()), highlight=False)
+
+
+def _or_dash(fmt, value: float) -> str:  # noqa: ANN001
+    return "—" if isinstance(value, float) and math.isnan(value) else fmt(value)
 
 
 def _ms(value: float) -> str:
