@@ -352,7 +352,7 @@ def _in_child(variant: str, overrides: dict[str, Any], texts: list[str], burst: 
 
 def summarise(options: BenchOptions, results: dict[str, dict[str, Any]], marian: Path, bert: Path) -> dict[str, Any]:
     fast = results["optimised"]
-    base = results.get("baseline") or {key: float("nan") for key in fast}
+    base = results.get("baseline") or {key: float("nan") for key in fast} | {"outputs": [], "burst": fast["burst"]}
     same = sum(a == b for a, b in zip(base.get("outputs") or [], fast["outputs"]))
     ratios = {
         key: fast[key] / base[key] if base[key] else float("nan")
