@@ -1,4 +1,4 @@
-"""Sentence embeddings from a (multilingual) BERT: mean-pooled last layer, L2-normalised.
+"""Sentence embeddings from a (multilingual) BERT: mean-pooled last (or a chosen middle) layer, L2-normalised.
 
 Texts are sorted by length before batching so a batch pads to similar lengths;
 the forward runs on any :mod:`.bert_runtime` runner (torch, torch int8, ONNX).
@@ -38,11 +38,13 @@ class BertEncoder:
         backend: str = "torch",
         threads: int | None = None,
         optimized_dir: Path | None = None,
+        layers: int | None = None,
     ) -> BertEncoder:
+        """``layers``: mean-pool the N-th layer and stop the forward there (0/None: the last layer)."""
         notes: list[str] = []
         tokenizer, runner = load_runner(
             model_id, "base", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,
-            optimized_dir=optimized_dir, notes=notes,
+            optimized_dir=optimized_dir, notes=notes, layers=layers,
         )
         encoder = cls(tokenizer, runner)
         encoder.notes = notes

@@ -139,6 +139,16 @@ class Settings(BaseSettings):
     rerank_copy_penalty: float = Field(default=1.0, ge=0, description="Penalty for a candidate that copies the source.")
     rerank_placeholder_penalty: float = Field(default=2.0, ge=0, description="Penalty for dropping all markup placeholders.")
     rerank_length_penalty: float = Field(default=1.0, ge=0, description="Penalty for a wildly off length ratio.")
+    rerank_layers: int = Field(
+        default=6, ge=0, le=48,
+        description="Reranker: mean-pool this encoder layer and stop the forward there (a middle layer aligns languages "
+        "as well as the last, at a fraction of the cost); 0: the last layer.",
+    )
+    rerank_skip_margin: float = Field(
+        default=1.0, ge=0,
+        description="Skip the reranker's encoder for a sentence whose best candidate leads by more than this "
+        "(model score and penalties); 0: always embed.",
+    )
     max_message_chars: int = Field(default=40_000, ge=1, description="Longest message accepted.")
     batch_size: int = Field(default=16, ge=1, le=1024, description="Sentences per model call.")
 
@@ -163,6 +173,11 @@ class Settings(BaseSettings):
         default=5.0, ge=0, le=1000, description="Concurrent messages are gathered this long into one model call; 0: off."
     )
     micro_batch_max: int = Field(default=64, ge=1, le=4096, description="Most items in one gathered model call.")
+    model_calls_at_once: int = Field(
+        default=1, ge=0, le=64,
+        description="Micro-batched model calls (tagger, translator, reranker) that may run at the same time; each "
+        "already uses `threads` threads, so 1 avoids oversubscribing the cores; 0: no limit.",
+    )
     pipeline_workers: int = Field(
         default=1, ge=1, le=64, description="Messages one bot process translates at once (>1: they share micro-batches)."
     )

@@ -183,31 +183,34 @@ def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
 
 
 def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json: bool) -> int:  # noqa: ANN001
-    """One output line per input line, in order; a bad line is reported and left empty, never dropped."""
+    """One output line per input line, in order; a bad line is reported and left empty, never dropped.
+
+    Lines go through the pipeline in batches (``Pipeline.pipe``): one model call per batch, not per line.
+    """
     from rich.progress import Progress
 
     from mixlingo.render import translation_to_dict
 
     failed = 0
+    results = pipeline.pipe((line for line in lines if line.strip()), batch_size=settings.batch_size,
+                            max_chars=settings.max_message_chars, target=settings.target_language)
     with Progress(console=errors, transient=True) as progress:
         task = progress.add_task("translating", total=len(lines))
         for number, line in enumerate(lines, 1):
-            try:
-                if not line.strip():
-                    typer.echo("{}" if as_json else "")
-                    continue
-                message = _translate_one(pipeline, line, settings)
-                if as_json:
-                    typer.echo(json.dumps(translation_to_dict(message), ensure_ascii=False))
-                else:
-                    t = message.translation
-                    typer.echo(t.text if t.strategy != "none" else message.text)
-            except InputError as error:
+            progress.advance(task)
+            if not line.strip():
+                typer.echo("{}" if as_json else "")
+                continue
+            message = next(results)  # a batch runs when its first line is reached
+            if isinstance(message, InputError):
                 failed += 1
-                errors.print(f"[bold red]error:[/] line {number}: {error}", highlight=False, soft_wrap=True)
-                typer.echo(json.dumps({"line": number, "error": str(error)}) if as_json else "")
-            finally:
-                progress.advance(task)
+                errors.print(f"[bold red]error:[/] line {number}: {message}", highlight=False, soft_wrap=True)
+                typer.echo(json.dumps({"line": number, "error": str(message)}) if as_json else "")
+            elif as_json:
+                typer.echo(json.dumps(translation_to_dict(message), ensure_ascii=False))
+            else:
+                t = message.translation
+                typer.echo(t.text if t.strategy != "none" else message.text)
     return failed
 
 

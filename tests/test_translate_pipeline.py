@@ -91,3 +91,23 @@ def test_cli_no_rerank_and_missing_model_errors(tiny_models_env: None, monkeypat
     assert result.exit_code == 2 and "opus-mt-es-en" in result.stderr and "Traceback" not in result.output
     result = runner.invoke(app, ["translate", "la casa es grande", "--to", "de"])
     assert result.exit_code == 2 and "no translation model for es→de" in result.stderr
+
+
+def test_cli_batch_file_translates_lines_in_one_batch_per_model_stage(
+    tiny_models_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mixlingo.nlp.translate import Translate
+
+    seen: list[int] = []
+    batched = Translate.many
+
+    def spy(self, messages):  # noqa: ANN001, ANN202
+        seen.append(len(messages))
+        return batched(self, messages)
+
+    monkeypatch.setattr(Translate, "many", spy)
+    path = tmp_path / "in.txt"
+    path.write_text("la casa es grande\nel perro\n\nla casa", encoding="utf-8")
+    result = runner.invoke(app, ["translate", "--file", str(path), "--to", "en"])
+    assert result.exit_code == 0 and seen == [3]
+    assert [bool(line) for line in result.stdout.split("\n")[:4]] == [True, True, False, True]
