@@ -1,4 +1,4 @@
-"""Sentence embeddings from a (multilingual) BERT: mean-pooled last layer, L2-normalised.
+"""Sentence embeddings from a (multilingual) BERT: mean-pooled last (or a chosen middle) layer, L2-normalised.
 
 Texts are sorted by length before batching so a batch pads to similar lengths;
 the forward runs on any :mod:`.bert_runtime` runner (torch, torch int8, ONNX).
@@ -12,17 +12,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mixlingo.adapters.bert_runtime import TorchRunner, load_runner, tokenizer_lock
+from mixlingo.adapters.bert_runtime import TorchRunner, load_runner, position_limit, tokenizer_lock
 
 
 class BertEncoder:
     """The ``Encoder`` protocol; loads its own model, or shares a tagger's (see ``MBertTagger.encoder``)."""
 
     def __init__(self, tokenizer, model, batch_size: int = 32, max_length: int = 256):  # noqa: ANN001
-        """``model``: a runner from :mod:`.bert_runtime`, or a plain torch ``AutoModel``."""
+        """``model``: a runner from :mod:`.bert_runtime`, or a plain torch ``AutoModel``.
+
+        Inputs are truncated to ``max_length`` tokens or the model's own position limit, whichever is less.
+        """
         self.tokenizer = tokenizer
         self.runner = TorchRunner(model, "base") if isinstance(model, torch.nn.Module) else model
-        self.batch_size, self.max_length = batch_size, max_length
+        self.batch_size, self.max_length = batch_size, min(max_length, position_limit(self.runner.config))
         self.notes: list[str] = []
 
     @classmethod
@@ -35,11 +38,13 @@ class BertEncoder:
         backend: str = "torch",
         threads: int | None = None,
         optimized_dir: Path | None = None,
+        layers: int | None = None,
     ) -> BertEncoder:
+        """``layers``: mean-pool the N-th layer and stop the forward there (0/None: the last layer)."""
         notes: list[str] = []
         tokenizer, runner = load_runner(
             model_id, "base", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,
-            optimized_dir=optimized_dir, notes=notes,
+            optimized_dir=optimized_dir, notes=notes, layers=layers,
         )
         encoder = cls(tokenizer, runner)
         encoder.notes = notes

@@ -135,8 +135,20 @@ def export_onnx(model: torch.nn.Module, head: Head, out_path: Path, *, quantize:
     return out_path
 
 
-def onnx_path(model_dir: Path, head: Head, optimized_dir: Path) -> Path:
-    return optimized_dir / "onnx" / f"{model_dir.name}-{fingerprint(model_dir)}" / f"{head}.int8.onnx"
+def onnx_path(model_dir: Path, head: Head, optimized_dir: Path, layers: int | None = None) -> Path:
+    stem = head if not layers else f"{head}-L{layers}"
+    return optimized_dir / "onnx" / f"{model_dir.name}-{fingerprint(model_dir)}" / f"{stem}.int8.onnx"
+
+
+def keep_layers(model: torch.nn.Module, layers: int | None) -> torch.nn.Module:
+    """Only the first ``layers`` encoder layers: the forward stops there, and the rest is never loaded
+    into a session. A middle layer's mean-pool aligns languages at least as well as the last one."""
+    encoder = getattr(getattr(model, "base_model", model), "encoder", None)
+    if not layers or encoder is None or layers >= len(encoder.layer):
+        return model
+    encoder.layer = encoder.layer[:layers]
+    model.config.num_hidden_layers = layers
+    return model
 
 
 def load_runner(
@@ -149,8 +161,11 @@ def load_runner(
     threads: int | None = None,
     optimized_dir: Path | None = None,
     notes: list[str] | None = None,
+    layers: int | None = None,
 ):  # noqa: ANN201
-    """(tokenizer, runner) for ``backend`` in auto | onnx | torch-int8 | torch; failures fall back with a note."""
+    """(tokenizer, runner) for ``backend`` in auto | onnx | torch-int8 | torch; failures fall back with a note.
+
+    ``layers``: run only the first N encoder layers (a sentence encoder that stops at a middle layer)."""
     notes = notes if notes is not None else []
     threads = threads or os.cpu_count() or 1
     tokenizer = from_pretrained(AutoTokenizer, model_id, cache_dir=cache_dir, offline=offline)
@@ -163,29 +178,40 @@ def load_runner(
         else:
             try:
                 return tokenizer, load_onnx(model_id, head, cache_dir=cache_dir, offline=offline, threads=threads,
-                                            optimized_dir=optimized_dir or cache_dir / "optimized")
+                                            optimized_dir=optimized_dir or cache_dir / "optimized", layers=layers)
             except ModelUnavailableError:
                 raise
             except Exception as error:  # noqa: BLE001 - an exporter or runtime failure must not stop translation
                 log.info("ONNX export of %s failed", model_id, exc_info=True)
                 notes.append(f"ONNX export of {model_id} failed ({type(error).__name__}: {error}); using torch int8")
         backend = "torch-int8"
-    model = from_pretrained(_LOADERS[head], model_id, cache_dir=cache_dir, offline=offline)
+    model = keep_layers(from_pretrained(_LOADERS[head], model_id, cache_dir=cache_dir, offline=offline), layers)
     return tokenizer, TorchRunner(model, head, int8=backend == "torch-int8")
 
 
 def load_onnx(
-    model_id: str, head: Head, *, cache_dir: Path, offline: bool, threads: int, optimized_dir: Path
+    model_id: str, head: Head, *, cache_dir: Path, offline: bool, threads: int, optimized_dir: Path,
+    layers: int | None = None,
 ) -> OnnxRunner:
-    """The cached int8 graph for this model directory, exported on first use."""
+    """The cached int8 graph for this model directory (and layer count), exported on first use."""
     model_dir = resolve_model_dir(model_id, cache_dir=cache_dir, offline=offline)
-    path = onnx_path(model_dir, head, optimized_dir)
+    path = onnx_path(model_dir, head, optimized_dir, layers)
     if not path.is_file():
-        model = from_pretrained(_LOADERS[head], str(model_dir), cache_dir=cache_dir, offline=offline)
+        model = keep_layers(from_pretrained(_LOADERS[head], str(model_dir), cache_dir=cache_dir, offline=offline), layers)
         export_onnx(model, head, path)
         del model
     config = from_pretrained(AutoConfig, str(model_dir), cache_dir=cache_dir, offline=offline)
+    if layers and layers < config.num_hidden_layers:
+        config.num_hidden_layers = layers  # what the graph runs
     return OnnxRunner(path, config, threads)
+
+
+def position_limit(config, cap: int = 512) -> int:  # noqa: ANN001
+    """The most tokens one forward of this model takes: its own position table, at most ``cap``.
+
+    Longer inputs index past the table (torch: an index error; ONNX: ``invalid expand shape``).
+    """
+    return int(min(getattr(config, "max_position_embeddings", None) or cap, cap))
 
 
 _TOKENIZER_LOCKS: dict[int, threading.Lock] = {}

@@ -1,7 +1,8 @@
 """Token-level language tagging with a BERT token classifier (mBERT fine-tuned on LinCE).
 
 Words are fed pre-split (``is_split_into_words``) and each word takes the label
-of its first sub-token. Long messages are cut into windows that fit the model.
+of its first sub-token. Long messages are cut into windows of words; the words a
+window's sub-tokens push past the model's positions go into the next window.
 The forward runs on torch, torch int8 or ONNX Runtime (``backend``, see
 :mod:`.bert_runtime`); the word alignment is the same for all.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from transformers import AutoConfig
 
-from mixlingo.adapters.bert_runtime import load_runner, tokenizer_lock
+from mixlingo.adapters.bert_runtime import load_runner, position_limit, tokenizer_lock
 from mixlingo.adapters.hub import from_pretrained
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import UNKNOWN, describe_mapping, is_language, label_mapping, pairs_covered
@@ -60,7 +61,7 @@ class MBertTagger:
         config = self.runner.config
         self.batch_size = batch_size
         self.window_words = window_words
-        self.max_tokens = min(getattr(config, "max_position_embeddings", 512), 512)
+        self.max_tokens = position_limit(config)
 
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted({label for label in self.labels if is_language(label)}))
@@ -68,18 +69,24 @@ class MBertTagger:
     def tag_batch(
         self, sentences: Sequence[Sequence[str]], pair: tuple[str, str] | None = None
     ) -> list[list[Tag]]:
-        windows: list[tuple[int, list[str]]] = []
+        windows: list[tuple[int, int, list[str]]] = []
         for index, words in enumerate(sentences):
             for start in range(0, len(words), self.window_words):
-                windows.append((index, list(words[start : start + self.window_words])))
-        results: list[list[Tag]] = [[] for _ in sentences]
-        for start in range(0, len(windows), self.batch_size):
-            chunk = windows[start : start + self.batch_size]
-            for (index, _), tags in zip(chunk, self._tag_windows([w for _, w in chunk])):
-                results[index].extend(tags)
+                windows.append((index, start, list(words[start : start + self.window_words])))
+        results: list[list[Tag]] = [[Tag(UNKNOWN, 0.0)] * len(words) for words in sentences]
+        while windows:
+            overflow: list[tuple[int, int, list[str]]] = []
+            for start in range(0, len(windows), self.batch_size):
+                chunk = windows[start : start + self.batch_size]
+                for (index, offset, words), (tags, fitted) in zip(chunk, self._tag_windows([w for _, _, w in chunk])):
+                    results[index][offset : offset + fitted] = tags[:fitted]
+                    if 0 < fitted < len(words):
+                        overflow.append((index, offset + fitted, words[fitted:]))
+            windows = overflow
         return results
 
-    def _tag_windows(self, windows: list[list[str]]) -> list[list[Tag]]:
+    def _tag_windows(self, windows: list[list[str]]) -> list[tuple[list[Tag], int]]:
+        """Tags per window, and how many of its words fitted in the model's positions."""
         with tokenizer_lock(self.tokenizer):
             encoded = self.tokenizer(
                 windows,
@@ -99,14 +106,13 @@ class MBertTagger:
             for position, word_id in enumerate(encoded.word_ids(row)):
                 if word_id is not None and word_id not in first:
                     first[word_id] = position
-            out.append(
-                [
-                    Tag(self.labels[int(best_i[row, first[w]])], float(best_p[row, first[w]]))
-                    if w in first
-                    else Tag(UNKNOWN, 0.0)  # the tokenizer dropped it, or the window overflowed
-                    for w in range(len(words))
-                ]
-            )
+            tags = [
+                Tag(self.labels[int(best_i[row, first[w]])], float(best_p[row, first[w]]))
+                if w in first
+                else Tag(UNKNOWN, 0.0)  # the tokenizer dropped it
+                for w in range(len(words))
+            ]
+            out.append((tags, max(first) + 1 if first else 0))
         return out
 
     def encoder(self):  # noqa: ANN201

@@ -12,6 +12,7 @@ from typing import Any
 from mixlingo.bot.languages import label, name
 from mixlingo.bot.mrkdwn import escape_mrkdwn
 from mixlingo.bot.service import Outcome, words_by_language
+from mixlingo.nlp.markup import find_protected
 
 SECTION_LIMIT = 3000  # Slack's limit for one section's text
 VALUE_LIMIT = 2000  # Slack's limit for a button value
@@ -23,20 +24,49 @@ HOME_LANGUAGE = "mixlingo_home_language"
 HOME_PRIVACY = "mixlingo_home_privacy"
 
 
-def sections(text: str) -> list[dict[str, Any]]:
-    """mrkdwn sections, split at line breaks so none passes Slack's 3,000-character limit."""
-    chunks, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > SECTION_LIMIT:
-            chunks.append(line[:SECTION_LIMIT])
-            line = line[SECTION_LIMIT:]
-        if current and len(current) + 1 + len(line) > SECTION_LIMIT:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    chunks.append(current)
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": c or " "}} for c in chunks]
+def sections(text: str, *, verbatim: bool = False) -> list[dict[str, Any]]:
+    """mrkdwn sections, none past Slack's 3,000-character limit, cut only between pieces and words.
+
+    ``verbatim``: Slack links nothing the text does not spell out itself (no auto-linked
+    URLs, channel names or ``@here``), what a translation needs: only the author's own
+    ``<@…>``/``<http…>`` pieces stay live.
+    """
+    out = []
+    for chunk in split_mrkdwn(text, SECTION_LIMIT):
+        section: dict[str, Any] = {"type": "mrkdwn", "text": chunk or " "}
+        if verbatim:
+            section["verbatim"] = True
+        out.append({"type": "section", "text": section})
+    return out
+
+
+def split_mrkdwn(text: str, limit: int) -> list[str]:
+    """Chunks of at most ``limit`` characters, cut at a line break, else a space, else between two
+    pieces of markup or words, and never inside a mention, link, emoji, entity or code span that fits
+    in one chunk. The line break or space at a cut is dropped (each chunk is its own paragraph)."""
+    blocked = bytearray(len(text) + 1)
+    for piece in find_protected(text, merge=False):
+        if piece.end - piece.start <= limit:
+            blocked[piece.start + 1 : piece.end] = b"\x01" * (piece.end - piece.start - 1)
+    chunks: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        cut = _cut(text, blocked, start, start + limit)
+        chunks.append(text[start:cut])
+        start = cut + 1 if text[cut].isspace() else cut
+    chunks.append(text[start:])
+    return chunks
+
+
+def _cut(text: str, blocked: bytearray, start: int, end: int) -> int:
+    """The best place in ``(start, end]`` to end a chunk (a break at ``end`` keeps ``text[start:end]``)."""
+    allowed = [p for p in range(end, start, -1) if not blocked[p]]
+    for good in (lambda p: text[p] == "\n", lambda p: text[p].isspace(),
+                 lambda p: not (text[p - 1].isalnum() and text[p].isalnum())):
+        found = next((p for p in allowed if good(p)), None)
+        if found is not None:
+            return found
+    return allowed[0] if allowed else end
 
 
 def context_line(outcome: Outcome, requested_by: str | None) -> str:
@@ -59,7 +89,7 @@ def source_ref(*, channel: str | None = None, ts: str | None = None, text: str |
 
 
 def translation_blocks(outcome: Outcome, *, requested_by: str | None, ref: str) -> list[dict[str, Any]]:
-    blocks = sections(outcome.translated or "")
+    blocks = sections(outcome.translated or "", verbatim=True)
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context_line(outcome, requested_by)}]})
     blocks.append(
         {
@@ -76,7 +106,7 @@ def translation_blocks(outcome: Outcome, *, requested_by: str | None, ref: str) 
 def fallback_text(outcome: Outcome) -> str:
     """The notification/plain text Slack shows where blocks cannot be."""
     text = outcome.translated or ""
-    return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
+    return text if len(text) <= FALLBACK_LIMIT else split_mrkdwn(text, FALLBACK_LIMIT - 1)[0] + "…"
 
 
 def notice(text: str) -> list[dict[str, Any]]:

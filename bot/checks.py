@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from mixlingo.config import Settings
+from mixlingo.config.secrets import mask_url
 from mixlingo.errors import ConfigError
 
 Mode = Literal["playground", "socket", "http"]
@@ -64,7 +65,7 @@ async def check_bot_token(client: AsyncWebClient, scopes: list[str]) -> dict:
                               f"from OAuth & Permissions at {APPS}, and reinstall the app if it was revoked") from error
         raise ConfigError(f"Slack's auth.test failed ({code})") from error
     except (OSError, ClientError, TimeoutError) as error:  # DNS, TLS, connection refused
-        raise ConfigError(f"cannot reach Slack at {client.base_url} to check the token: {error}") from error
+        raise ConfigError(f"cannot reach Slack at {mask_url(client.base_url)} to check the token: {mask_url(str(error))}") from error
     header = response.headers.get("x-oauth-scopes") or response.headers.get("X-OAuth-Scopes") or ""
     granted = {x.strip() for x in header.split(",") if x.strip()}
     missing = [scope for scope in scopes if scope not in granted]
@@ -86,4 +87,4 @@ async def check_app_token(client: AsyncWebClient, app_token: str) -> None:
                           f"connections:write scope under Basic Information → App-Level Tokens at {APPS}, and "
                           "turn Socket Mode on") from error
     except (OSError, ClientError, TimeoutError) as error:
-        raise ConfigError(f"cannot reach Slack at {client.base_url} to check SLACK_APP_TOKEN: {error}") from error
+        raise ConfigError(f"cannot reach Slack at {mask_url(client.base_url)} to check SLACK_APP_TOKEN: {mask_url(str(error))}") from error

@@ -1,7 +1,8 @@
-"""Keeping Slack tokens out of logs: every log record is scrubbed when it is made.
+"""Keeping Slack tokens and URL passwords out of logs: every log record is scrubbed when it is made.
 
 slack_sdk logs whole API responses at debug level (``oauth.v2.access`` answers
-with the new bot token), and an exception may quote a request. A log-record
+with the new bot token), an exception may quote a request, and a connection
+error may quote a database or broker URL with its password. A log-record
 factory sees every record of every logger before any handler formats it.
 """
 
@@ -10,12 +11,14 @@ from __future__ import annotations
 import logging
 import re
 
+from mixlingo.config.secrets import mask_url
+
 TOKEN = re.compile(r"\b(xox[abeprso]|xapp|xoxe\.xox[bp])-[A-Za-z0-9-]{6,}")
 _installed = False
 
 
 def redact(text: str) -> str:
-    return TOKEN.sub(lambda m: f"{m.group(1)}-…redacted", text)
+    return mask_url(TOKEN.sub(lambda m: f"{m.group(1)}-…redacted", text))
 
 
 def install() -> None:
@@ -32,11 +35,12 @@ def install() -> None:
             message = record.getMessage()
         except Exception:  # a bad format string: leave it to the handler to report
             return record
-        if TOKEN.search(message):
+        if redact(message) != message:
             record.msg, record.args = redact(message), None
-        if record.exc_info and record.exc_info[1] is not None and TOKEN.search(str(record.exc_info[1])):
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            if redact(text) != text:
+                record.exc_text, record.exc_info = redact(text), None
         return record
 
     logging.setLogRecordFactory(factory)

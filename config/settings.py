@@ -22,6 +22,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from mixlingo.config.secrets import has_url_secret, mask_url
 from mixlingo.errors import ConfigError, InputError
 
 ENV_PREFIX = "MIXLINGO_"
@@ -139,6 +140,16 @@ class Settings(BaseSettings):
     rerank_copy_penalty: float = Field(default=1.0, ge=0, description="Penalty for a candidate that copies the source.")
     rerank_placeholder_penalty: float = Field(default=2.0, ge=0, description="Penalty for dropping all markup placeholders.")
     rerank_length_penalty: float = Field(default=1.0, ge=0, description="Penalty for a wildly off length ratio.")
+    rerank_layers: int = Field(
+        default=6, ge=0, le=48,
+        description="Reranker: mean-pool this encoder layer and stop the forward there (a middle layer aligns languages "
+        "as well as the last, at a fraction of the cost); 0: the last layer.",
+    )
+    rerank_skip_margin: float = Field(
+        default=1.0, ge=0,
+        description="Skip the reranker's encoder for a sentence whose best candidate leads by more than this "
+        "(model score and penalties); 0: always embed.",
+    )
     max_message_chars: int = Field(default=40_000, ge=1, description="Longest message accepted.")
     batch_size: int = Field(default=16, ge=1, le=1024, description="Sentences per model call.")
 
@@ -163,6 +174,11 @@ class Settings(BaseSettings):
         default=5.0, ge=0, le=1000, description="Concurrent messages are gathered this long into one model call; 0: off."
     )
     micro_batch_max: int = Field(default=64, ge=1, le=4096, description="Most items in one gathered model call.")
+    model_calls_at_once: int = Field(
+        default=1, ge=0, le=64,
+        description="Micro-batched model calls (tagger, translator, reranker) that may run at the same time; each "
+        "already uses `threads` threads, so 1 avoids oversubscribing the cores; 0: no limit.",
+    )
     pipeline_workers: int = Field(
         default=1, ge=1, le=64, description="Messages one bot process translates at once (>1: they share micro-batches)."
     )
@@ -254,6 +270,13 @@ class Settings(BaseSettings):
         value = value.strip()
         if value.split("://", 1)[0] not in ("redis", "rediss", "amqp", "amqps", "memory"):
             raise ValueError("must be a broker URL like redis://127.0.0.1:6379/0 (or amqp://…)")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if has_url_secret(value):
+            raise ValueError("must not hold a user name and password; Slack's Web API takes the bot token instead")
         return value
 
     @field_validator("encryption_key")
@@ -415,5 +438,5 @@ def _describe(error: ErrorDetails) -> str:
                 "(`mixlingo config show` lists every setting; a file key is its name without MIXLINGO_, in lower case)")
     message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     info = Settings.model_fields.get(field)
-    shown = "(hidden)" if info is not None and "SecretStr" in str(info.annotation) else repr(error.get("input"))
+    shown = "(hidden)" if info is not None and "SecretStr" in str(info.annotation) else mask_url(repr(error.get("input")))
     return f"{name}={shown} is not valid: {message}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ _OUTPUT_SETTINGS = (
     "pairs", "tagger", "mbert_model", "mbert_label_map", "strategy", "spans_threshold", "translation_models",
     "n_best", "num_beams", "max_new_tokens", "min_new_tokens", "max_unit_chars", "rerank", "reranker_model",
     "reranker_share_tagger", "rerank_model_weight", "rerank_similarity_weight", "rerank_copy_penalty",
-    "rerank_placeholder_penalty", "rerank_length_penalty", "translation_backend", "encoder_backend",
+    "rerank_placeholder_penalty", "rerank_length_penalty", "rerank_layers", "rerank_skip_margin", "translation_backend", "encoder_backend",
     "compute_type", "device",
 )
 
@@ -71,10 +72,11 @@ def micro_batched(settings: Settings, translator: Translator, encoder: Encoder |
     if settings.micro_batch_ms <= 0:
         return translator, encoder, taggers
     window, most = settings.micro_batch_ms / 1000, settings.micro_batch_max
+    gate = threading.BoundedSemaphore(settings.model_calls_at_once) if settings.model_calls_at_once else None
     return (
-        BatchingTranslator(translator, window_s=window, max_items=most),
-        BatchingEncoder(encoder, window_s=window, max_items=most * 8) if encoder is not None else None,
-        [BatchingTagger(t, window_s=window, max_items=most) if t.name == "mbert" else t for t in taggers],
+        BatchingTranslator(translator, window_s=window, max_items=most, gate=gate),
+        BatchingEncoder(encoder, window_s=window, max_items=most * 8, gate=gate) if encoder is not None else None,
+        [BatchingTagger(t, window_s=window, max_items=most, gate=gate) if t.name == "mbert" else t for t in taggers],
     )
 
 

@@ -64,6 +64,8 @@ class BenchOptions:
     bert_dir: Path | None = None
     label_map: dict[str, str] = field(default_factory=lambda: {"lang1": "en", "lang2": "es"})
     cache_dir: Path = Path.home() / ".cache" / "mixlingo" / "bench"
+    baseline: bool = True
+    """Run the one-at-a-time transformers baseline too (the slowest part; no target depends on it)."""
 
     def check(self) -> None:
         if not 1 <= self.messages <= 10_000:
@@ -90,12 +92,42 @@ def messages_for(count: int) -> list[str]:
 def settings_for(variant: str, options: BenchOptions, marian: Path, bert: Path) -> dict[str, Any]:
     fixed = {} if options.new_tokens == 0 else {"max_new_tokens": options.new_tokens, "min_new_tokens": options.new_tokens}
     return dict(
-        VARIANTS[variant],
+        VARIANTS.get(variant, VARIANTS["optimised"]),
         tagger="mbert", mbert_model=str(bert), mbert_label_map=options.label_map, reranker_model=str(bert),
-        translation_models={"es-en": str(marian), "en-es": str(marian)}, strategy="whole", offline=True,
+        translation_models=translation_models(marian), strategy="whole", offline=True,
         threads=options.threads, model_cache_dir=options.cache_dir / "hf-cache",
         optimized_model_dir=options.cache_dir / "optimized", **fixed,
     )
+
+
+def translation_models(marian: Path) -> dict[str, str]:
+    """es→en and en→es as two model directories, so both are really loaded (the memory target counts both)."""
+    other = marian.parent / f"{marian.name}-en-es"
+    if marian.parent.name and (marian / "config.json").is_file() and not (other / "config.json").is_file():
+        other.mkdir(parents=True, exist_ok=True)
+        for file in marian.iterdir():
+            if file.is_file() and not (other / file.name).exists():
+                (other / file.name).symlink_to(file.resolve())
+    return {"es-en": str(marian), "en-es": str(other if (other / "config.json").is_file() else marian)}
+
+
+def rss_mib() -> float:
+    """Resident memory now (VmRSS), for the per-stage breakdown."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def preload_directions(translator, settings) -> None:  # noqa: ANN001
+    """Load every configured direction (a burst only uses es→en; the memory target counts both)."""
+    for direction in settings.translation_models:
+        source, target = direction.split("-", 1)
+        if source != "mul":
+            translator.translate(["hola"], source, target, 1)
 
 
 def peak_rss_mib() -> float:
@@ -117,6 +149,7 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     from mixlingo.factory import build_translate_pipeline
 
     events.put(("phase", f"{variant}: loading models"))
+    stages_rss = {"imports": rss_mib()}
     settings = load_settings(**overrides)
     if settings.threads:  # --threads applies to the plain torch path too, so both sides get the same cores
         from mixlingo.adapters.bert_runtime import set_torch_threads
@@ -125,8 +158,12 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     started = time.perf_counter()
     built = build_translate_pipeline(settings)
     pipeline = built.pipeline
+    stages_rss["tagger + reranker loaded"] = rss_mib()
+    preload_directions(next(s for s in pipeline.stages if type(s).__name__ == "Translate").translator, settings)
+    stages_rss["both translation directions loaded"] = rss_mib()
     for text in texts[:2]:
         pipeline.run(text, target=target)  # warm-up: lazy loads, CTranslate2 conversion on first use
+    stages_rss["after warm-up"] = rss_mib()
     load_s = time.perf_counter() - started
     if variant == "convert":  # only the one-off conversions were wanted
         return {"variant": variant}
@@ -172,8 +209,10 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
         "burst_msgs_per_s": burst / burst_s,
         "repeat_p50_s": _percentile(repeats, 50) if repeats else _percentile(latencies, 50),
         "peak_rss_mib": peak_rss_mib(),
+        "rss_by_stage_mib": {**stages_rss, "after the runs": rss_mib()},
         "outputs": outputs,
         "leads": leads,
+        "units": [[(u.lang, u.source) for u in m.translation.units] if m.translation else [] for m in finished],
         "notes": notes,
     }
 
@@ -214,7 +253,12 @@ def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
-        events.put(("result", run_variant(variant, overrides, texts, burst, target, events)))
+        from mixlingo.bench_references import REFERENCES
+
+        if variant in REFERENCES:  # texts: the optimised run's units, for the floor
+            events.put(("result", REFERENCES[variant](overrides, texts, burst, target, events)))
+        else:
+            events.put(("result", run_variant(variant, overrides, texts, burst, target, events)))
     except BaseException as error:  # noqa: BLE001 - reported by the parent as one line
         events.put(("error", f"{type(error).__name__}: {error}", traceback.format_exc()))
 
@@ -248,7 +292,13 @@ def run_bench(options: BenchOptions, progress=None) -> dict[str, Any]:  # noqa: 
         _in_child("convert", settings_for("optimised", options, marian, bert), texts[:1], 1, options.target, progress, results)
         results.clear()
     for variant in VARIANTS:
+        if variant == "baseline" and not options.baseline:
+            continue
         _in_child(variant, settings_for(variant, options, marian, bert), texts, options.burst, options.target, progress, results)
+    _in_child("floor", settings_for("optimised", options, marian, bert), results["optimised"]["units"], options.burst,
+              options.target, progress, results)
+    _in_child("naive_batched", settings_for("baseline", options, marian, bert), texts, options.burst, options.target,
+              progress, results)
     summary = summarise(options, results, marian, bert)
     summary["machine"]["load_average_before_after"] = [load_before, _load_average()]
     return summary
@@ -269,7 +319,12 @@ def conversions_missing(options: BenchOptions, marian: Path, bert: Path) -> bool
     optimized = options.cache_dir / "optimized"
     wanted = [converted_path(marian, optimized) / "model.bin"] if ctranslate2_available() else []
     if onnx_available():
-        wanted += [onnx_path(bert, head, optimized) for head in ("tokens", "base")]
+        from mixlingo.config import load_settings
+
+        layers = load_settings(**settings_for("optimised", options, marian, bert)).rerank_layers or None
+        wanted += [onnx_path(bert, "tokens", optimized), onnx_path(bert, "base", optimized, layers)]
+    if ctranslate2_available():
+        wanted.append(converted_path(Path(translation_models(marian)["en-es"]), optimized) / "model.bin")
     return not all(path.is_file() for path in wanted)
 
 
@@ -298,7 +353,8 @@ def _in_child(variant: str, overrides: dict[str, Any], texts: list[str], burst: 
 
 
 def summarise(options: BenchOptions, results: dict[str, dict[str, Any]], marian: Path, bert: Path) -> dict[str, Any]:
-    base, fast = results["baseline"], results["optimised"]
+    fast = results["optimised"]
+    base = results.get("baseline") or {key: float("nan") for key in fast} | {"outputs": [], "leads": [], "burst": fast["burst"]}
     ratios = {
         key: fast[key] / base[key] if base[key] else float("nan")
         for key in ("latency_p50_s", "latency_p95_s", "burst_msgs_per_s", "peak_rss_mib", "repeat_p50_s")
@@ -308,10 +364,18 @@ def summarise(options: BenchOptions, results: dict[str, dict[str, Any]], marian:
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()},
         "models": {"marian": str(marian), "bert": str(bert)},
         "baseline": {k: v for k, v in base.items() if k not in ("outputs", "leads")},
-        "optimised": {k: v for k, v in fast.items() if k not in ("outputs", "leads")},
+        "optimised": {k: v for k, v in fast.items() if k not in ("outputs", "leads", "units")},
         "ratios_optimised_over_baseline": ratios,
+        **{name: {k: v for k, v in results[name].items() if k != "outputs"} for name in ("floor", "naive_batched") if name in results},
+        "targets": _targets(results),
         "agreement": agreement(base, fast),
     }
+
+
+def _targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    from mixlingo.bench_references import targets
+
+    return targets(results)
 
 
 DECISIVE_LEAD = 0.3

@@ -25,6 +25,7 @@ def bench(
     threads: Annotated[int, typer.Option("--threads", help="Threads per model call; 0: one per core.")] = 0,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where random models and conversions are kept.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the slow one-at-a-time baseline.")] = True,
 ) -> None:
     """Compare the naive transformers pipeline with the optimised one on the same chat messages."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -32,13 +33,13 @@ def bench(
     from mixlingo.bench import BenchOptions, run_bench
 
     options = BenchOptions(messages=messages, burst=burst, new_tokens=new_tokens, threads=threads,
-                           marian_dir=marian_dir, bert_dir=bert_dir)
+                           marian_dir=marian_dir, bert_dir=bert_dir, baseline=baseline)
     if label_map:
         options.label_map = dict(load_settings(mbert_label_map=label_map).mbert_label_map)
     if cache_dir:
         options.cache_dir = cache_dir
     options.check()
-    total = 2 * (2 + messages + burst)
+    total = (4 if baseline else 3) * (2 + messages + burst)  # baseline, optimised, translation floor, naive batched
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=errors, transient=True) as progress:
         task = progress.add_task("starting", total=total)
@@ -58,28 +59,32 @@ def bench(
 
 def show(result: dict[str, Any]) -> None:
     base, fast, ratio = result["baseline"], result["optimised"], result["ratios_optimised_over_baseline"]
-    table = Table(title="mixlingo bench: naive transformers fp32 vs optimised")
+    table = Table(title="mixlingo bench: naive transformers fp32, one at a time (baseline) vs optimised")
     for column, justify in (("", "left"), ("baseline", "right"), ("optimised", "right"), ("optimised / baseline", "right")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     rows = [
         ("latency p50 per message", "latency_p50_s", _ms),
         ("latency p95 per message", "latency_p95_s", _ms),
-        (f"burst of {base['burst']}: messages/s", "burst_msgs_per_s", lambda v: f"{v:.2f}"),
+        (f"burst of {fast['burst']}: messages/s", "burst_msgs_per_s", lambda v: f"{v:.2f}"),
         ("repeat (cached) p50", "repeat_p50_s", _ms),
         ("peak RSS", "peak_rss_mib", lambda v: f"{v:,.0f} MiB"),
     ]
     for label, key, fmt in rows:
-        table.add_row(label, fmt(base[key]), fmt(fast[key]), _ratio(ratio[key]))
+        table.add_row(label, _or_dash(fmt, base[key]), fmt(fast[key]), _ratio(ratio[key]))
     console.print(table)
+    show_references(result)
     agreement = result["agreement"]
     near_ties = agreement["messages"] - agreement["decisive_messages"]
-    console.print(
-        f"same final translation: {agreement['same_final_translation']}/{agreement['decisive_messages']} messages "
-        f"whose baseline choice is decisive (final score leads by > {agreement['decisive_lead']}); "
-        f"{near_ties} near-tied message{'s' if near_ties != 1 else ''} not compared (rounding decides them)",
-        highlight=False,
-    )
+    if agreement["messages"]:  # not with --no-baseline
+        console.print(
+            f"same final translation: {agreement['same_final_translation']}/{agreement['decisive_messages']} messages "
+            f"whose baseline choice is decisive (final score leads by > {agreement['decisive_lead']}); "
+            f"{near_ties} near-tied message{'s' if near_ties != 1 else ''} not compared (rounding decides them)",
+            highlight=False,
+        )
     for name, run in (("baseline", base), ("optimised", fast)):
+        if not isinstance(run.get("backends"), dict):
+            continue  # --no-baseline
         parts = ", ".join(f"{k} {v}" for k, v in run["backends"].items())
         console.print(f"{name}: {parts}; burst workers {run['burst_workers']}; load+warm-up {run['load_s']:.1f} s", highlight=False)
         for note in run["notes"]:
@@ -90,6 +95,33 @@ def show(result: dict[str, Any]) -> None:
         f"machine: {m['cpu']}, {m['cores']} cores, GPU: {m['gpu'] or 'none'}; load average before/after: {load[0]} / {load[1]}",
         highlight=False,
     )
+
+
+def show_references(result: dict[str, Any]) -> None:
+    """The two yardsticks beside the optimised path, then every target with its measured value."""
+    table = Table(title="references (same messages, same run)")
+    for column in ("", "naive batched", "translation floor", "optimised"):
+        table.add_column(column, justify="left" if not column else "right")
+    refs = [result.get("naive_batched"), result.get("floor"), result["optimised"]]
+    for label, key, fmt in (("latency p50 per message", "latency_p50_s", _ms),
+                            (f"burst of {result['optimised']['burst']}: messages/s", "burst_msgs_per_s", lambda v: f"{v:.2f}"),
+                            ("peak RSS", "peak_rss_mib", lambda v: f"{v:,.0f} MiB")):
+        table.add_row(label, *(fmt(r[key]) if r else "—" for r in refs))
+    console.print(table)
+    targets = Table(title="targets")
+    for column in ("target", "measured", "bound", ""):
+        targets.add_column(column, justify="left" if column in ("target", "") else "right")
+    for row in result.get("targets", []):
+        value = f"{row['value']:,.0f}" if "MiB" in row["bound"] else f"{row['value']:.3f}×"
+        targets.add_row(row["target"], value, row["bound"], "[green]pass[/]" if row["met"] else "[red]FAIL[/]")
+    console.print(targets)
+    stages = result["optimised"].get("rss_by_stage_mib") or {}
+    if stages:
+        console.print("optimised RSS by stage: " + ", ".join(f"{k} {v:,.0f} MiB" for k, v in stages.items()), highlight=False)
+
+
+def _or_dash(fmt, value: float) -> str:  # noqa: ANN001
+    return "—" if isinstance(value, float) and math.isnan(value) else fmt(value)
 
 
 def _ms(value: float) -> str:
@@ -116,11 +148,12 @@ def convert() -> None:
         path = convert_marian(source, optimized_dir(settings))
         console.print(f"[green]ok[/] {direction} {model_id} → {path}", highlight=False)
 
-    for role, model_id, head in (("tagger", settings.mbert_model, "tokens"), ("reranker", settings.reranker_model, "base")):
+    for role, model_id, head, layers in (("tagger", settings.mbert_model, "tokens", None),
+                                         ("reranker", settings.reranker_model, "base", settings.rerank_layers or None)):
         notes: list[str] = []
         kwargs = runtime_kwargs(settings)
         _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
-                                notes=notes, **kwargs)
+                                notes=notes, layers=layers, **kwargs)
         for note in notes:
             errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
         where = getattr(runner, "path", None)

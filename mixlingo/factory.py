@@ -157,7 +157,8 @@ def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
     from mixlingo.adapters.bert_encoder import BertEncoder
 
     return BertEncoder.load(
-        settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.hub_offline, **runtime_kwargs(settings)
+        settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
+        layers=settings.rerank_layers or None, **runtime_kwargs(settings),
     )
 
 
@@ -168,6 +169,7 @@ def rerank_weights(settings: Settings) -> RerankWeights:
         copy_penalty=settings.rerank_copy_penalty,
         placeholder_penalty=settings.rerank_placeholder_penalty,
         length_penalty=settings.rerank_length_penalty,
+        skip_margin=settings.rerank_skip_margin,
     )
 
 

@@ -23,9 +23,12 @@ def serve(
         "--public-playground", help="Let the playground (no login) listen on a non-loopback address.")] = False,
 ) -> None:
     """Run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP), or the local playground without credentials."""
+    from mixlingo.bot import redact
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("aiohttp.access", "slack_bolt", "slack_sdk"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    redact.install()  # from the first line: startup and connection errors may quote a URL with its password
 
     def say(line: str) -> None:
         typer.echo(line)

@@ -2,13 +2,14 @@
 
 Everything outside the translated units is copied byte for byte, so markup
 between units (line breaks, lists, code blocks, link brackets) is exact by
-construction; inline markup comes back from the placeholders.
+construction; inline markup comes back from the placeholders, and what the
+model wrote around it is escaped (see :mod:`.fill`).
 """
 
 from __future__ import annotations
 
+from mixlingo.nlp.fill import fill_placeholders
 from mixlingo.nlp.model import Message
-from mixlingo.nlp.units import fill_placeholders
 
 
 class AssembleTranslation:
@@ -18,12 +19,14 @@ class AssembleTranslation:
         translation = message.translation
         if translation is None:
             return message
-        out, cursor, dropped = [], 0, 0
+        out, cursor, dropped, unformatted = [], 0, 0, 0
         for unit in sorted(translation.units, key=lambda u: u.start):
             if not unit.scored:
                 continue
-            unit.output, unit.missing_pieces = fill_placeholders(unit.scored[unit.chosen].candidate.text, unit.pieces)
-            dropped += unit.missing_pieces
+            filled = fill_placeholders(unit.scored[unit.chosen].candidate.text, unit.pieces, unit.source)
+            unit.output, unit.missing_pieces = filled.text, filled.missing
+            dropped += filled.missing
+            unformatted += filled.unformatted
             out += [message.text[cursor : unit.start], unit.output]
             cursor = unit.end
         out.append(message.text[cursor:])
@@ -31,5 +34,9 @@ class AssembleTranslation:
         if dropped:
             translation.notes.append(
                 f"the translation model dropped {dropped} inline markup piece(s); they were kept at the end of their sentence"
+            )
+        if unformatted:
+            translation.notes.append(
+                f"the translation lost the bold/italic/strike markers of {unformatted} phrase(s); their words are shown unformatted"
             )
         return message

@@ -11,6 +11,7 @@ Batched inference on CPU costs far less per item than one call per message.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
@@ -26,9 +27,17 @@ from mixlingo.nlp.translation import Candidate, Encoder, Translator
 class MicroBatcher:
     """Runs ``run(key, items) -> results`` (one result per item) over the items of concurrent callers."""
 
-    def __init__(self, run: Callable[[Any, list], list], *, window_s: float = 0.005, max_items: int = 64, name: str = "batch"):
-        self.run, self.window_s, self.max_items, self.name = run, window_s, max_items, name
+    def __init__(
+        self, run: Callable[[Any, list], list], *, window_s: float = 0.005, max_items: int = 64, name: str = "batch",
+        gate: threading.Semaphore | None = None,
+    ):
+        """``gate``: shared by the batchers of one pipeline, so at most that many model calls run at once
+        (each already uses every core: two at once only fight over them). Callers keep queueing meanwhile."""
+        self.run, self.window_s, self.max_items, self.name, self.gate = run, window_s, max_items, name, gate
         self._pending: list[tuple[Hashable, list, Future]] = []
+        self._first_at = 0.0
+        """When the oldest pending call arrived: the window runs from there, so calls that queued
+        while the previous batch ran go at once (continuous batching)."""
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self.batches: list[int] = []
@@ -40,6 +49,8 @@ class MicroBatcher:
             return []
         future: Future = Future()
         with self._cond:
+            if not self._pending:
+                self._first_at = time.monotonic()
             self._pending.append((key, list(items), future))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name=f"mixlingo-{self.name}", daemon=True)
@@ -52,7 +63,7 @@ class MicroBatcher:
             with self._cond:
                 while not self._pending:
                     self._cond.wait()
-                deadline = time.monotonic() + self.window_s
+                deadline = self._first_at + self.window_s
                 while sum(len(items) for _, items, _ in self._pending) < self.max_items:
                     left = deadline - time.monotonic()
                     if left <= 0:
@@ -68,7 +79,8 @@ class MicroBatcher:
     def _run_group(self, key: Hashable, calls: list[tuple[list, Future]]) -> None:
         merged = [item for items, _ in calls for item in items]
         try:
-            results = list(self.run(key, merged))
+            with self.gate or contextlib.nullcontext():
+                results = list(self.run(key, merged))
             if len(results) != len(merged):
                 raise RuntimeError(f"{self.name}: {len(results)} results for {len(merged)} items")
         except BaseException as error:  # noqa: BLE001 - handed to the callers, who raise it
@@ -85,11 +97,11 @@ class MicroBatcher:
 class BatchingTranslator:
     """A :class:`Translator` whose concurrent calls for one direction and n become one call."""
 
-    def __init__(self, inner: Translator, *, window_s: float = 0.005, max_items: int = 64):
+    def __init__(self, inner: Translator, *, window_s: float = 0.005, max_items: int = 64, gate: threading.Semaphore | None = None):
         self.inner = inner
         self.batcher = MicroBatcher(
             lambda key, texts: inner.translate(texts, key[0], key[1], key[2]),
-            window_s=window_s, max_items=max_items, name="translate",
+            window_s=window_s, max_items=max_items, name="translate", gate=gate,
         )
 
     @property
@@ -106,9 +118,11 @@ class BatchingTranslator:
 class BatchingEncoder:
     """An :class:`Encoder` whose concurrent calls become one (sources and candidates of every message)."""
 
-    def __init__(self, inner: Encoder, *, window_s: float = 0.005, max_items: int = 256):
+    def __init__(self, inner: Encoder, *, window_s: float = 0.005, max_items: int = 256, gate: threading.Semaphore | None = None):
         self.inner = inner
-        self.batcher = MicroBatcher(lambda _, texts: list(inner.embed(texts)), window_s=window_s, max_items=max_items, name="embed")
+        self.batcher = MicroBatcher(
+            lambda _, texts: list(inner.embed(texts)), window_s=window_s, max_items=max_items, name="embed", gate=gate
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows = self.batcher.submit(None, texts)
@@ -118,10 +132,11 @@ class BatchingEncoder:
 class BatchingTagger:
     """A :class:`Tagger` whose concurrent calls for one language pair become one."""
 
-    def __init__(self, inner: Tagger, *, window_s: float = 0.005, max_items: int = 64):
+    def __init__(self, inner: Tagger, *, window_s: float = 0.005, max_items: int = 64, gate: threading.Semaphore | None = None):
         self.inner, self.name = inner, inner.name
         self.batcher = MicroBatcher(
-            lambda pair, sentences: inner.tag_batch(sentences, pair), window_s=window_s, max_items=max_items, name="tag"
+            lambda pair, sentences: inner.tag_batch(sentences, pair), window_s=window_s, max_items=max_items, name="tag",
+            gate=gate,
         )
 
     def languages(self) -> tuple[str, ...] | None:

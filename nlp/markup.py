@@ -49,8 +49,8 @@ _SOFT = regex.compile(
 )
 
 
-def find_protected(text: str) -> list[ProtectedPiece]:
-    """Every protected piece of ``text``, in order, adjacent pieces merged."""
+def find_protected(text: str, *, merge: bool = True) -> list[ProtectedPiece]:
+    """Every protected piece of ``text``, in order, adjacent pieces merged (unless ``merge`` is false)."""
     pieces: list[ProtectedPiece] = []
     cursor = 0
     for match in _HARD.finditer(text):
@@ -64,7 +64,7 @@ def find_protected(text: str) -> list[ProtectedPiece]:
             pieces.append(_piece(text, match.start(), match.end(), match.lastgroup or "special"))
         cursor = match.end()
     pieces += _soft_pieces(text, cursor, len(text))
-    return _merge_adjacent(text, pieces)
+    return _merge_adjacent(text, pieces) if merge else pieces
 
 
 def _soft_pieces(text: str, start: int, end: int) -> list[ProtectedPiece]:
@@ -126,6 +126,18 @@ def restore(masked: str, pieces: list[ProtectedPiece]) -> Restored:
 
     text = _PLACEHOLDER.sub(put_back, masked)
     return Restored(text, tuple(i for i in range(len(pieces)) if i not in seen))
+
+
+_UNSAFE = regex.compile(r"&(?!(?:amp|lt|gt);)|<|>")
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def slack_escape(text: str) -> str:
+    """Text as Slack escapes it: ``&``, ``<`` and ``>`` become entities, so it can never open a mention or link.
+
+    Entities already there stay as they are, so escaping twice changes nothing.
+    """
+    return str(_UNSAFE.sub(lambda m: _ESCAPES[m.group()[0]], text))
 
 
 def translatable_segments(masked: str) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import regex
 
 from mixlingo.nlp.model import Message
@@ -28,6 +27,8 @@ class RerankWeights:
     length_penalty: float = 1.0
     min_length_ratio: float = 0.4
     max_length_ratio: float = 2.5
+    skip_margin: float = 0.0
+    """A sentence whose best candidate leads by more than this without similarity is not embedded (0: always)."""
 
 
 def plain(text: str) -> str:
@@ -51,26 +52,49 @@ class Rerank:
         return self.rerank_many([message])[0]
 
     def rerank_many(self, messages: Sequence[Message]) -> list[Message]:
-        """All sources and candidates of all messages are embedded in one encoder call."""
+        """All sources and candidates still in doubt, across all messages, are embedded in one encoder call.
+
+        The model score and the penalties need no encoder, so they come first: a sentence whose
+        best candidate already leads by more than ``skip_margin`` (or that has one distinct
+        candidate) keeps that choice without a forward. Each distinct text is embedded once.
+        """
         units = [u for m in messages if m.translation for u in m.translation.units if u.scored]
-        if not units:
+        for unit in units:
+            self._score_without_similarity(unit)
+        doubtful = [u for u in units if not self._decided(u)]
+        if not doubtful:
             return list(messages)
-        texts = [plain(u.source) for u in units] + [plain(s.candidate.text) for u in units for s in u.scored]
+        texts = list(dict.fromkeys([plain(u.source) for u in doubtful] + [plain(s.candidate.text) for u in doubtful for s in u.scored]))
+        row = {text: i for i, text in enumerate(texts)}
         vectors = self.encoder.embed(texts)
-        sources, candidates = vectors[: len(units)], vectors[len(units) :]
-        offset = 0
-        for unit, source in zip(units, sources):
-            block = candidates[offset : offset + len(unit.scored)]
-            offset += len(unit.scored)
-            self._score(unit, block @ source)
+        for unit in doubtful:
+            source = vectors[row[plain(unit.source)]]
+            self._add_similarity(unit, [float(vectors[row[plain(s.candidate.text)]] @ source) for s in unit.scored])
         return list(messages)
 
-    def _score(self, unit: Unit, similarities: np.ndarray) -> None:
+    many = rerank_many  # the batch entry point Pipeline.pipe looks for
+
+    def _score_without_similarity(self, unit: Unit) -> None:
         w = self.weights
-        for scored, similarity in zip(unit.scored, similarities):
-            scored.similarity = float(similarity)
+        for scored in unit.scored:
+            scored.similarity = None
             scored.penalties = self.penalties(unit, scored.candidate.text)
-            scored.final = w.model * scored.candidate.score + w.similarity * scored.similarity - sum(scored.penalties.values())
+            scored.final = w.model * scored.candidate.score - sum(scored.penalties.values())
+        unit.chosen = max(range(len(unit.scored)), key=lambda i: unit.scored[i].final)
+
+    def _decided(self, unit: Unit) -> bool:
+        """Similarity cannot (or is not worth trying to) change this sentence's choice."""
+        if len({plain(s.candidate.text) for s in unit.scored}) < 2:
+            return True
+        if self.weights.skip_margin <= 0:
+            return False
+        best, second = sorted((s.final for s in unit.scored), reverse=True)[:2]
+        return best - second > self.weights.skip_margin
+
+    def _add_similarity(self, unit: Unit, similarities: Sequence[float]) -> None:
+        for scored, similarity in zip(unit.scored, similarities, strict=True):
+            scored.similarity = similarity
+            scored.final += self.weights.similarity * similarity
         unit.chosen = max(range(len(unit.scored)), key=lambda i: unit.scored[i].final)
 
     def penalties(self, unit: Unit, text: str) -> dict[str, float]:

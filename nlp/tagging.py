@@ -81,6 +81,8 @@ class TagLanguages:
                 message.tagger = tagger.name
         return list(messages)
 
+    many = tag_many  # the batch entry point Pipeline.pipe looks for
+
 
 def _apply(message: Message, tags: Sequence[Tag]) -> None:
     found = iter(tags)

@@ -21,6 +21,8 @@ from mixlingo.nlp.translation import Unit
 _HARD_KINDS = ("newline", "list", "quote", "code_block", "link", "url")
 _SENTENCE_END = regex.compile(r"""[.!?…。]+["'”’)\]]*\s+""")
 _WHITESPACE = regex.compile(r"\s+")
+_MARKERS_AT_START = regex.compile(r"[*_~]+")
+_MARKERS_AT_END = regex.compile(r"[*_~]+$")
 MT_PLACEHOLDER = regex.compile(r"\[\d+\]")
 """How an inline piece appears in a model input: ``[1]``, ``[2]`` …"""
 
@@ -30,16 +32,20 @@ def is_structural(piece: ProtectedPiece) -> bool:
 
 
 def build_units(message: Message, start: int, end: int, lang: str, max_chars: int) -> list[Unit]:
-    """Units for the character range ``[start, end)`` of the message, in ``lang``."""
+    """Units for the character range ``[start, end)`` of the message, in ``lang``.
+
+    A piece longer than ``max_chars`` splits the text like structural markup: it
+    stays out of every unit, untranslated and whole, so no unit is cut through it.
+    """
     inline: list[tuple[int, int]] = []
     cuts = [start]
     for piece in message.protected:
         if piece.end <= start or piece.start >= end:
             continue
-        if is_structural(piece):
+        if is_structural(piece) or piece.end - piece.start > max_chars:
             cuts += [piece.start, piece.end]
         else:
-            inline.append((piece.start, piece.end))
+            inline += _split_format_edges(piece)
     inline += [(t.start, t.end) for t in message.tokens if t.lang == ENTITY and start <= t.start and t.end <= end]
     inline.sort()
     cuts.append(end)
@@ -50,6 +56,18 @@ def build_units(message: Message, start: int, end: int, lang: str, max_chars: in
             if _has_words(message, s, e):
                 units.append(_unit(message.text, s, e, lang, inline))
     return units
+
+
+def _split_format_edges(piece: ProtectedPiece) -> list[tuple[int, int]]:
+    """A formatting marker merged with a neighbour (``*<@U1>``) gets its own placeholder, so it can pair up."""
+    kinds = piece.kind.split("+")
+    bounds = {piece.start, piece.end}
+    if len(kinds) > 1 and kinds[0] == "format":
+        bounds.add(piece.start + _MARKERS_AT_START.match(piece.text).end())
+    if len(kinds) > 1 and kinds[-1] == "format":
+        bounds.add(piece.start + _MARKERS_AT_END.search(piece.text).start())
+    ordered = sorted(bounds)
+    return list(zip(ordered, ordered[1:]))
 
 
 def _has_words(message: Message, start: int, end: int) -> bool:
@@ -79,6 +97,7 @@ def _chunks(text: str, start: int, end: int, inline: list[tuple[int, int]], max_
             default=start + max_chars,
         )
         cut = cut if cut > start else start + max_chars
+        cut = next((a if a > start else b for a, b in inline if a < cut < b), cut)  # never inside a piece
         yield start, cut
         start = cut
         while start < end and text[start].isspace():
@@ -118,32 +137,6 @@ def _unit(text: str, start: int, end: int, lang: str, inline: list[tuple[int, in
         cursor = b
     out.append(text[cursor:end])
     return Unit(start=start, end=end, source="".join(out), pieces=pieces, lang=lang)
-
-
-def fill_placeholders(translated: str, pieces: list[tuple[str, str]]) -> tuple[str, int]:
-    """Put inline pieces back; returns the text and how many the translation dropped.
-
-    One pass, so a piece's own text is never searched again. A dropped piece is
-    appended at the end rather than lost; a repeated placeholder keeps its first
-    occurrence only.
-    """
-    originals = dict(pieces)
-    used: set[str] = set()
-
-    def put_back(match: regex.Match) -> str:
-        mark: str = match.group(0)
-        if mark not in originals:
-            return mark
-        if mark in used:
-            return ""
-        used.add(mark)
-        return originals[mark]
-
-    text = MT_PLACEHOLDER.sub(put_back, translated)
-    missing = [original for mark, original in pieces if mark not in used]
-    if missing:
-        text = " ".join(part for part in [text.rstrip(), *missing] if part)
-    return text, len(missing)
 
 
 def count_placeholders(text: str, pieces: list[tuple[str, str]]) -> int:

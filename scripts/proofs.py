@@ -23,13 +23,14 @@ ROWS = [  # (proof, figures shown, what must hold)
     ("security", ["requests", "forged", "tampered", "stale", "future", "future_skew", "replayed", "replayed_headers", "unsigned", "accepted", "jobs_started", "slack_calls"], "accepted = 0"),
     ("replay_headers", ["requests", "command", "shortcut", "button", "event", "accepted", "jobs_started", "slack_calls"], "accepted = 0"),
     ("slow_clients", ["connections", "slow_headers", "slow_bodies", "cut_short", "timeout_s", "held_max_s", "still_held_at_60s", "accepted", "ack_failed"], "accepted = 0, none held"),
-    ("fuzz", ["messages", "translated", "protected_pieces", "crashes", "pieces_altered", "seconds"], "0 crashes, 0 altered"),
+    ("fuzz", ["messages", "translated", "protected_pieces", "long_pieces", "crashes", "pieces_altered", "seconds"], "0 crashes, 0 altered"),
     ("load", ["requests", "rate_per_s", "seconds", "acked", "errors", "resent", "acked_after_resend", "ack_p50_ms", "ack_p99_ms", "ack_max_ms", "jobs_run", "posted_twice"],
      "all acked after Slack's resends, each posted once; p99 < 1 s (bound), ≤ 50 ms (target)"),
     ("kill_worker", ["jobs", "acked", "posted_before_kill", "posted", "lost", "posted_twice", "taken_over", "all_done_s"], "0 lost, 0 twice"),
     ("lost_by_broker", ["jobs", "posted", "posted_twice", "all_posted_s"], "all once"),
     ("slack_faults", ["jobs", "fault_window_s", "faults_served", "posted", "posted_twice", "failed_jobs", "all_posted_s"], "all once"),
     ("database_outage", ["jobs", "outage_s", "acked", "posted_during_outage", "retries_logged", "posted", "posted_twice", "failed_jobs", "all_posted_after_s"], "all once, after"),
+    ("hostile_output", ["messages", "translated", "model_outputs", "pieces_altered", "new_pings", "notes_unformatted", "seconds"], "0 altered, 0 new pings"),
 ]
 
 

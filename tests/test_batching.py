@@ -78,3 +78,42 @@ def test_encoder_and_tagger_batch_too() -> None:
     tags = concurrently([lambda: wrapped.tag_batch([["hola"]], ("en", "es")), lambda: wrapped.tag_batch([["hello"]], ("en", "es"))])
     assert [[t.lang for t in s[0]] for s in tags] == [["es"], ["en"]]
     assert len(tagger.calls) == 1 and wrapped.languages() == ("en", "es") and wrapped.name == "fake"
+
+
+def test_a_shared_gate_lets_one_model_call_run_at_a_time() -> None:
+    gate = threading.BoundedSemaphore(1)
+    running, overlaps, lock = [0], [], threading.Lock()
+
+    def run(key, items):  # noqa: ANN001, ANN202
+        with lock:
+            running[0] += 1
+            overlaps.append(running[0])
+        threading.Event().wait(0.05)
+        with lock:
+            running[0] -= 1
+        return items
+
+    a = MicroBatcher(run, window_s=0.001, gate=gate, name="a")
+    b = MicroBatcher(run, window_s=0.001, gate=gate, name="b")
+    concurrently([lambda: a.submit("k", [1]), lambda: b.submit("k", [2]), lambda: a.submit("j", [3])])
+    assert overlaps and max(overlaps) == 1
+
+
+def test_calls_that_queue_while_a_batch_runs_go_together_in_the_next_one() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def run(key, items):  # noqa: ANN001, ANN202
+        started.set()
+        release.wait(5)
+        return items
+
+    batcher = MicroBatcher(run, window_s=0.001)
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(batcher.submit, "k", [0])
+        started.wait(5)
+        later = [pool.submit(batcher.submit, "k", [i]) for i in (1, 2, 3)]
+        while sum(len(items) for _, items, _ in batcher._pending) < 3:
+            threading.Event().wait(0.005)
+        release.set()
+        assert first.result() == [0] and [f.result() for f in later] == [[1], [2], [3]]
+    assert batcher.batches == [1, 3]

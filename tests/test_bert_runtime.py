@@ -78,3 +78,44 @@ def test_failed_export_falls_back_to_torch_int8_with_a_note(
     tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="onnx")
     assert tagger.runner.name == "torch-int8" and "exporter exploded" in tagger.notes[0]
     assert [t.lang for t in tagger.tag_batch([["el", "reporte"]])[0]] == ["es", "es"]
+
+
+LONG_CODE = "`" + "x = compute(y) + other[3] " * 42 + "`"  # 1,100 characters: far past 128 positions
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_encoder_truncates_to_the_models_own_position_limit(tiny_bert_dir: Path, tmp_path: Path, backend: str) -> None:
+    enc = encoder(tiny_bert_dir, tmp_path, backend)
+    assert enc.runner.config.max_position_embeddings == 128 and enc.max_length == 128
+    vectors = enc.embed([LONG_CODE, "la casa " * 200, "la casa"])
+    assert vectors.shape[0] == 3 and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_tagger_windows_fit_the_models_positions(tiny_bert_dir: Path, tmp_path: Path, backend: str) -> None:
+    tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend=backend, threads=1)
+    assert tagger.max_tokens == 128
+    words = ["reunión"] * 300 + [LONG_CODE] + ["casa"] * 10  # 96-word windows: far more sub-tokens than positions
+    tags = tagger.tag_batch([words, ["la", "casa"]])
+    assert [len(t) for t in tags] == [len(words), 2]
+    assert all(t.confidence > 0 for t in tags[0]), "a word past the model's positions was left untagged"
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_an_encoder_stopped_at_a_middle_layer_pools_that_layer(tiny_bert_dir: Path, tmp_path: Path, backend: str) -> None:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    short = BertEncoder.load(str(tiny_bert_dir), cache_dir=tmp_path, backend=backend, threads=1, layers=1)
+    assert short.runner.config.num_hidden_layers == 1
+    if backend == "onnx":
+        assert short.runner.path.name == "base-L1.int8.onnx"
+    tokenizer, full = AutoTokenizer.from_pretrained(str(tiny_bert_dir)), AutoModel.from_pretrained(str(tiny_bert_dir)).eval()
+    assert full.config.num_hidden_layers == 2
+    encoded = tokenizer(TEXTS[:4], padding=True, return_tensors="pt", return_token_type_ids=False)
+    with torch.inference_mode():
+        layer1 = full(**encoded, output_hidden_states=True).hidden_states[1]
+    mask = encoded["attention_mask"][..., None].float()
+    expected = torch.nn.functional.normalize((layer1 * mask).sum(1) / mask.sum(1), dim=-1).numpy()
+    got = short.embed(TEXTS[:4])
+    assert (got * expected).sum(1).min() > (0.9999 if backend == "torch" else 0.99)

@@ -77,3 +77,12 @@ def test_a_failed_conversion_falls_back_to_transformers_with_a_note(
     assert translator.translate(["la casa"], "es", "en", 2) == plain.translate(["la casa"], "es", "en", 2)
     assert len(translator.notes) == 1 and "unsupported architecture" in translator.notes[0]
     assert "plain transformers" in translator.notes[0]
+
+
+def test_inputs_longer_than_the_models_positions_are_truncated_not_an_error(
+    pair: tuple[MarianTranslator, CT2Translator],
+) -> None:
+    long_text = "vamos a revisar esto antes de la reunión " * 40  # far past the tiny model's 128 positions
+    for translator in pair:
+        out = translator.translate([long_text, "sí"], "es", "en", 2)
+        assert [len(c) for c in out] == [2, 2]

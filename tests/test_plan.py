@@ -88,3 +88,32 @@ def test_spans_in_a_spanish_reader_translate_the_english_parts() -> None:
 def test_markup_at_the_edges_of_a_unit_stays_outside_it() -> None:
     units = plan(":wave: *la casa es grande* :tada:", strategy="whole").translation.units
     assert [u.source for u in units] == ["la casa es grande"] and units[0].pieces == []
+
+
+LONG_PIECES = [
+    "`" + "x = compute(y) " * 70 + "`",  # a 1,052-character inline code span
+    "<@U1|" + "n" * 900 + ">",
+    "👍" * 600,
+    "*" + "la casa " * 60 + "*",  # a formatted run longer than the limit: its markers are short pieces
+]
+
+
+def test_a_piece_longer_than_the_unit_limit_is_never_cut_and_stays_untranslated() -> None:
+    for piece in LONG_PIECES:
+        text = f"Hola la casa es grande {piece} vamos a la playa con Maria."
+        message = plan(text, strategy="whole", max_unit_chars=400)
+        units = message.translation.units
+        assert units, piece[:20]
+        for unit in units:
+            for p in message.protected:
+                overlaps = unit.start < p.end and p.start < unit.end
+                assert not overlaps or (unit.start <= p.start and p.end <= unit.end), (piece[:20], unit.source[:60])
+                assert not overlaps or p.end - p.start <= 400, "a long piece went into a unit"
+        assert all(u.end - u.start <= 400 for u in units)
+
+
+def test_a_chunk_cut_never_lands_inside_a_piece_when_there_is_no_space_to_cut_at() -> None:
+    text = "hola" + "a" * 30 + "`" + "b" * 50 + "` la casa"
+    units = plan(text, strategy="whole", max_unit_chars=60).translation.units
+    code = text.index("`")
+    assert all(not (u.start < code < u.end < code + 52) and not (code < u.start < code + 52) for u in units)

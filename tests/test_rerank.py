@@ -60,6 +60,35 @@ def test_wild_length_ratio_is_penalised(candidate: str, penalised: bool) -> None
 
 def test_all_messages_are_embedded_in_one_encoder_call() -> None:
     encoder = FakeEncoder({})
-    messages = [message_with("la casa", [("a", -1), ("b", -2)]), message_with("hola [1]", [("hi [1]", -1)])]
+    messages = [message_with("la casa", [("a", -1), ("b", -2)]), message_with("hola [1]", [("hi [1]", -1), ("hey [1]", -1.5)])]
     Rerank(encoder).rerank_many(messages)
-    assert encoder.calls == [["la casa", "hola", "a", "b", "hi"]]
+    assert encoder.calls == [["la casa", "hola", "a", "b", "hi", "hey"]]
+
+
+def test_a_sentence_whose_best_candidate_leads_by_the_margin_is_not_embedded() -> None:
+    encoder = FakeEncoder({"la casa": (1, 0), "the house": (1, 0), "the home": (0.6, 0.8)})
+    clear = message_with("el perro", [("the dog", -0.1), ("dog the", -2.5)])  # leads by 2.4
+    close = message_with("la casa", [("the home", -0.2), ("the house", -0.5)])  # leads by 0.3
+    Rerank(encoder, RerankWeights(skip_margin=1.0)).rerank_many([clear, close])
+    assert encoder.calls == [["la casa", "the home", "the house"]]  # only the close one, in one call
+    unit = clear.translation.units[0]
+    assert unit.chosen == 0 and [s.similarity for s in unit.scored] == [None, None]
+    assert [round(s.final, 3) for s in unit.scored] == [-0.1, -2.5]
+    assert close.translation.units[0].chosen == 1  # similarity still overrules the model where it is close
+
+
+def test_without_a_margin_every_sentence_is_embedded_and_each_distinct_text_once() -> None:
+    encoder = FakeEncoder({})
+    first = message_with("la casa", [("the house", -0.1), ("the house", -0.2), ("home", -3.0)])
+    second = message_with("la casa", [("the house", -0.3), ("a house", -0.4)])
+    Rerank(encoder, RerankWeights(skip_margin=0.0)).rerank_many([first, second])
+    assert len(encoder.calls) == 1
+    assert sorted(encoder.calls[0]) == ["a house", "home", "la casa", "the house"]
+    assert all(s.similarity is not None for s in first.translation.units[0].scored)
+
+
+def test_a_sentence_with_one_distinct_candidate_needs_no_encoder() -> None:
+    encoder = FakeEncoder({})
+    message = message_with("la casa", [("the house", -0.1), ("the house", -0.2)])
+    Rerank(encoder).rerank_many([message])
+    assert encoder.calls == [] and message.translation.units[0].chosen == 0

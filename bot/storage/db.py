@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from mixlingo.config.secrets import mask_url
 from mixlingo.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -38,7 +39,7 @@ def async_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except Exception as error:
-        raise ConfigError(f"MIXLINGO_DATABASE_URL={url!r} is not a database URL; write e.g. sqlite:///path/to/mixlingo.db "
+        raise ConfigError(f"MIXLINGO_DATABASE_URL={mask_url(repr(url))} is not a database URL; write e.g. sqlite:///path/to/mixlingo.db "
                           "or postgresql://user@127.0.0.1:5432/mixlingo") from error
     driver = _ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
