@@ -14,6 +14,7 @@ from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
+from mixlingo.config.secrets import mask_url
 from mixlingo import cli_tagger
 from mixlingo.cli_support import console, errors, friendly, note, show_notes
 from mixlingo.errors import InputError, ModelNotDownloadedError
@@ -266,7 +267,12 @@ def models_pull(
     settings = load_settings()
     if settings.offline:
         raise ConfigError("MIXLINGO_OFFLINE is on, so nothing is downloaded; unset it to pull models")
-    wanted = [m for m in _models_to_pull(settings, pair) if not looks_like_path(m)]
+    configured = _models_to_pull(settings, pair)
+    for model_id in configured:
+        if looks_like_path(model_id):  # nothing to fetch, but checked like a download
+            console.print(f"[green]local[/] {escape(model_id)}", highlight=False)
+            _print_check(console, Path(model_id).expanduser(), settings)
+    wanted = [m for m in configured if not looks_like_path(m)]
     if not wanted:
         console.print("Every configured model is a local directory: nothing to download.")
         return
@@ -398,7 +404,7 @@ def config_show(
     table.add_column("value", overflow="fold")
     table.add_column("meaning", style="dim", overflow="fold")
     for name, info in Settings.model_fields.items():
-        table.add_row(f"MIXLINGO_{name.upper()}", str(getattr(settings, name)), info.description or "")
+        table.add_row(f"MIXLINGO_{name.upper()}", mask_url(str(getattr(settings, name))), info.description or "")
     console.print(table)
 
 

@@ -72,7 +72,6 @@ class Rerank:
             self._add_similarity(unit, [float(vectors[row[plain(s.candidate.text)]] @ source) for s in unit.scored])
         return list(messages)
 
-    many = rerank_many  # the batch entry point Pipeline.pipe looks for
 
     def _score_without_similarity(self, unit: Unit) -> None:
         w = self.weights

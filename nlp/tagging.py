@@ -81,7 +81,6 @@ class TagLanguages:
                 message.tagger = tagger.name
         return list(messages)
 
-    many = tag_many  # the batch entry point Pipeline.pipe looks for
 
 
 def _apply(message: Message, tags: Sequence[Tag]) -> None:

@@ -41,7 +41,6 @@ class Translate:
         self._pass_on_notes(messages)
         return list(messages)
 
-    many = translate_many  # the batch entry point Pipeline.pipe looks for
 
     def _pass_on_notes(self, messages: Sequence[Message]) -> None:
         """A translator's remarks (e.g. a backend that fell back) reach the reader once, on these messages."""

@@ -100,13 +100,13 @@ def test_cli_batch_file_translates_lines_in_one_batch_per_model_stage(
     from mixlingo.nlp.translate import Translate
 
     seen: list[int] = []
-    batched = Translate.many
+    batched = Translate.translate_many
 
     def spy(self, messages):  # noqa: ANN001, ANN202
         seen.append(len(messages))
         return batched(self, messages)
 
-    monkeypatch.setattr(Translate, "many", spy)
+    monkeypatch.setattr(Translate, "translate_many", spy)
     path = tmp_path / "in.txt"
     path.write_text("la casa es grande\nel perro\n\nla casa", encoding="utf-8")
     result = runner.invoke(app, ["translate", "--file", str(path), "--to", "en"])
