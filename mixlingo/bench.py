@@ -111,15 +111,21 @@ def translation_models(marian: Path) -> dict[str, str]:
     return {"es-en": str(marian), "en-es": str(other if (other / "config.json").is_file() else marian)}
 
 
-def rss_mib() -> float:
-    """Resident memory now (VmRSS), for the per-stage breakdown."""
+def _proc_status_mib(field: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (Linux), in MiB; None where there is none."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return float("nan")
+    return None
+
+
+def rss_mib() -> float:
+    """Resident memory now (VmRSS), for the per-stage breakdown."""
+    found = _proc_status_mib("VmRSS")
+    return float("nan") if found is None else found
 
 
 def preload_directions(translator, settings) -> None:  # noqa: ANN001
@@ -131,12 +137,9 @@ def preload_directions(translator, settings) -> None:  # noqa: ANN001
 
 
 def peak_rss_mib() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
+    found = _proc_status_mib("VmHWM")
+    if found is not None:
+        return found
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -26,10 +26,25 @@ REPEAT_TARGET = 0.01
 """A cached repeat costs at most this share of a translated message's p50."""
 
 
+def timing_figures(latencies: list[float], burst: int, burst_s: float) -> dict[str, Any]:
+    """The figures every reference reports: latency percentiles, burst throughput and peak RSS."""
+    from mixlingo.bench import _percentile, peak_rss_mib
+
+    return {
+        "latency_p50_s": _percentile(latencies, 50),
+        "latency_p95_s": _percentile(latencies, 95),
+        "latency_mean_s": statistics.fmean(latencies),
+        "burst": burst,
+        "burst_s": burst_s,
+        "burst_msgs_per_s": burst / burst_s,
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
 def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], burst: int, target: str, events) -> dict[str, Any]:  # noqa: ANN001
     """The translator alone: one call per message (latency), then the burst's units in one call per direction."""
     from mixlingo.backends import load_translator
-    from mixlingo.bench import _percentile, peak_rss_mib, preload_directions
+    from mixlingo.bench import preload_directions
     from mixlingo.config import load_settings
 
     events.put(("phase", "translation floor: loading"))
@@ -66,13 +81,7 @@ def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], bur
     return {
         "variant": "floor",
         "backends": {"translator": type(translator).__name__, "threads": settings.threads or "one per core"},
-        "latency_p50_s": _percentile(latencies, 50),
-        "latency_p95_s": _percentile(latencies, 95),
-        "latency_mean_s": statistics.fmean(latencies),
-        "burst": burst,
-        "burst_s": burst_s,
-        "burst_msgs_per_s": burst / burst_s,
-        "peak_rss_mib": peak_rss_mib(),
+        **timing_figures(latencies, burst, burst_s),
         "notes": notes,
     }
 
@@ -81,7 +90,6 @@ def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, t
     """Plain transformers, ``batch_size`` messages per call; single messages as batches of one."""
     from mixlingo.adapters.bert_runtime import set_torch_threads
     from mixlingo.adapters.naive_pipeline import NaiveBatchedPipeline
-    from mixlingo.bench import _percentile, peak_rss_mib
     from mixlingo.config import load_settings
 
     events.put(("phase", "naive batched: loading models"))
@@ -113,13 +121,7 @@ def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, t
     return {
         "variant": "naive_batched",
         "backends": {"all": "transformers fp32", "batch": size},
-        "latency_p50_s": _percentile(latencies, 50),
-        "latency_p95_s": _percentile(latencies, 95),
-        "latency_mean_s": statistics.fmean(latencies),
-        "burst": burst,
-        "burst_s": burst_s,
-        "burst_msgs_per_s": burst / burst_s,
-        "peak_rss_mib": peak_rss_mib(),
+        **timing_figures(latencies, burst, burst_s),
         "notes": [],
     }
 
