@@ -11,6 +11,7 @@ loader's own words in its ``detail``.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,18 +26,23 @@ def looks_like_path(model_id: str) -> bool:
     return model_id.startswith((".", "/", "~")) or Path(model_id).expanduser().exists()
 
 
+_REPO_ID = re.compile(r"^(?:[\w\-.]+/)?[\w\-.]+$")
+
+
 def is_cached(model_id: str, cache_dir: Path) -> bool:
     """A local model directory, or a hub model whose files are in the cache: loadable with no network.
 
-    Cheap (no transformers import), so a missing model is known before anything slow starts."""
+    Reads the hub cache's own layout (``models--org--name/refs/main`` → ``snapshots/<commit>/``),
+    as ``huggingface_hub.try_to_load_from_cache`` does, without importing huggingface_hub: that
+    import costs a fifth of a second of every CLI call."""
     if looks_like_path(model_id):
         return Path(model_id).expanduser().is_dir()
-    from huggingface_hub import try_to_load_from_cache
-
-    try:
-        return isinstance(try_to_load_from_cache(model_id, "config.json", cache_dir=str(cache_dir)), str)
-    except ValueError:  # not a valid repo id
-        return False
+    if not _REPO_ID.match(model_id) or "--" in model_id or ".." in model_id or len(model_id) > 96:
+        return False  # not a valid repo id
+    repo = cache_dir / ("models--" + model_id.replace("/", "--"))
+    ref = repo / "refs" / "main"
+    commit = ref.read_text().strip() if ref.is_file() else "main"
+    return (repo / "snapshots" / commit / "config.json").is_file()
 
 
 def not_downloaded(model_id: str, cache_dir: Path) -> ModelNotDownloadedError:

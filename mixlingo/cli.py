@@ -15,12 +15,13 @@ from rich.text import Text
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
 from mixlingo.config.secrets import mask_url
-from mixlingo import cli_tagger
+from mixlingo import bench_cli, cli_jobs, cli_tagger
 from mixlingo.cli_support import console, errors, friendly, note, show_notes
 from mixlingo.errors import InputError, ModelNotDownloadedError
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.text import clean_text
+from mixlingo.serve import serve
 
 app = typer.Typer(help="mixlingo: translation for code-switched Slack messages.", no_args_is_help=True)
 models_app = typer.Typer(help="Download and inspect models.", no_args_is_help=True)
@@ -427,15 +428,11 @@ def _root(
     """mixlingo: translation for code-switched Slack messages."""
 
 
-from mixlingo.serve import serve  # noqa: E402  (the Slack app and playground, issue 6)
-app.command()(serve)
-
-from mixlingo import bench_cli  # noqa: E402  (speed: issue 7)
+app.command()(serve)  # the Slack app and playground
 app.command("bench")(friendly(bench_cli.bench))
 models_app.command("convert")(friendly(bench_cli.convert))
 
-from mixlingo import cli_jobs  # noqa: E402  (worker, jobs, db: scale-out, issue 8)
-cli_jobs.register(app)
+cli_jobs.register(app)  # worker, jobs, database: the scale-out commands
 
 
 def main() -> None:

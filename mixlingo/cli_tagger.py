@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mixlingo.errors import InputError
-from mixlingo.nlp.corpus import Corpus, read_lince
-from mixlingo.nlp.evaluation import Report, evaluate
-
 from mixlingo.cli_support import console, errors
+from mixlingo.errors import InputError
+
+if TYPE_CHECKING:  # the corpus reader and scorer load only when a tagger command runs
+    from mixlingo.nlp.corpus import Corpus
+    from mixlingo.nlp.evaluation import Report
 
 
 def _langs(value: str) -> tuple[str, str]:
@@ -25,6 +26,8 @@ def _langs(value: str) -> tuple[str, str]:
 
 
 def _load(data: Path) -> Corpus:
+    from mixlingo.nlp.corpus import read_lince
+
     corpus = read_lince(data)
     for problem in corpus.problems[:20]:
         errors.print(f"[yellow]warning:[/] {data}: {problem}", highlight=False, soft_wrap=True)
@@ -131,6 +134,8 @@ def _tagger_from(name: str, label_map: dict[str, str]):  # noqa: ANN202
 
 
 def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:  # noqa: ANN001
+    from mixlingo.nlp.evaluation import evaluate
+
     sentences = [s.tokens for s in corpus.sentences]
     predicted: list[list[str]] = []
     with _progress() as progress:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import unicodedata
 import zlib
-from collections.abc import Sequence
 from bisect import bisect_left
-from functools import lru_cache, cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import regex
 
+from mixlingo.nlp.frequency_index import open_index
 from mixlingo.nlp.gazetteer import KINDS, name_strengths
 
 _PUNCT = regex.compile(r"^[\p{P}\p{S}]+$")
@@ -28,18 +29,17 @@ _REPEAT = regex.compile(r"(.)\1\1")
 class FrequencyTable:
     """word → frequency with ``wordfreq.get_frequency_dict``'s values, without building that dict up front.
 
-    Hashing 300k words costs half a second, far more than tagging a message. wordfreq's
-    bands (one per centibel) are sorted lists, so a word is found by binary search in each
-    band; after many distinct lookups (a corpus, the lexicon tagger's models) the table
-    builds the dict once and answers from it.
+    Hashing 300k words costs half a second, far more than tagging a message. Each word is
+    looked up on its own (``find_band``: the on-disk index, or a binary search in wordfreq's
+    sorted bands); after many distinct lookups (a corpus, the lexicon tagger's models) the
+    table reads the whole list once and answers from a dict.
     """
 
     promote_after = 2_000
 
-    def __init__(self, bands: list[list[str]]):
-        self._bands = [(index, band) for index, band in enumerate(bands) if band]
-        for _, band in self._bands:
-            band.sort()  # already sorted in wordfreq's format; a sorted list sorts in linear time
+    def __init__(self, find_band: Callable[[str], int | None], read_bands: Callable[[], list[list[str]]]):
+        self._find_band = find_band
+        self._read_bands = read_bands
         self._seen: dict[str, float] = {}
         self._table: dict[str, float] | None = None
 
@@ -48,36 +48,60 @@ class FrequencyTable:
             return self._table.get(word, default)
         found = self._seen.get(word)
         if found is None:
-            found = self._search(word)
+            band = self._find_band(word)
+            found = 0.0 if band is None else _band_frequency(band)
             self._seen[word] = found
             if len(self._seen) > self.promote_after:
                 self._table = self.as_dict()
         return found if found > 0 else default
 
-    def _search(self, word: str) -> float:
-        for index, band in reversed(self._bands):  # the last band a word is in wins, as in a dict built in order
-            position = bisect_left(band, word)
-            if position < len(band) and band[position] == word:
-                return 10 ** (-index / 100)  # wordfreq's cB_to_freq(-index)
-        return 0.0
-
     def as_dict(self) -> dict[str, float]:
         table: dict[str, float] = {}
-        for index, band in self._bands:
-            table.update(dict.fromkeys(band, 10 ** (-index / 100)))
+        for index, band in enumerate(self._read_bands()):  # in order: a word's last band wins, as in wordfreq
+            table.update(dict.fromkeys(band, _band_frequency(index)))
         return table
+
+
+def _band_frequency(band: int) -> float:
+    return float(10 ** (-band / 100))  # wordfreq's cB_to_freq(-band)
+
+
+def band_search(bands: list[list[str]]) -> Callable[[str], int | None]:
+    """A word's band by binary search in each of wordfreq's sorted bands (the last one it is in)."""
+    nonempty = [(index, band) for index, band in enumerate(bands) if band]
+    for _, band in nonempty:
+        band.sort()  # already sorted in wordfreq's format; a sorted list sorts in linear time
+
+    def find(word: str) -> int | None:
+        for index, band in reversed(nonempty):
+            position = bisect_left(band, word)
+            if position < len(band) and band[position] == word:
+                return index
+        return None
+
+    return find
 
 
 @cache
 def frequencies(lang: str) -> FrequencyTable | dict[str, float]:
-    """wordfreq's word → frequency table for ``lang``, loaded once per process (read from its data
-    file: importing wordfreq takes half a second of a one-message CLI call)."""
-    bands = _frequency_bands(lang)
-    if bands is None:
+    """wordfreq's word → frequency table for ``lang``, opened once per process: from the on-disk
+    index (:mod:`mixlingo.nlp.frequency_index`), else from its data file (importing wordfreq
+    takes half a second of a one-message CLI call)."""
+    source = _frequency_file(lang)
+    bands = cache(partial(_frequency_bands, source)) if source is not None else None
+    if source is None or bands is None:
         import wordfreq
 
         return wordfreq.get_frequency_dict(lang)
-    return FrequencyTable(bands)
+    index = open_index(source, bands)
+    if index is not None:
+        return FrequencyTable(index.band, lambda: bands() or [])
+    loaded = bands()
+    if loaded is None:  # not wordfreq's format: let wordfreq read it
+        import wordfreq
+
+        return wordfreq.get_frequency_dict(lang)
+    return FrequencyTable(band_search(loaded), lambda: loaded)
 
 
 def wordfreq_data_dir() -> Path | None:
@@ -103,23 +127,29 @@ def wordfreq_languages() -> frozenset[str]:
     return frozenset(parts[1] for parts in names if len(parts) == 2 and parts[0] in ("small", "large"))
 
 
-def _frequency_bands(lang: str) -> list[list[str]] | None:
-    """wordfreq's "best" list for ``lang`` (large, else small) as its cBpack bands; None: let wordfreq look."""
-    import gzip
-
-    import msgpack
-
+def _frequency_file(lang: str) -> Path | None:
+    """wordfreq's "best" list file for ``lang``: large, else small; None: let wordfreq look."""
     data = wordfreq_data_dir()
     if data is None:
         return None
     for name in (f"large_{lang}.msgpack.gz", f"small_{lang}.msgpack.gz"):
         if (data / name).is_file():
-            with gzip.open(data / name, "rb") as handle:
-                packed = msgpack.load(handle, raw=False)
-            header = packed[0]
-            if isinstance(header, dict) and header.get("format") == "cB" and header.get("version") == 1:
-                rows: list[list[str]] = packed[1:]
-                return rows
+            return data / name
+    return None
+
+
+def _frequency_bands(source: Path) -> list[list[str]] | None:
+    """A wordfreq list file as its cBpack bands; None when it is not in that format."""
+    import gzip
+
+    import msgpack
+
+    with gzip.open(source, "rb") as handle:
+        packed = msgpack.load(handle, raw=False)
+    header = packed[0]
+    if isinstance(header, dict) and header.get("format") == "cB" and header.get("version") == 1:
+        rows: list[list[str]] = packed[1:]
+        return rows
     return None
 
 

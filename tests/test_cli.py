@@ -161,11 +161,16 @@ def test_config_show_lists_env_var_names() -> None:
 
 # --- the first hour of a new user ------------------------------------------------------------
 
+# What a one-message call must not load: the model runtimes, and the libraries whose import alone
+# costs a tenth of a second or more (the hub client, langcodes' data, wordfreq's whole lists).
+HEAVY = ("torch", "transformers", "ctranslate2", "huggingface_hub", "langcodes", "wordfreq")
+
+
 def _subprocess(args: list[str], *, stdin: bytes | None = None, env: dict[str, str] | None = None, probe: bool = False):
     """`mixlingo ARGS` in a fresh process (as a user runs it); ``probe`` reports the heavy modules it imported."""
-    code = ("import sys\nfrom mixlingo.cli import main\nsys.argv = ['mixlingo', *sys.argv[1:]]\n"
+    code = (f"import sys\nHEAVY = {HEAVY!r}\nfrom mixlingo.cli import main\nsys.argv = ['mixlingo', *sys.argv[1:]]\n"
             "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\nelse:\n    code = 0\n"
-            "heavy = sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules)\n"
+            "heavy = sorted(m for m in HEAVY if m in sys.modules)\n"
             "print('IMPORTED', heavy, file=sys.stderr)\nsys.exit(code)\n") if probe else None
     command = [sys.executable, "-c", code, *args] if probe else [sys.executable, "-m", "mixlingo", *args]
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MIXLINGO_")}
@@ -177,12 +182,15 @@ def test_tag_and_translate_without_models_import_no_torch_and_never_touch_the_ne
     from stand_in_hub import stand_in_hub
 
     with stand_in_hub({}) as (endpoint, requests):
-        env = {"HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": "0", "MIXLINGO_MODEL_CACHE_DIR": str(tmp_path / "cache")}
+        env = {"HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": "0", "MIXLINGO_MODEL_CACHE_DIR": str(tmp_path / "cache"),
+               "XDG_CACHE_HOME": str(tmp_path / "xdg")}
         tagged = _subprocess(["tag", "--json", "Oye, I'll send el reporte mañana"], env=env, probe=True)
         translated = _subprocess(["translate", "hola amigo"], env=env, probe=True)
     assert tagged.returncode == 0, tagged.stderr
     assert json.loads(tagged.stdout)["tagger"] == "embedded"
     assert "IMPORTED []" in tagged.stderr.decode()
+    indexes = sorted(p.name.split("-")[0] for p in (tmp_path / "xdg" / "mixlingo" / "wordfreq").glob("*.sqlite"))
+    assert indexes == ["large_en", "large_es"]  # built by the first call, read by every later one
     assert translated.returncode == 2
     stderr = translated.stderr.decode()
     assert "IMPORTED []" in stderr

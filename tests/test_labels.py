@@ -53,3 +53,20 @@ def test_mapping_description_and_pair_coverage() -> None:
     assert describe_mapping(mapping) == "other, en, nep→ne, ne→entity, unk→unknown"
     tags = [tag for _, tag in mapping]
     assert pairs_covered(tags, [("en", "es"), ("en", "ne")]) == [("en", "ne")]
+
+
+def test_the_two_letter_fast_path_is_exactly_langcodes_own_iso_639_1_set() -> None:
+    """The codes answered without langcodes are those langcodes itself keeps as they are."""
+    import string
+
+    from langcodes import Language
+
+    from mixlingo.nlp.labels import ISO_639_1
+
+    def kept_by_langcodes(code: str) -> bool:
+        language = Language.get(code)
+        return language.language == code and language.is_valid()
+
+    two_letter = {a + b for a in string.ascii_lowercase for b in string.ascii_lowercase}
+    assert ISO_639_1 == {code for code in two_letter if kept_by_langcodes(code)}
+    assert language_code("iw") == "he" and language_code("spa") == "es"  # the rest still goes through langcodes
