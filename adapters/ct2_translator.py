@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mixlingo.adapters.hub import fingerprint, resolve_model_dir
+from mixlingo.adapters.hub import fingerprint, quiet_transformers, resolve_model_dir
 from mixlingo.adapters.marian import MarianTranslator
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.translation import Candidate
@@ -46,10 +46,8 @@ def convert_marian(model_dir: Path, optimized_dir: Path) -> Path:
     if (out / "model.bin").is_file():
         return out
     from ctranslate2.converters import TransformersConverter
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    quiet_transformers()
     tmp = out.parent / f".tmp-{out.name}-{os.getpid()}-{threading.get_ident()}"
     captured = io.StringIO()
     try:

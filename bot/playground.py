@@ -33,7 +33,7 @@ from mixlingo.bot.service import Outcome, TranslationService
 from mixlingo.bot.web import healthz
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pair import OutsidePair
-from mixlingo.render import message_to_dict
+from mixlingo.nlp.serialize import message_to_dict
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024

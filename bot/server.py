@@ -36,11 +36,11 @@ async def start_site(app: web.Application, host: str, port: int,
     return runner, f"http://{shown}:{bound[1]}"
 
 
-async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationService | None = None) -> None:
+async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationService) -> None:
+    """Serve until stopped; ``service`` (built by the caller, the composition root) runs the pipeline."""
     mode = choose_mode(settings)
     if mode == "playground":
         _check_playground_bind(settings, warn)
-    service = service or TranslationService(settings)
     if mode == "playground" or not settings.broker_url:  # a queue-mode front end never loads a model
         say("loading the tagger…")
         for note in await service.start():

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from mixlingo.backends import translation_cache
 from mixlingo.bot import metrics
 from mixlingo.config import Settings
 from mixlingo.errors import InputError, MixlingoError, ModelUnavailableError
+from mixlingo.nlp.cache import TranslationCache
 from mixlingo.nlp.labels import is_language
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
@@ -73,22 +73,28 @@ class Outcome:
 
 
 class TranslationService:
-    """Async façade over the translate pipeline. Inject fakes with ``translator``/``encoder``."""
+    """Async façade over the translate pipeline.
+
+    What it runs is passed in, as bolt takes its ``client`` and ``installation_store``:
+    ``build`` makes the pipeline (called once, off the event loop, on first use: loading
+    models is slow) and ``cache`` keeps finished translations. The composition root
+    (``mixlingo.factory.translation_service``) wires the real ones; tests pass fakes.
+    """
 
     def __init__(
         self,
         settings: Settings,
         *,
-        translator: object | None = None,
-        encoder: object | None = None,
+        build: Callable[[], Pipeline],
+        cache: TranslationCache,
         languages: tuple[str, ...] | None = None,
     ):
         self.settings = settings
-        self._translator, self._encoder = translator, encoder
+        self._build_pipeline = build
         self._languages = languages
         self._executor = ThreadPoolExecutor(max_workers=settings.pipeline_workers, thread_name_prefix="mixlingo-model")
-        self.cache = translation_cache(settings)
-        self._built = None
+        self.cache = cache
+        self._built: Pipeline | None = None
         self._lock = asyncio.Lock()
         self.notes: list[str] = []
 
@@ -139,19 +145,17 @@ class TranslationService:
 
     # --- internals --------------------------------------------------------------
 
-    async def _pipeline(self):  # noqa: ANN202
+    async def _pipeline(self) -> Pipeline:
         async with self._lock:
             if self._built is None:
                 self._built = await self._in_thread(self._build)
                 self.notes = list(self._built.notes)
-            return self._built.pipeline
+            return self._built
 
-    def _build(self):  # noqa: ANN202
-        from mixlingo.factory import build_translate_pipeline
-
-        built = build_translate_pipeline(self.settings, translator=self._translator, encoder=self._encoder)
-        built.pipeline.hooks.append(lambda _name, stage, seconds: metrics.observe_stage(type(stage).__name__, seconds))
-        return built
+    def _build(self) -> Pipeline:
+        pipeline = self._build_pipeline()
+        pipeline.hooks.append(lambda _name, stage, seconds: metrics.observe_stage(type(stage).__name__, seconds))
+        return pipeline
 
     async def _in_thread(self, work: Callable):  # noqa: ANN202
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)

@@ -252,12 +252,10 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> None:  # noqa: ANN001
     try:
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+        from mixlingo.adapters.hub import quiet_transformers
         from mixlingo.bench_references import REFERENCES
 
+        quiet_transformers()
         if variant in REFERENCES:  # texts: the optimised run's units, for the floor
             events.put(("result", REFERENCES[variant](overrides, texts, burst, target, events)))
         else:

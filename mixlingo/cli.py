@@ -59,7 +59,8 @@ def tag(
 ) -> None:
     """Tag every token of a message with its language."""
     from mixlingo.factory import build_tag_pipeline
-    from mixlingo.render import coloured_text, message_to_dict, summary_line, tag_table
+    from mixlingo.nlp.serialize import message_to_dict
+    from mixlingo.render import coloured_text, summary_line, tag_table
 
     settings = load_settings(tagger=tagger)
     raw = _read_text(text)
@@ -169,7 +170,8 @@ def _translate_one(pipeline, text: str, settings: Settings):  # noqa: ANN001, AN
 
 
 def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
-    from mixlingo.render import explain, translation_to_dict
+    from mixlingo.nlp.serialize import translation_to_dict
+    from mixlingo.render import explain
 
     translation = message.translation
     if as_json:
@@ -201,7 +203,7 @@ def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json:
     Lines go through ``pipeline.pipe`` ``batch_size`` at a time (one model call per stage and batch)."""
     from rich.progress import Progress
 
-    from mixlingo.render import translation_to_dict
+    from mixlingo.nlp.serialize import translation_to_dict
 
     failed = 0
     with Progress(console=errors, transient=True) as progress:

@@ -45,8 +45,9 @@ def worker(
                             "MIXLINGO_BROKER_URL=redis://127.0.0.1:6379/0 (without one, `mixlingo serve` runs "
                             "everything in one process)")
     from mixlingo.bot.jobs.worker import run_worker
+    from mixlingo.factory import translation_service
 
-    run_worker(settings, name=name, say=typer.echo)
+    run_worker(settings, service=translation_service(settings), name=name, say=typer.echo)
 
 
 async def _with_repo(work: Callable[[Any], Any]) -> Any:

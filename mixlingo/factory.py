@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mixlingo import backends
 from mixlingo.backends import runtime_kwargs
@@ -23,6 +24,9 @@ from mixlingo.nlp.plan import PlanTranslation
 from mixlingo.nlp.rerank import Rerank, RerankWeights
 from mixlingo.nlp.translate import Translate
 from mixlingo.nlp.translation import Encoder, Translator
+
+if TYPE_CHECKING:  # the bot (slack-bolt) loads only for the commands that serve it
+    from mixlingo.bot.service import TranslationService
 
 
 @dataclass
@@ -209,3 +213,20 @@ def build_translate_pipeline(
         stages.append(("rerank", Rerank(encoder, rerank_weights(settings))))
     stages.append(("assemble", AssembleTranslation()))
     return Built(Pipeline(stages, notes=built.notes), built.notes, built.details)
+
+
+def translation_service(
+    settings: Settings,
+    *,
+    translator: Translator | None = None,
+    encoder: Encoder | None = None,
+    languages: tuple[str, ...] | None = None,
+) -> TranslationService:
+    """The bot's service with what it runs passed in: the translate pipeline (built on first use,
+    with fakes for ``translator``/``encoder`` when given) and the translation cache."""
+    from mixlingo.bot.service import TranslationService
+
+    def build() -> Pipeline:
+        return build_translate_pipeline(settings, translator=translator, encoder=encoder).pipeline
+
+    return TranslationService(settings, build=build, cache=backends.translation_cache(settings), languages=languages)

@@ -39,9 +39,10 @@ def serve(
     try:
         settings = load_settings(host=host, port=port, public_playground=public_playground or None)
         from mixlingo.bot.server import run
+        from mixlingo.factory import translation_service
 
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run(settings, say, warn))
+            asyncio.run(run(settings, say, warn, service=translation_service(settings)))
     except MixlingoError as error:
         errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error

@@ -14,13 +14,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from slack_harness import fake_encoder, fake_translator  # noqa: E402 - after the sys.path line above
 
 from mixlingo.bot.jobs.worker import run_worker  # noqa: E402 - after the sys.path line above
-from mixlingo.bot.service import TranslationService  # noqa: E402 - after the sys.path line above
+from mixlingo.factory import translation_service  # noqa: E402 - after the sys.path line above
 from mixlingo.cli_jobs import _logging  # noqa: E402 - after the sys.path line above
 from mixlingo.config import load_settings  # noqa: E402 - after the sys.path line above
 
 if __name__ == "__main__":
     _logging()
     settings = load_settings()
-    service = TranslationService(settings, translator=fake_translator(), encoder=fake_encoder())
+    service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     run_worker(settings, service=service, name=sys.argv[1] if len(sys.argv) > 1 else None,
                say=lambda line: print(line, flush=True))

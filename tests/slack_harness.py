@@ -244,7 +244,7 @@ async def open_app(tmp_path: Path, fake: FakeSlack, *, translator: Any = None, *
     """The real app (token mode unless OAuth settings are given) on 127.0.0.1, wired to the fake Slack."""
     from mixlingo.bot.app import build_app
     from mixlingo.bot.context import Bot
-    from mixlingo.bot.service import TranslationService
+    from mixlingo.factory import translation_service
     from mixlingo.bot.storage import Repository, open_database
     from mixlingo.bot.web import slack_web_app
     from mixlingo.config import load_settings
@@ -253,7 +253,7 @@ async def open_app(tmp_path: Path, fake: FakeSlack, *, translator: Any = None, *
               "database_url": f"sqlite:///{tmp_path / 'mixlingo.db'}", "tagger": "lexicon"}
     values.update(overrides)
     settings = load_settings(**values)
-    service = TranslationService(settings, translator=translator or fake_translator(), encoder=fake_encoder())
+    service = translation_service(settings, translator=translator or fake_translator(), encoder=fake_encoder())
     database = await open_database(settings.database_url)
     bot = Bot(settings, service, Repository(database.engine))
     app = build_app(bot, database)

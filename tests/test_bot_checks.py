@@ -96,11 +96,11 @@ async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp
     from slack_harness import SECRET, TIMEOUT, fake_encoder, fake_translator, sign
 
     from mixlingo.bot.server import run
-    from mixlingo.bot.service import TranslationService
+    from mixlingo.factory import translation_service
 
     settings = load_settings(slack_bot_token="xoxb-1", slack_signing_secret=SECRET, slack_api_url=fake.api_url,
                              database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", port=0)
-    service = TranslationService(settings, translator=fake_translator(), encoder=fake_encoder())
+    service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     lines: list[str] = []
     url: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
@@ -133,7 +133,7 @@ async def test_serve_stops_on_missing_scopes_before_listening(tmp_path, fake: Fa
     from slack_harness import SECRET, fake_encoder, fake_translator
 
     from mixlingo.bot.server import run
-    from mixlingo.bot.service import TranslationService
+    from mixlingo.factory import translation_service
 
     fake.scopes = "chat:write,commands,channels:history,groups:history,im:history,mpim:history"
     settings = load_settings(slack_bot_token="xoxb-1", slack_signing_secret=SECRET, slack_api_url=fake.api_url,
@@ -141,7 +141,7 @@ async def test_serve_stops_on_missing_scopes_before_listening(tmp_path, fake: Fa
     lines: list[str] = []
     with pytest.raises(ConfigError, match="missing the scope reactions:read: add it under OAuth & Permissions"):
         await run(settings, lines.append, lines.append,
-                  service=TranslationService(settings, translator=fake_translator(), encoder=fake_encoder()))
+                  service=translation_service(settings, translator=fake_translator(), encoder=fake_encoder()))
     assert not any("listening" in line for line in lines)
 
 
@@ -149,11 +149,11 @@ async def test_model_check_reports_missing_models_in_plain_words() -> None:
     from slack_harness import fake_encoder, fake_translator
     from test_bot_slash import MissingModels
 
-    from mixlingo.bot.service import TranslationService
+    from mixlingo.factory import translation_service
 
     settings = load_settings(tagger="lexicon")
-    broken = TranslationService(settings, translator=MissingModels(), encoder=fake_encoder())
-    working = TranslationService(settings, translator=fake_translator(), encoder=fake_encoder())
+    broken = translation_service(settings, translator=MissingModels(), encoder=fake_encoder())
+    working = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     try:
         problem = await broken.check_models()
         assert problem.startswith("the translation models are not available on this server") and "models pull" in problem

@@ -20,7 +20,7 @@ import pytest
 from aiohttp import ClientSession
 
 from mixlingo.bot import metrics
-from mixlingo.bot.service import TranslationService
+from mixlingo.factory import translation_service
 from mixlingo.config import load_settings
 from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, TIMEOUT, FakeSlack, fake_encoder, fake_translator, sign
 from slow_clients import cut_short, slow_body, slow_head, trickle
@@ -36,7 +36,7 @@ async def serving(tmp_path: Path, fake: FakeSlack, **overrides: Any) -> AsyncIte
     settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.api_url,
                              database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", host="127.0.0.1",
                              port=0, **overrides)
-    service = TranslationService(settings, translator=fake_translator(), encoder=fake_encoder())
+    service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     lines: list[str] = []
     task = asyncio.create_task(server.run(settings, lines.append, lines.append, service=service))
     urls: dict[str, str] = {}

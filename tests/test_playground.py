@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestServer
 from slack_harness import TIMEOUT, fake_encoder, fake_translator
 
 from mixlingo.bot.playground import playground_app
-from mixlingo.bot.service import TranslationService
+from mixlingo.factory import translation_service
 from mixlingo.config import load_settings
 
 MIXED = "Oye <@U024BE7LH>, I'll send *el reporte* mañana, ok? :tada:"
@@ -95,7 +95,7 @@ async def test_serve_without_credentials_is_the_playground_and_explains_missing_
 
 @pytest.fixture
 async def api() -> Iterator[tuple[ClientSession, str]]:
-    service = TranslationService(load_settings(tagger="lexicon"), translator=fake_translator(), encoder=fake_encoder())
+    service = translation_service(load_settings(tagger="lexicon"), translator=fake_translator(), encoder=fake_encoder())
     server = TestServer(playground_app(service), host="127.0.0.1")
     await server.start_server()
     async with ClientSession(timeout=TIMEOUT) as session:
@@ -171,7 +171,8 @@ async def test_playground_refuses_a_public_address_unless_asked(capsys: pytest.C
 
     notes: list[str] = []
     with pytest.raises(ConfigError, match=r"loopback only.*--host 127\.0\.0\.1.*--public-playground"):
-        await server.run(load_settings(host="0.0.0.0", port=0), print, notes.append)
+        settings = load_settings(host="0.0.0.0", port=0)
+        await server.run(settings, print, notes.append, service=translation_service(settings))
     assert notes == []
     server._check_playground_bind(load_settings(host="0.0.0.0", port=0, public_playground=True), notes.append)
     [note] = notes

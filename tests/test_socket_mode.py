@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mixlingo.bot.service import TranslationService
+from mixlingo.factory import translation_service
 from mixlingo.config import load_settings
 from slack_harness import BOT_TOKEN, BOT_USER, SECRET, TEAM, FakeSlack, fake_encoder, fake_translator
 from socket_mode_standin import SocketModeStandIn
@@ -42,7 +42,7 @@ async def socket_mode_app(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[None
     settings = load_settings(slack_bot_token=BOT_TOKEN, slack_app_token="xapp-1-A0001-standin", slack_signing_secret=SECRET,
                              slack_api_url=fake.api_url, database_url=f"sqlite:///{tmp_path / 'socket.db'}",
                              tagger="lexicon")
-    service = TranslationService(settings, translator=fake_translator(), encoder=fake_encoder())
+    service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     lines: list[str] = []
     task = asyncio.create_task(server.run(settings, lines.append, lines.append, service=service))
     try:

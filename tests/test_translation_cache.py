@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mixlingo.adapters.fakes import FakeEncoder, FakeTranslator
-from mixlingo.bot.service import TranslationService
+from mixlingo.factory import translation_service
 from mixlingo.config import load_settings
 from mixlingo.backends import model_version
 from mixlingo.nlp.cache import TranslationCache
@@ -53,7 +53,7 @@ def test_model_version_changes_with_what_changes_the_output(monkeypatch: pytest.
 
 async def test_the_bot_answers_a_repeat_from_the_cache() -> None:
     translator = FakeTranslator(ES_EN)
-    service = TranslationService(load_settings(tagger="lexicon"), translator=translator, encoder=FakeEncoder({}))
+    service = translation_service(load_settings(tagger="lexicon"), translator=translator, encoder=FakeEncoder({}))
     try:
         first = await service.translate("la casa es grande", "en")
         second = await service.translate("la casa es grande", "en")

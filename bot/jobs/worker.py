@@ -70,7 +70,7 @@ class WorkerRuntime:
     """Everything a worker process builds once: loop thread, database, bolt app, models."""
 
     settings: Settings
-    service: TranslationService | None = None
+    service: TranslationService
     journal: Journal | None = None
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
     notes: list[str] = field(default_factory=list)
@@ -78,7 +78,6 @@ class WorkerRuntime:
     def __post_init__(self) -> None:
         self.thread = threading.Thread(target=self.loop.run_forever, name="mixlingo-loop", daemon=True)
         self.thread.start()
-        self.service = self.service or TranslationService(self.settings)
         self.call(self._open())
 
     def call(self, coroutine: Coroutine[Any, Any, Any], timeout: float | None = None) -> Any:
@@ -206,7 +205,7 @@ def _kind(error: BaseException) -> str:
             "TranslationPending": "pending"}.get(name, "network" if "Client" in name or "Connection" in name else "job")
 
 
-def run_worker(settings: Settings, *, service: TranslationService | None = None, name: str | None = None,
+def run_worker(settings: Settings, *, service: TranslationService, name: str | None = None,
                say: Callable[[str], None] = print) -> None:
     """Build the runtime (models, database) and consume the queue until stopped (Ctrl-C or SIGTERM)."""
     celery = make_celery(settings)
