@@ -14,7 +14,7 @@ import random
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 
-from mixlingo.bot.storage.db import is_unavailable
+from mixlingo.bot.storage.db import is_database_down, is_unavailable
 
 
 class RetryableError(Exception):
@@ -23,6 +23,10 @@ class RetryableError(Exception):
 
 class TranslationPending(RetryableError):
     """An edit arrived while the translation it updates is still being posted: try again shortly."""
+
+
+class JobNotRun(RetryableError):
+    """bolt did not reach the listener (authorization failed, the database was down…)."""
 
 
 _RETRYABLE_SLACK = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -35,6 +39,20 @@ def is_retryable(error: BaseException) -> bool:
         status = getattr(error.response, "status_code", 200)
         return status == 429 or status >= 500 or error.response.get("error") in _RETRYABLE_SLACK
     return is_unavailable(error)
+
+
+def error_kind(error: BaseException) -> str:
+    """The ``kind`` label of ``mixlingo_errors_total`` for a failed job, from the error's type."""
+    if is_database_down(error):
+        return "database_unavailable"
+    kinds: list[tuple[type[BaseException] | tuple[type[BaseException], ...], str]] = [
+        (SlackApiError, "slack_api"),
+        (TranslationPending, "pending"),
+        (JobNotRun, "not_run"),
+        (TimeoutError, "timeout"),  # before ClientError: aiohttp's timeouts are both
+        ((ClientError, ConnectionError), "network"),
+    ]
+    return next((kind for types, kind in kinds if isinstance(error, types)), "job")
 
 
 def backoff(attempt: int, *, base: float = 1.0, cap: float = 60.0) -> float:

@@ -24,7 +24,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from mixlingo.bot import metrics
 from mixlingo.bot.jobs.envelope import Envelope
-from mixlingo.bot.jobs.errors import RetryableError, backoff, describe, is_retryable
+from mixlingo.bot.jobs.errors import JobNotRun, backoff, describe, error_kind, is_retryable
 from mixlingo.bot.jobs.failures import record_failure
 from mixlingo.bot.jobs.journal import Journal, journal_for
 from mixlingo.bot.jobs.queue import TASK, make_celery, queue_depth, send, timings
@@ -35,10 +35,6 @@ from mixlingo.config import Settings
 log = logging.getLogger("mixlingo.jobs")
 
 _STATE = "mixlingo_job_state"
-
-
-class JobNotRun(RetryableError):
-    """bolt did not reach the listener (authorization failed, the database was down…)."""
 
 
 @dataclass
@@ -165,7 +161,7 @@ def _run(task: Any, rt: WorkerRuntime, envelope: Envelope, attempt: int) -> None
     try:
         rt.call(rt.execute(envelope), timeout=limit + 5)
     except Exception as error:
-        metrics.ERRORS.labels(_kind(error)).inc()
+        metrics.ERRORS.labels(error_kind(error)).inc()
         if is_retryable(error) and attempt < rt.settings.job_max_retries:
             delay = backoff(attempt)
             metrics.JOBS.labels(envelope.function, "retry").inc()
@@ -193,16 +189,6 @@ def _quietly(action: Callable[[str], None], job_id: str) -> None:
         action(job_id)
     except Exception as error:
         log.warning("job %s: could not update the journal (%s)", job_id, error)
-
-
-def _kind(error: BaseException) -> str:
-    from mixlingo.bot.storage.db import is_unavailable
-
-    if is_unavailable(error):
-        return "database_unavailable"
-    name = type(error).__name__
-    return {"SlackApiError": "slack_api", "TimeoutError": "timeout", "JobNotRun": "not_run",
-            "TranslationPending": "pending"}.get(name, "network" if "Client" in name or "Connection" in name else "job")
 
 
 def run_worker(settings: Settings, *, service: TranslationService, name: str | None = None,

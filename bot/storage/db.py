@@ -53,13 +53,19 @@ def shown(url: str | URL) -> str:
         return "(unparsable URL)"
 
 
-def is_unavailable(error: BaseException) -> bool:
-    """True for "the server is not there right now" errors, which a retry may fix."""
+def is_database_down(error: BaseException) -> bool:
+    """True for the database's own "the server is not there right now" errors (SQLAlchemy's, or the
+    async driver's ``OperationalError``/``InterfaceError`` when it escapes unwrapped)."""
     if isinstance(error, (OperationalError, InterfaceError)):
         return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, (ConnectionError, TimeoutError)) or type(error).__name__ in ("OperationalError", "InterfaceError")
+    return type(error).__name__ in ("OperationalError", "InterfaceError")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True for errors a retry may fix: the database down, or a connection that failed or timed out."""
+    return is_database_down(error) or isinstance(error, (ConnectionError, TimeoutError))
 
 
 def unavailable(url: str, error: BaseException) -> DatabaseUnavailable:
