@@ -50,6 +50,9 @@ class BertEncoder:
         encoder.notes = notes
         return encoder
 
+    def describe(self) -> str:
+        return self.runner.name
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)

@@ -105,8 +105,13 @@ class CT2Translator(MarianTranslator):
         self.optimized_dir = optimized_dir or cache_dir / "optimized"
         self._device, self._compute_type = device, compute_type
         self.threads = threads or os.cpu_count() or 1
-        self.notes: list[str] = []
-        """Plain-words remarks (a failed conversion); the Translate stage passes them on to the reader."""
+
+    def describe(self) -> str:
+        """CTranslate2 and its compute type; a model that fell back to transformers is named."""
+        with self._lock:
+            fell_back = [model_id for model_id, (_, model) in self._loaded.items() if not isinstance(model, _Converted)]
+        runtime = f"CTranslate2 {self.compute_type}"
+        return f"{runtime} (transformers fp32 for {', '.join(fell_back)})" if fell_back else runtime
 
     @property
     def device(self) -> str:

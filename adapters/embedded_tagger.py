@@ -135,6 +135,7 @@ class EmbeddedTagger:
         self.crf_weight = float(config.get("crf_weight", 0.0))
         self.crf_skip_above = config.get("crf_skip_above")  # None: the CRF sees every sentence
         self.crf: CrfScorer | None = None
+        self.notes: list[str] = []
         self.net = None  # the torch network, only for a model without an ONNX head
         try:
             self.input_layer = InputLayer(weights)
@@ -154,6 +155,9 @@ class EmbeddedTagger:
         self._inputs = VectorTable(self.input_layer.size, limit=50_000)
         self.batch_size = batch_size
         self.tag_batch([["warm", "up", "!"], ["ya", "casi"]])  # first-call setup belongs to loading
+
+    def describe(self) -> str:
+        return "embedded on " + ("onnxruntime" if self.head is not None else "torch")
 
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted({label for label in self.labels if is_language(label)}))

@@ -24,6 +24,10 @@ class FakeTagger:
         self.default = default
         self._languages = languages
         self.calls: list[list[list[str]]] = []
+        self.notes: list[str] = []
+
+    def describe(self) -> str:
+        return "a fixed dictionary"
 
     def languages(self) -> tuple[str, ...] | None:
         return self._languages
@@ -51,6 +55,10 @@ class FakeTranslator:
         self.dictionary = {k: {w.lower(): t for w, t in v.items()} for k, v in (dictionary or {}).items()}
         self.script = candidates
         self.calls: list[tuple[str, str, list[str], int]] = []
+        self.notes: list[str] = []
+
+    def describe(self) -> str:
+        return "a fixed dictionary"
 
     def has_direction(self, source: str, target: str) -> bool:
         return (source, target) in self.dictionary
@@ -75,6 +83,10 @@ class FakeEncoder:
         self.vectors = {k: np.asarray(v, dtype=np.float32) for k, v in vectors.items()}
         self.default = np.asarray(default, dtype=np.float32)
         self.calls: list[list[str]] = []
+        self.notes: list[str] = []
+
+    def describe(self) -> str:
+        return "a fixed table of vectors"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.calls.append(list(texts))

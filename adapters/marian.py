@@ -40,6 +40,11 @@ class MarianTranslator:
         self._loaded: dict[str, tuple[object, object]] = {}
         self._target_codes: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
+        self.notes: list[str] = []
+        """Plain-words remarks (a model that fell back); the Translate stage passes them on to the reader."""
+
+    def describe(self) -> str:
+        return "transformers fp32"
 
     def model_for(self, source: str, target: str) -> tuple[str, str] | None:
         """(model id, input prefix) for a direction, preferring a direct model."""

@@ -63,6 +63,9 @@ class MBertTagger:
         self.window_words = window_words
         self.max_tokens = position_limit(config)
 
+    def describe(self) -> str:
+        return f"mbert on {self.runner.name}"
+
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted({label for label in self.labels if is_language(label)}))
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from mixlingo.errors import InputError
+from mixlingo.nlp.batching import BatchingTranslator
+from mixlingo.nlp.pipeline import Pipeline
 
 # Chat-like messages of realistic lengths: mixed Spanish/English, Slack markup, several sentences some of the time.
 MESSAGES = [
@@ -220,23 +222,17 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     }
 
 
-def describe(pipeline) -> dict[str, str]:  # noqa: ANN001
-    """Which runtime each model part actually runs on (after fallbacks)."""
+def describe(pipeline: Pipeline) -> dict[str, str]:
+    """Which runtime each model part actually runs on (after fallbacks), as each one says."""
     out: dict[str, str] = {}
-    for name, stage in pipeline.pipeline:
-        if name == "tag":
-            tagger = getattr(stage.taggers[0], "inner", stage.taggers[0])
-            out["tagger"] = f"{tagger.name} on {getattr(getattr(tagger, 'runner', None), 'name', '?')}"
-        elif name == "translate":
-            translator = getattr(stage.translator, "inner", stage.translator)
-            loaded = list(getattr(translator, "_loaded", {}).values())
-            kind = type(loaded[0][1]).__name__ if loaded else "?"
-            runtime = {"_Converted": f"CTranslate2 {getattr(translator, 'compute_type', '')}"}.get(kind, "transformers fp32")
-            out["translator"] = runtime
-            out["micro_batching"] = "on" if hasattr(stage.translator, "batcher") else "off"
-        elif name == "rerank":
-            encoder = getattr(stage.encoder, "inner", stage.encoder)
-            out["reranker"] = getattr(getattr(encoder, "runner", None), "name", "?")
+    if "tag" in pipeline.pipe_names:
+        out["tagger"] = pipeline.get_pipe("tag").taggers[0].describe()
+    if "translate" in pipeline.pipe_names:
+        translator = pipeline.get_pipe("translate").translator
+        out["translator"] = translator.describe()
+        out["micro_batching"] = "on" if isinstance(translator, BatchingTranslator) else "off"
+    if "rerank" in pipeline.pipe_names:
+        out["reranker"] = pipeline.get_pipe("rerank").encoder.describe()
     return out
 
 

@@ -23,7 +23,7 @@ from mixlingo.nlp.assemble import AssembleTranslation
 from mixlingo.nlp.plan import PlanTranslation
 from mixlingo.nlp.rerank import Rerank, RerankWeights
 from mixlingo.nlp.translate import Translate
-from mixlingo.nlp.translation import Encoder, Translator
+from mixlingo.nlp.translation import Encoder, SharesEncoder, Translator
 
 if TYPE_CHECKING:  # the bot (slack-bolt) loads only for the commands that serve it
     from mixlingo.bot.service import TranslationService
@@ -142,7 +142,7 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
         for fixed in chooser.pairs:
             if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
                 check_pair(fixed)
-    notes += [note for tagger in taggers for note in getattr(tagger, "notes", [])]  # e.g. a runtime that fell back
+    notes += [note for tagger in taggers for note in tagger.notes]  # e.g. a runtime that fell back
     stages = [("markup", ProtectMarkup()), ("tokenize", Tokenize()), ("pair", chooser), ("tag", TagLanguages(*taggers))]
     return Built(Pipeline(stages, notes=notes), notes, details)
 
@@ -155,7 +155,7 @@ def load_translator(settings: Settings, notes: list[str] | None = None) -> Trans
 def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
     if settings.reranker_share_tagger:
         for tagger in taggers:
-            if hasattr(tagger, "encoder"):
+            if isinstance(tagger, SharesEncoder):
                 return tagger.encoder()
     _require_cached(settings.reranker_model, settings, "MIXLINGO_RERANKER_MODEL")
     from mixlingo.adapters.bert_encoder import BertEncoder
@@ -195,7 +195,7 @@ def build_translate_pipeline(
     if settings.rerank:
         try:
             encoder = encoder or load_encoder(settings, list(taggers))
-            built.notes += getattr(encoder, "notes", [])
+            built.notes += encoder.notes
         except ModelUnavailableError as error:
             built.notes.append("reranker model not downloaded, so reranking is off; `mixlingo models pull` gets it"
                                if isinstance(error, ModelNotDownloadedError)

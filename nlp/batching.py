@@ -106,7 +106,10 @@ class BatchingTranslator:
 
     @property
     def notes(self) -> list[str]:
-        return getattr(self.inner, "notes", [])
+        return self.inner.notes
+
+    def describe(self) -> str:
+        return f"{self.inner.describe()}, micro-batched"
 
     def has_direction(self, source: str, target: str) -> bool:
         return self.inner.has_direction(source, target)
@@ -124,6 +127,13 @@ class BatchingEncoder:
             lambda _, texts: list(inner.embed(texts)), window_s=window_s, max_items=max_items, name="embed", gate=gate
         )
 
+    @property
+    def notes(self) -> list[str]:
+        return self.inner.notes
+
+    def describe(self) -> str:
+        return f"{self.inner.describe()}, micro-batched"
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows = self.batcher.submit(None, texts)
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
@@ -138,6 +148,13 @@ class BatchingTagger:
             lambda pair, sentences: inner.tag_batch(sentences, pair), window_s=window_s, max_items=max_items, name="tag",
             gate=gate,
         )
+
+    @property
+    def notes(self) -> list[str]:
+        return self.inner.notes
+
+    def describe(self) -> str:
+        return f"{self.inner.describe()}, micro-batched"
 
     def languages(self) -> tuple[str, ...] | None:
         return self.inner.languages()

@@ -98,6 +98,10 @@ class LexiconTagger:
     def __init__(self, params: LexiconParams = LexiconParams()):
         self.params = params
         self._emission_cache: dict[tuple[str, str], float] = {}
+        self.notes: list[str] = []
+
+    def describe(self) -> str:
+        return "lexicon (word frequencies + HMM)"
 
     def languages(self) -> None:
         return None

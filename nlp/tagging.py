@@ -31,6 +31,12 @@ class Tagger(Protocol):
     """Tags each word of each sentence with a language code or a non-language label."""
 
     name: str
+    notes: list[str]
+    """Short remarks for the user (a runtime that fell back), passed on once; usually empty."""
+
+    def describe(self) -> str:
+        """What it runs on, after any fallback (``mbert on onnx``): for ``--explain`` and the bench."""
+        ...
 
     def languages(self) -> tuple[str, ...] | None:
         """The languages this tagger can emit, or ``None`` if it adapts to any pair."""

@@ -44,7 +44,7 @@ class Translate:
 
     def _pass_on_notes(self, messages: Sequence[Message]) -> None:
         """A translator's remarks (e.g. a backend that fell back) reach the reader once, on these messages."""
-        notes = getattr(self.translator, "notes", None)
+        notes = self.translator.notes
         if not notes:
             return
         pending = list(notes)

@@ -28,6 +28,13 @@ class Candidate:
 class Translator(Protocol):
     """Translates batches of segments for one direction, returning n candidates each, best first."""
 
+    notes: list[str]
+    """Short remarks for the user (a model that fell back); the Translate stage passes them on once."""
+
+    def describe(self) -> str:
+        """What it runs on, after any fallback (``CTranslate2 int8``): for the bench."""
+        ...
+
     def has_direction(self, source: str, target: str) -> bool: ...
 
     def translate(self, texts: Sequence[str], source: str, target: str, n: int) -> list[list[Candidate]]: ...
@@ -37,7 +44,21 @@ class Translator(Protocol):
 class Encoder(Protocol):
     """Embeds texts into one vector each (L2-normalised), for cross-lingual similarity."""
 
+    notes: list[str]
+    """Short remarks for the user (a runtime that fell back)."""
+
+    def describe(self) -> str:
+        """What it runs on, after any fallback (``onnx``): for the bench."""
+        ...
+
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class SharesEncoder(Protocol):
+    """A tagger whose model can also embed texts for the reranker, so one model serves both."""
+
+    def encoder(self) -> Encoder: ...
 
 
 @dataclass(slots=True)

@@ -81,6 +81,14 @@ async def test_bad_signature_and_stale_timestamp_are_rejected_and_do_nothing(sla
 
 
 class MissingModels:
+    """A translator whose models are not downloaded."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def describe(self) -> str:
+        return "nothing (models missing)"
+
     def has_direction(self, source: str, target: str) -> bool:
         return True
 
