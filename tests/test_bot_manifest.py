@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import yaml
 
-from mixlingo.bot.app import LISTENERS
+from mixlingo.bot import listeners
 from mixlingo.config.settings import DEFAULT_SLACK_SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +31,7 @@ class Recorder:
 def test_manifest_matches_the_listeners() -> None:
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
     app = Recorder()
-    for module in LISTENERS:
-        module.register(app, SimpleNamespace(lazy=lambda f: f))
+    listeners.register(app, SimpleNamespace(lazy=lambda f: f))
     assert manifest["oauth_config"]["scopes"]["bot"] == DEFAULT_SLACK_SCOPES
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == app.seen["command"]
     assert [s["callback_id"] for s in manifest["features"]["shortcuts"] if s["type"] == "message"] == app.seen["shortcut"]
