@@ -40,3 +40,17 @@ def test_manifest_matches_the_listeners() -> None:
     assert events == expected
     assert app.seen["action"] and manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_slash_command_jobs_keep_their_names() -> None:
+    """A command's lazy listener names its job in the queue, the metrics and the failed-jobs list."""
+    jobs: dict[str, list[str]] = {}
+
+    def command(name: str):  # noqa: ANN202
+        def listeners(*, ack, lazy):  # noqa: ANN001, ANN202
+            jobs[name] = [function.__name__ for function in lazy]
+
+        return listeners
+
+    listeners.commands.register(SimpleNamespace(command=command), SimpleNamespace(lazy=lambda f: f))
+    assert jobs == {"/translate": ["run_translate"], "/mixlingo": ["run_admin"]}
