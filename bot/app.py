@@ -10,15 +10,13 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from mixlingo.bot import admin_command, buttons, home, messages, reactions, redact, shortcut, translate_command
+from mixlingo.bot import listeners, redact
 from mixlingo.bot.context import Bot
 from mixlingo.bot.crypto import EncryptedInstallationStore, TokenCipher
 from mixlingo.bot.replay import EventDeliveries, seen_for
 from mixlingo.bot.slack_retry import retry_handlers
 from mixlingo.bot.storage import Database
 from mixlingo.bot.storage.oauth_states import ExpiringOAuthStateStore
-
-LISTENERS = (translate_command, admin_command, shortcut, reactions, messages, home, buttons)
 
 
 class MixlingoApp(AsyncApp):
@@ -70,6 +68,5 @@ def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner |
         runner = EmbeddedRunner(bot)
     app.listener_runner.lazy_listener_runner = runner
     app.deliveries = EventDeliveries(seen_for(s.broker_url))
-    for module in LISTENERS:
-        module.register(app, bot)
+    listeners.register(app, bot)
     return app

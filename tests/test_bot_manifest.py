@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import yaml
 
-from mixlingo.bot.app import LISTENERS
+from mixlingo.bot import listeners
 from mixlingo.config.settings import DEFAULT_SLACK_SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +31,7 @@ class Recorder:
 def test_manifest_matches_the_listeners() -> None:
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
     app = Recorder()
-    for module in LISTENERS:
-        module.register(app, SimpleNamespace(lazy=lambda f: f))
+    listeners.register(app, SimpleNamespace(lazy=lambda f: f))
     assert manifest["oauth_config"]["scopes"]["bot"] == DEFAULT_SLACK_SCOPES
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == app.seen["command"]
     assert [s["callback_id"] for s in manifest["features"]["shortcuts"] if s["type"] == "message"] == app.seen["shortcut"]
@@ -41,3 +40,17 @@ def test_manifest_matches_the_listeners() -> None:
     assert events == expected
     assert app.seen["action"] and manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_slash_command_jobs_keep_their_names() -> None:
+    """A command's lazy listener names its job in the queue, the metrics and the failed-jobs list."""
+    jobs: dict[str, list[str]] = {}
+
+    def command(name: str):  # noqa: ANN202
+        def listeners(*, ack, lazy):  # noqa: ANN001, ANN202
+            jobs[name] = [function.__name__ for function in lazy]
+
+        return listeners
+
+    listeners.commands.register(SimpleNamespace(command=command), SimpleNamespace(lazy=lambda f: f))
+    assert jobs == {"/translate": ["run_translate"], "/mixlingo": ["run_admin"]}

@@ -6,7 +6,7 @@ import time
 
 from slack_harness import SECRET, Slack, sign
 
-from mixlingo.bot.translate_command import parse
+from mixlingo.bot.listeners.commands.translate import parse
 from mixlingo.errors import InputError, ModelUnavailableError
 
 import pytest

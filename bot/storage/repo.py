@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from mixlingo.bot.storage.models import ChannelSetting, FailedJob, TranslationRecord, UserSetting, utcnow
 
@@ -142,16 +142,10 @@ class Repository:
         None when someone else got it first (the update is a compare-and-set).
         """
         now = utcnow()
-        until = now + timedelta(seconds=lease_seconds)
         async with self.sessions.begin() as session:
-            result = await session.execute(
-                update(TranslationRecord)
-                .where(TranslationRecord.id == claim.id, TranslationRecord.posted_ts.is_(None),
-                       or_(TranslationRecord.lease_until.is_(None), TranslationRecord.lease_until <= now,
-                           TranslationRecord.holder == holder))
-                .values(holder=holder, lease_until=until, updated_at=now)
-            )
-        if result.rowcount != 1:
+            until = await _lease(session, claim.id, holder=holder, now=now, lease_seconds=lease_seconds, posted=False,
+                                 updated_at=now)
+        if until is None:
             return None
         return Claim(**{**claim.__dict__, "holder": holder, "lease_until": until})
 
@@ -189,16 +183,8 @@ class Repository:
     async def lease_posted(self, claim: Claim, *, holder: str, lease_seconds: float = DEFAULT_LEASE) -> Claim | None:
         """Lease a posted record to apply an edit: one edit at a time per translation, so they land in order."""
         now = utcnow()
-        until = now + timedelta(seconds=lease_seconds)
         async with self.sessions.begin() as session:
-            result = await session.execute(
-                update(TranslationRecord)
-                .where(TranslationRecord.id == claim.id, TranslationRecord.posted_ts.is_not(None),
-                       or_(TranslationRecord.lease_until.is_(None), TranslationRecord.lease_until <= now,
-                           TranslationRecord.holder == holder))
-                .values(holder=holder, lease_until=until)
-            )
-            if result.rowcount != 1:
+            if await _lease(session, claim.id, holder=holder, now=now, lease_seconds=lease_seconds, posted=True) is None:
                 return None
             row = await session.get(TranslationRecord, claim.id, populate_existing=True)
             return _claim(row)
@@ -279,6 +265,27 @@ class Repository:
             except IntegrityError:
                 continue
         raise RuntimeError(f"could not save {model.__tablename__} for {key}")
+
+
+async def _lease(
+    session: AsyncSession, claim_id: int, *, holder: str, now: datetime, lease_seconds: float, posted: bool, **also: object
+) -> datetime | None:
+    """Lease a record to ``holder`` if it is posted (or not, as ``posted`` says) and its lease is free, expired or
+    already ``holder``'s; the lease's end, or None when another holder has it (or the record is not in that state).
+
+    One compare-and-set UPDATE, so two jobs racing for the same record cannot both win.
+    ``also`` are more columns to set in the same statement.
+    """
+    until = now + timedelta(seconds=lease_seconds)
+    state = TranslationRecord.posted_ts.is_not(None) if posted else TranslationRecord.posted_ts.is_(None)
+    result = await session.execute(
+        update(TranslationRecord)
+        .where(TranslationRecord.id == claim_id, state,
+               or_(TranslationRecord.lease_until.is_(None), TranslationRecord.lease_until <= now,
+                   TranslationRecord.holder == holder))
+        .values(holder=holder, lease_until=until, **also)
+    )
+    return until if result.rowcount == 1 else None
 
 
 def _claim(row: TranslationRecord) -> Claim:

@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from mixlingo.bot.blocks import fallback_text, notice, nothing_to_do, problem, source_ref, translation_blocks
 from mixlingo.bot.context import Bot, team_of
 from mixlingo.bot.languages import listing
+from mixlingo.bot.listeners.commands.parse_in_ack import register_parsed_command
 from mixlingo.errors import InputError
 
 _PUBLIC = re.compile(r"(?<!\S)(?:--public|—public|–public)(?!\S)", re.IGNORECASE)  # macOS turns -- into a dash
@@ -58,19 +59,7 @@ def _check(target: str, supported: tuple[str, ...]) -> None:
 
 
 def register(app: AsyncApp, bot: Bot) -> None:
-    async def ack_translate(ack: Any, command: dict[str, Any]) -> None:
-        try:
-            parse(command.get("text", ""), bot.service.languages())
-        except InputError as error:  # answer bad input right away, in the ack itself
-            await ack(response_type="ephemeral", text=str(error), blocks=notice(str(error)))
-            return
-        await ack()
-
-    async def run_translate(command: dict[str, Any], respond: Any, context: Any) -> None:
-        try:
-            request = parse(command.get("text", ""), bot.service.languages())
-        except InputError:
-            return  # already answered in the ack
+    async def run_translate(request: TranslateRequest, command: dict[str, Any], respond: Any, context: Any) -> None:
         user = command.get("user_id")
         prefs = await bot.repo.user(team_of(context, command), user)
         target = request.target or prefs.language or bot.settings.target_language
@@ -86,4 +75,4 @@ def register(app: AsyncApp, bot: Bot) -> None:
         )
         await respond(response_type="in_channel" if request.public else "ephemeral", text=fallback_text(outcome), blocks=blocks)
 
-    app.command("/translate")(ack=ack_translate, lazy=[bot.lazy(run_translate)])
+    register_parsed_command(app, bot, "/translate", parse, run_translate)

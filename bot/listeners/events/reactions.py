@@ -12,23 +12,11 @@ from mixlingo.bot.blocks import nothing_to_do, problem
 from mixlingo.bot.context import Bot, ack_now, team_of
 from mixlingo.bot.jobs.keys import edit_version
 from mixlingo.bot.languages import label, listing
+from mixlingo.bot.message_lookup import fetch_message
 from mixlingo.bot.publish import Source, publish
 from mixlingo.bot.slack_text import message_text
 
 log = logging.getLogger(__name__)
-
-
-async def fetch_message(client: AsyncWebClient, channel: str, ts: str) -> dict[str, Any] | None:
-    """One message by channel and ts; thread replies are not in the history, so ask replies too."""
-    history = await client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1)
-    for message in history.get("messages") or []:
-        if message.get("ts") == ts:
-            return message
-    replies = await client.conversations_replies(channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1)
-    for message in replies.get("messages") or []:
-        if message.get("ts") == ts:
-            return message
-    return None
 
 
 def register(app: AsyncApp, bot: Bot) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from mixlingo.bot.blocks import notice
 from mixlingo.bot.context import Bot, team_of
 from mixlingo.bot.languages import label, listing
+from mixlingo.bot.listeners.commands.parse_in_ack import register_parsed_command
 from mixlingo.errors import InputError
 
 USAGE = (
@@ -50,19 +50,7 @@ def parse(text: str, supported: tuple[str, ...]) -> AutoCommand:
 
 
 def register(app: AsyncApp, bot: Bot) -> None:
-    async def ack_admin(ack: Any, command: dict[str, Any]) -> None:
-        try:
-            parse(command.get("text", ""), bot.service.languages())
-        except InputError as error:
-            await ack(response_type="ephemeral", text=str(error), blocks=notice(str(error)))
-            return
-        await ack()
-
-    async def run_admin(command: dict[str, Any], respond: Any, context: Any) -> None:
-        try:
-            request = parse(command.get("text", ""), bot.service.languages())
-        except InputError:
-            return  # answered in the ack
+    async def run_admin(request: AutoCommand, command: dict[str, Any], respond: Any, context: Any) -> None:
         team, channel, user = team_of(context, command), command["channel_id"], command.get("user_id")
         current = await bot.repo.channel(team, channel)
         if request.action == "status":
@@ -84,7 +72,7 @@ def register(app: AsyncApp, bot: Bot) -> None:
             f"{' and '.join(label(x) for x in request.languages)} where needed, {where}.",
         )
 
-    app.command("/mixlingo")(ack=ack_admin, lazy=[bot.lazy(run_admin)])
+    register_parsed_command(app, bot, "/mixlingo", parse, run_admin)
 
 
 def _status(on: bool, languages: tuple[str, ...], mode: str) -> str:

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from mixlingo.bot.blocks import SHOW_ORIGINAL, SHOW_TAGS, notice, original_blocks, tags_blocks
 from mixlingo.bot.context import Bot, ack_now
-from mixlingo.bot.reactions import fetch_message
+from mixlingo.bot.message_lookup import fetch_message
 from mixlingo.bot.slack_text import message_text
 
 
