@@ -164,7 +164,7 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     built = build_translate_pipeline(settings)
     pipeline = built.pipeline
     stages_rss["tagger + reranker loaded"] = rss_mib()
-    preload_directions(next(s for s in pipeline.stages if type(s).__name__ == "Translate").translator, settings)
+    preload_directions(pipeline.get_pipe("translate").translator, settings)
     stages_rss["both translation directions loaded"] = rss_mib()
     for text in texts[:2]:
         pipeline.run(text, target=target)  # warm-up: lazy loads, CTranslate2 conversion on first use
@@ -175,6 +175,12 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     events.put(("advance", 2))
     events.put(("phase", f"{variant}: one message at a time"))
     latencies, outputs, leads, finished, notes = [], [], [], [], list(built.notes)
+    stage_s: dict[str, float] = dict.fromkeys(pipeline.pipe_names, 0.0)
+
+    def timed(name: str, _stage: object, seconds: float) -> None:
+        stage_s[name] += seconds
+
+    pipeline.hooks.append(timed)  # the one-at-a-time runs only: a burst's stages overlap
     for text in texts:
         t0 = time.perf_counter()
         message = pipeline.run(text, target=target)
@@ -184,6 +190,7 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
         leads.append(message.translation.lead() if message.translation else float("inf"))
         notes += [n for n in (message.translation.notes if message.translation else []) if n not in notes]
         events.put(("advance", 1))
+    pipeline.hooks.remove(timed)
     workers = 1 if settings.micro_batch_ms <= 0 else burst  # the naive bot ran one message at a time
     events.put(("phase", f"{variant}: burst of {burst} ({workers} worker{'s' if workers > 1 else ''})"))
     burst_texts = [texts[i % len(texts)] for i in range(burst)]
@@ -208,6 +215,7 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
         "latency_p50_s": _percentile(latencies, 50),
         "latency_p95_s": _percentile(latencies, 95),
         "latency_mean_s": statistics.fmean(latencies),
+        "stage_mean_s": {name: seconds / len(texts) for name, seconds in stage_s.items()},
         "burst": burst,
         "burst_workers": workers,
         "burst_s": burst_s,

@@ -43,3 +43,17 @@ def test_the_naive_batched_reference_translates_a_batch(tiny_marian_dir: Path, t
     pipeline = NaiveBatchedPipeline({"es-en": tiny_marian_dir}, tiny_bert_dir, num_beams=4, n_best=4, new_tokens=4)
     out = pipeline.run_batch(["la casa es grande", "el perro", "hola"])
     assert len(out) == 3 and all(isinstance(text, str) and text for text in out)
+
+
+def test_a_bench_run_reports_time_per_stage_from_the_pipeline_hooks(tiny_models_env: None) -> None:
+    import queue
+
+    from mixlingo.bench import run_variant
+
+    texts = ["la casa es grande", "oye, el reporte mañana", "the meeting y la reunión"]
+    result = run_variant("optimised", {"tagger": "embedded"}, texts, 2, "en", queue.Queue())
+    timing = result["stage_mean_s"]
+    assert list(timing) == ["markup", "tokenize", "pair", "tag", "plan", "translate", "rerank", "assemble"]
+    assert all(seconds >= 0 for seconds in timing.values()) and timing["translate"] > 0
+    assert sum(timing.values()) <= result["latency_mean_s"]  # the stages are inside each message's time
+    assert result["backends"]["translator"].startswith("CTranslate2")
