@@ -10,21 +10,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import torch
 
-from mixlingo.adapters.bert_runtime import TorchRunner, load_runner, position_limit, tokenizer_lock
+from mixlingo.adapters.bert_runtime import load_runner, position_limit, tokenizer_lock
 
 
 class BertEncoder:
     """The ``Encoder`` protocol; loads its own model, or shares a tagger's (see ``MBertTagger.encoder``)."""
 
-    def __init__(self, tokenizer, model, batch_size: int = 32, max_length: int = 256):  # noqa: ANN001
-        """``model``: a runner from :mod:`.bert_runtime`, or a plain torch ``AutoModel``.
+    def __init__(self, tokenizer, runner, batch_size: int = 32, max_length: int = 256):  # noqa: ANN001
+        """``runner``: a runner from :mod:`.bert_runtime` (torch, torch int8 or ONNX).
 
         Inputs are truncated to ``max_length`` tokens or the model's own position limit, whichever is less.
         """
-        self.tokenizer = tokenizer
-        self.runner = TorchRunner(model, "base") if isinstance(model, torch.nn.Module) else model
+        self.tokenizer, self.runner = tokenizer, runner
         self.batch_size, self.max_length = batch_size, min(max_length, position_limit(self.runner.config))
         self.notes: list[str] = []
 

@@ -3,8 +3,10 @@
 The model is converted once from the same ``from_pretrained`` directory
 (``mixlingo models convert``, or on first use) into a cache keyed by the source
 files, so a changed model is converted again. The Marian tokenizer still comes
-from that directory. If a conversion fails, that model runs on plain
-transformers and a note says why: translation never stops for an optimisation.
+from that directory, read without transformers where the layout allows
+(:mod:`.marian_tokens`), so a converted model translates without importing torch.
+If a conversion fails, that model runs on plain transformers and a note says why:
+translation never stops for an optimisation.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from mixlingo.adapters.hub import fingerprint, quiet_transformers, resolve_model_dir
 from mixlingo.adapters.marian import MarianTranslator
+from mixlingo.adapters.marian_tokens import SentencePieceMarian, TransformersMarian
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.translation import Candidate
 
@@ -147,17 +150,27 @@ class CT2Translator(MarianTranslator):
 
     def _load_ct2(self, model_dir: Path) -> tuple[object, object]:
         import ctranslate2
-        from transformers import AutoTokenizer
-
-        from mixlingo.adapters.hub import from_pretrained
 
         path = convert_marian(model_dir, self.optimized_dir)
         meta = json.loads((path / "mixlingo.json").read_text(encoding="utf-8"))
-        tokenizer = from_pretrained(AutoTokenizer, str(model_dir), cache_dir=self.cache_dir, offline=self.offline)
+        tokenizer = self._tokenizer(model_dir)
         translator = ctranslate2.Translator(
             str(path), device=self.device, compute_type=self.compute_type, intra_threads=self.threads, inter_threads=1
         )
         return tokenizer, _Converted(translator, bool(meta.get("forced_eos")), int(meta.get("max_length", 512)))
+
+    def _tokenizer(self, model_dir: Path) -> SentencePieceMarian | TransformersMarian:
+        """Token strings in and out: without transformers for the standard opus-mt files, with it otherwise."""
+        tokenizer = SentencePieceMarian.from_dir(model_dir)
+        if tokenizer is not None:
+            return tokenizer
+        from transformers import AutoTokenizer
+
+        from mixlingo.adapters.hub import from_pretrained
+
+        return TransformersMarian(
+            from_pretrained(AutoTokenizer, str(model_dir), cache_dir=self.cache_dir, offline=self.offline)
+        )
 
     def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:  # noqa: ANN001
         if not isinstance(model, _Converted):  # this model fell back to transformers
@@ -167,10 +180,8 @@ class CT2Translator(MarianTranslator):
         max_new = self.max_new_tokens or model.max_length
         max_len = max(1, min(max_new - forced, model.max_length - 1))
         min_len = max(0, (self.min_new_tokens or 0) - forced)
-        ids = tokenizer(batch, truncation=True, max_length=model.max_length)["input_ids"]
-        tokens = [tokenizer.convert_ids_to_tokens(row) for row in ids]
         results = model.translator.translate_batch(
-            tokens,
+            tokenizer.encode(batch, model.max_length),
             beam_size=max(self.num_beams, n),
             num_hypotheses=n,
             return_scores=True,
@@ -185,7 +196,7 @@ class CT2Translator(MarianTranslator):
             for hypothesis, total in zip(result.hypotheses, result.scores):
                 # transformers divides the summed log-probability by the generated length, end token included
                 ended = forced or len(hypothesis) < max_len
-                text = tokenizer.decode(tokenizer.convert_tokens_to_ids(hypothesis), skip_special_tokens=True)
+                text = tokenizer.decode(hypothesis)
                 candidates.append(Candidate(text.strip(), float(total) / max(1, len(hypothesis) + (1 if ended else 0))))
             grouped.append(sorted(candidates, key=lambda c: c.score, reverse=True))
         return grouped

@@ -13,10 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from transformers import AutoConfig
 
-from mixlingo.adapters.bert_runtime import load_runner, position_limit, tokenizer_lock
-from mixlingo.adapters.hub import from_pretrained
+from mixlingo.adapters.bert_runtime import load_config, load_runner, position_limit, tokenizer_lock
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import UNKNOWN, describe_mapping, is_language, label_mapping, pairs_covered
 from mixlingo.nlp.tagging import Tag
@@ -43,7 +41,7 @@ class MBertTagger:
     ):
         self.model_id = model_id
         self.notes: list[str] = []
-        config = from_pretrained(AutoConfig, model_id, cache_dir=cache_dir, offline=offline)
+        config = load_config(model_id, backend=backend, cache_dir=cache_dir, offline=offline)
         self.mapping = label_mapping([config.id2label[i] for i in range(config.num_labels)], label_map)
         self.labels = [tag for _, tag in self.mapping]
         if pairs and not pairs_covered(self.labels, list(pairs)):  # refuse before any weights load or export

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mixlingo.adapters import bert_runtime
+from mixlingo.adapters import bert_runtime, torch_bert
 from mixlingo.adapters.bert_encoder import BertEncoder
-from mixlingo.adapters.bert_runtime import OnnxRunner, TorchRunner
+from mixlingo.adapters.bert_runtime import OnnxRunner
+from mixlingo.adapters.torch_bert import TorchRunner
 from mixlingo.adapters.mbert_tagger import MBertTagger
 
 from agreement import assert_same_order_where_decisive
@@ -38,7 +39,7 @@ def test_onnx_fp32_graph_matches_torch_exactly(tiny_bert_dir: Path, tmp_path: Pa
     from transformers import AutoModelForTokenClassification
 
     model = AutoModelForTokenClassification.from_pretrained(str(tiny_bert_dir))
-    path = bert_runtime.export_onnx(model, "tokens", tmp_path / "fp32.onnx", quantize=False)
+    path = torch_bert.export_onnx(model, "tokens", tmp_path / "fp32.onnx", quantize=False)
     ids, mask = np.array([[2, 10, 11, 12, 3], [2, 13, 3, 0, 0]]), np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
     hidden, logits = OnnxRunner(path, model.config, 1)(ids, mask)
     ref_hidden, ref_logits = TorchRunner(model, "tokens")(ids, mask)
@@ -74,7 +75,7 @@ def test_failed_export_falls_back_to_torch_int8_with_a_note(
     def broken(*_: object, **__: object) -> Path:
         raise RuntimeError("exporter exploded")
 
-    monkeypatch.setattr(bert_runtime, "export_onnx", broken)
+    monkeypatch.setattr(torch_bert, "export_onnx", broken)
     tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="onnx")
     assert tagger.runner.name == "torch-int8" and "exporter exploded" in tagger.notes[0]
     assert [t.lang for t in tagger.tag_batch([["el", "reporte"]])[0]] == ["es", "es"]
