@@ -270,6 +270,7 @@ def models_pull(
     settings = load_settings()
     if settings.offline:
         raise ConfigError("MIXLINGO_OFFLINE is on, so nothing is downloaded; unset it to pull models")
+    _prepare_word_lists(settings)
     configured = _models_to_pull(settings, pair)
     for model_id in configured:
         if looks_like_path(model_id):  # nothing to fetch, but checked like a download
@@ -293,6 +294,17 @@ def models_pull(
             progress.update(task, completed=download.bytes_to_fetch or 1)
             progress.console.print(f"[green]ok[/] {escape(download.model_id)} → {escape(str(path))}", highlight=False)
             _print_check(progress.console, path, settings)
+
+
+def _prepare_word_lists(settings: Settings) -> None:
+    """Index the pairs' word-frequency lists now (a few seconds, once), so the first tag is as fast as the rest."""
+    from mixlingo.nlp.word_features import frequencies, wordfreq_languages
+
+    languages = sorted({lang for pair in settings.language_pairs for lang in pair} & wordfreq_languages())
+    for lang in languages:
+        frequencies(lang)
+    if languages:
+        console.print(f"[green]ok[/] word-frequency index for {', '.join(languages)}", highlight=False)
 
 
 def _size(size: int) -> str:

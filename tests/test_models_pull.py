@@ -19,7 +19,7 @@ def _env(endpoint: str, cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIXLINGO_", "HF_"))}
     return {
         **env, "HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": "0", "COLUMNS": "120",
-        "MIXLINGO_MODEL_CACHE_DIR": str(cache),
+        "MIXLINGO_MODEL_CACHE_DIR": str(cache), "XDG_CACHE_HOME": str(cache.parent / "xdg"),
         "MIXLINGO_MBERT_MODEL": "demo/tagger", "MIXLINGO_RERANKER_MODEL": "demo/tagger",
         "MIXLINGO_TRANSLATION_MODELS": "es-en=demo/marian,en-es=demo/marian",
     }
@@ -44,6 +44,8 @@ def test_pull_downloads_every_model_with_progress_and_total(tmp_path: Path, tiny
         assert "GET /api/models/demo/tagger/revision/main" in requests
         assert any(r.startswith("GET /demo/marian/resolve/") and r.endswith("/model.safetensors") for r in requests)
         assert pulled.stderr.strip() == ""  # no leaked tqdm bars
+        assert "ok word-frequency index for en, es" in pulled.stdout  # so the first tag need not build it
+        assert len(list((tmp_path / "xdg" / "mixlingo" / "wordfreq").glob("*.sqlite"))) == 2
 
         served = len(requests)
         tagged = subprocess.run([*MIXLINGO, "tag", "--json", "I will send el reporte mañana"],
