@@ -1,9 +1,10 @@
-"""A BERT ``tokenizer.json`` run by the ``tokenizers`` library alone, for the ONNX path.
+"""A BERT tokenizer run by the ``tokenizers`` library alone, for the ONNX path.
 
 transformers' fast tokenizer is this same library underneath, but importing it imports
-torch (about 220 MiB resident). :meth:`JsonBertTokenizer.from_dir` reads only the
-layouts that transformers loads as the file stands (a generic fast tokenizer with no
-settings that change it); for any other it returns None and the caller uses transformers.
+torch (about 220 MiB resident). :meth:`JsonBertTokenizer.from_dir` reads the layouts that
+transformers loads as the files stand: a generic ``tokenizer.json`` with no settings that
+change it, or a classic ``BertTokenizer`` built from ``vocab.txt`` (:mod:`.bert_wordpiece`);
+for any other it returns None and the caller uses transformers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 from tokenizers import Encoding, Tokenizer
+
+from mixlingo.adapters.bert_wordpiece import SPECIALS, wordpiece_from_vocab
 
 # Classes that transformers builds straight from tokenizer.json (BertTokenizer rebuilds the normaliser instead).
 GENERIC_CLASSES = {"TokenizersBackend", "PreTrainedTokenizerFast"}
@@ -52,12 +55,21 @@ class JsonBertTokenizer:
 
     @classmethod
     def from_dir(cls, model_dir: Path) -> JsonBertTokenizer | None:
-        """The tokenizer, or None where transformers would read these files differently."""
+        """The tokenizer, or None where transformers would read these files differently: a generic
+        ``tokenizer.json`` as it stands, else a classic ``BertTokenizer`` built from ``vocab.txt``."""
         settings = _read_json(model_dir / "tokenizer_config.json")
+        if settings is not None and settings.get("tokenizer_class") in GENERIC_CLASSES:
+            return cls._from_json(model_dir, settings)
+        built = wordpiece_from_vocab(model_dir)
+        if built is None:
+            return None
+        return cls(built, pad_token=SPECIALS["pad_token"], padding_side=(settings or {}).get("padding_side", "right"),
+                   truncation_side=(settings or {}).get("truncation_side", "right"))
+
+    @classmethod
+    def _from_json(cls, model_dir: Path, settings: dict) -> JsonBertTokenizer | None:
         if (
             not (model_dir / "tokenizer.json").is_file()
-            or settings is None
-            or settings.get("tokenizer_class") not in GENERIC_CLASSES
             or not set(settings) <= KNOWN_KEYS
             or settings.get("clean_up_tokenization_spaces")
             or (model_dir / "special_tokens_map.json").is_file()

@@ -76,8 +76,55 @@ def test_bert_words_align_as_transformers_does(tiny_bert_dir: Path, max_length: 
     assert_same_encoding(tiny_bert_dir, [WORDS, WORDS[:1], WORDS[4:5]], max_length, is_split_into_words=True)
 
 
+def _classic(tiny_bert_dir: Path, out: Path, settings: dict, *, keep_json: bool) -> Path:
+    """The tiny BERT as a classic BertTokenizer layout: vocab.txt, these settings, tokenizer.json or not."""
+    out.mkdir()
+    shutil.copy(tiny_bert_dir / "config.json", out / "config.json")
+    vocab = json.loads((tiny_bert_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    (out / "vocab.txt").write_text("\n".join(sorted(vocab, key=vocab.get)) + "\n", encoding="utf-8")
+    if keep_json:
+        serialized = json.loads((tiny_bert_dir / "tokenizer.json").read_text(encoding="utf-8"))
+        serialized["normalizer"] = {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                                    "strip_accents": None, "lowercase": bool(settings.get("do_lower_case", True))}
+        (out / "tokenizer.json").write_text(json.dumps(serialized), encoding="utf-8")
+    (out / "tokenizer_config.json").write_text(json.dumps(settings), encoding="utf-8")
+    return out
+
+
+CLASSIC = {
+    "vocab.txt, cased, BertTokenizer": ({"tokenizer_class": "BertTokenizer", "do_lower_case": False}, False),
+    "vocab.txt, uncased, no class": ({"do_lower_case": True}, False),
+    "vocab.txt and tokenizer.json, cased, no class (as bert-base-multilingual-cased)": ({"do_lower_case": False}, True),
+    "vocab.txt and tokenizer.json, uncased, BertTokenizerFast": ({"tokenizer_class": "BertTokenizerFast"}, True),
+}
+
+
+@pytest.mark.parametrize("layout", CLASSIC)
+def test_classic_bert_layouts_encode_as_transformers_does(tiny_bert_dir: Path, tmp_path: Path, layout: str) -> None:
+    settings, keep_json = CLASSIC[layout]
+    model_dir = _classic(tiny_bert_dir, tmp_path / "classic", settings, keep_json=keep_json)
+    assert type(AutoTokenizer.from_pretrained(str(model_dir))).__name__ == "BertTokenizer"
+    upper = [text.upper() for text in TEXTS]
+    assert_same_encoding(model_dir, [TEXTS, upper, [LONG, "la casa"], ["a [CLS] b [SEP] [MASK] [unk] [PAD]"]], 128)
+    assert_same_encoding(model_dir, [TEXTS], 8)
+    assert_same_encoding(model_dir, [WORDS, [[w.upper() for w in WORDS[0]]]], 128, is_split_into_words=True)
+
+
+def test_the_published_codeswitch_layout_encodes_as_transformers_does(codeswitch: Path) -> None:
+    assert not (codeswitch / "tokenizer.json").is_file()  # vocab.txt, tokenizer_config.json, special_tokens_map.json
+    assert_same_encoding(codeswitch, [TEXTS, ["Oye el reporte mañana Maria"]], 128)
+    assert_same_encoding(codeswitch, [WORDS], 128, is_split_into_words=True)
+
+
 def test_bert_layouts_transformers_would_change_keep_transformers(tiny_bert_dir: Path, codeswitch: Path, tmp_path: Path) -> None:
-    assert JsonBertTokenizer.from_dir(codeswitch) is None  # vocab.txt only: transformers builds the tokenizer
+    disagreeing = _classic(tiny_bert_dir, tmp_path / "disagreeing", {"do_lower_case": False}, keep_json=True)
+    serialized = json.loads((disagreeing / "tokenizer.json").read_text(encoding="utf-8"))
+    serialized["normalizer"]["lowercase"] = True  # the file and the settings disagree: which wins is transformers' call
+    (disagreeing / "tokenizer.json").write_text(json.dumps(serialized), encoding="utf-8")
+    assert JsonBertTokenizer.from_dir(disagreeing) is None
+    never_split = _classic(tiny_bert_dir, tmp_path / "never-split", {"do_lower_case": True, "never_split": ["x"]},
+                           keep_json=False)
+    assert JsonBertTokenizer.from_dir(never_split) is None  # a setting this module does not know
     changed = shutil.copytree(tiny_bert_dir, tmp_path / "lowercased")
     settings = json.loads((changed / "tokenizer_config.json").read_text())
     (changed / "tokenizer_config.json").write_text(json.dumps({**settings, "do_lower_case": True}))
@@ -189,3 +236,26 @@ def test_a_fresh_process_runs_converted_models_without_torch_or_transformers(
     assert got["heavy"] == [], f"the converted-model path imported {got['heavy']}"
     assert got["notes"] == [] and got["tags"] == want["tags"] and got["best"] == want["best"] == "the house is big"
     assert np.allclose(got["vectors"], want["vectors"], atol=1e-6)
+
+
+CODESWITCH_PROCESS = """
+import json, sys
+from pathlib import Path
+from mixlingo.adapters.mbert_tagger import MBertTagger
+
+model, cache = (Path(p) for p in sys.argv[1:3])
+tagger = MBertTagger(str(model), label_map={}, cache_dir=cache, backend="onnx", threads=1, pairs=[("en", "es")])
+tags = [t.lang for t in tagger.tag_batch([["Oye", "I", "send", "el", "reporte", "Maria"]])[0]]
+print(json.dumps({"tags": tags, "heavy": sorted(m for m in ("torch", "transformers") if m in sys.modules)}))
+"""
+
+
+def test_the_published_codeswitch_layout_tags_without_torch_once_exported(codeswitch: Path, tmp_path: Path) -> None:
+    """The default tagger's layout (vocab.txt only) no longer needs transformers for its tokenizer."""
+    args = [str(codeswitch), str(tmp_path / "cache")]
+    first = subprocess.run([sys.executable, "-c", CODESWITCH_PROCESS, *args], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr  # exports the graph: this one needs torch
+    second = subprocess.run([sys.executable, "-c", CODESWITCH_PROCESS, *args], capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    want, got = json.loads(first.stdout), json.loads(second.stdout)
+    assert got["heavy"] == [] and got["tags"] == want["tags"]
