@@ -17,6 +17,7 @@ import numpy as np
 from tokenizers import Encoding, Tokenizer
 
 from mixlingo.adapters.bert_wordpiece import SPECIALS, wordpiece_from_vocab
+from mixlingo.adapters.tokenizer_files import read_json, token_content
 
 # Classes that transformers builds straight from tokenizer.json (BertTokenizer rebuilds the normaliser instead).
 GENERIC_CLASSES = {"TokenizersBackend", "PreTrainedTokenizerFast"}
@@ -57,14 +58,14 @@ class JsonBertTokenizer:
     def from_dir(cls, model_dir: Path) -> JsonBertTokenizer | None:
         """The tokenizer, or None where transformers would read these files differently: a generic
         ``tokenizer.json`` as it stands, else a classic ``BertTokenizer`` built from ``vocab.txt``."""
-        settings = _read_json(model_dir / "tokenizer_config.json")
-        if settings is not None and settings.get("tokenizer_class") in GENERIC_CLASSES:
+        settings = read_json(model_dir / "tokenizer_config.json")
+        if settings.get("tokenizer_class") in GENERIC_CLASSES:
             return cls._from_json(model_dir, settings)
         built = wordpiece_from_vocab(model_dir)
         if built is None:
             return None
-        return cls(built, pad_token=SPECIALS["pad_token"], padding_side=(settings or {}).get("padding_side", "right"),
-                   truncation_side=(settings or {}).get("truncation_side", "right"))
+        return cls(built, pad_token=SPECIALS["pad_token"], padding_side=settings.get("padding_side", "right"),
+                   truncation_side=settings.get("truncation_side", "right"))
 
     @classmethod
     def _from_json(cls, model_dir: Path, settings: dict) -> JsonBertTokenizer | None:
@@ -83,7 +84,7 @@ class JsonBertTokenizer:
             return None  # settings baked into the file, which transformers turns into call defaults of its own
         added = {token["id"]: token for token in serialized.get("added_tokens", [])}
         specials = {token["content"] for token in added.values() if token.get("special")}
-        declared = {key: _content(settings[key]) for key in SPECIAL_KEYS if settings.get(key) is not None}
+        declared = {key: token_content(settings[key]) for key in SPECIAL_KEYS if settings.get(key) is not None}
         if "pad_token" not in declared or not set(declared.values()) <= specials:
             return None
         for index, token in settings.get("added_tokens_decoder", {}).items():
@@ -117,10 +118,3 @@ class JsonBertTokenizer:
         self.tokenizer.enable_truncation(max_length, direction=self.truncation_side)
         return Encoded(self.tokenizer.encode_batch(list(texts), is_pretokenized=is_split_into_words))
 
-
-def _read_json(path: Path) -> dict | None:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-def _content(token: str | dict) -> str:
-    return token["content"] if isinstance(token, dict) else token

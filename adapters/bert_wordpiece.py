@@ -16,6 +16,8 @@ from typing import Any
 from tokenizers import AddedToken, Tokenizer, normalizers, pre_tokenizers, processors
 from tokenizers.models import WordPiece
 
+from mixlingo.adapters.tokenizer_files import default_specials, read_json, tokenizer_class
+
 BERT_CLASSES = {"BertTokenizer", "BertTokenizerFast"}
 SPECIALS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
 # tokenizer_config.json keys this builder honours, or that change nothing on the encode path it serves.
@@ -25,18 +27,13 @@ KNOWN_KEYS = {"tokenizer_class", "do_lower_case", "tokenize_chinese_chars", "str
 
 def wordpiece_from_vocab(model_dir: Path) -> Tokenizer | None:
     """transformers' ``BertTokenizer`` for this directory, or None where it could differ from it."""
-    settings = _read_json(model_dir / "tokenizer_config.json")
-    special_map = _read_json(model_dir / "special_tokens_map.json")
-    tokenizer_class = settings.get("tokenizer_class")
-    if tokenizer_class is None and _read_json(model_dir / "config.json").get("model_type") == "bert":
-        tokenizer_class = "BertTokenizer"  # what AutoTokenizer picks for a BERT without a declared class
+    settings = read_json(model_dir / "tokenizer_config.json")
     if (
-        tokenizer_class not in BERT_CLASSES
+        tokenizer_class(model_dir, settings, {"bert": "BertTokenizer"}) not in BERT_CLASSES
         or not (model_dir / "vocab.txt").is_file()
         or (model_dir / "added_tokens.json").is_file()
         or not set(settings) <= KNOWN_KEYS
-        or any(_content(settings.get(key, value)) != value for key, value in SPECIALS.items())
-        or any(key not in SPECIALS or _content(value) != SPECIALS[key] for key, value in special_map.items())
+        or not default_specials(settings, read_json(model_dir / "special_tokens_map.json"), SPECIALS)
     ):
         return None
     vocab: dict[str, int] = {}
@@ -81,10 +78,3 @@ def _file_agrees(path: Path, normalizer: dict[str, Any], vocab: dict[str, int]) 
         and model.get("vocab") == vocab
     )
 
-
-def _read_json(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-def _content(token: str | dict[str, Any]) -> str:
-    return token["content"] if isinstance(token, dict) else token

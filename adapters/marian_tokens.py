@@ -20,6 +20,8 @@ from pathlib import Path
 
 import sentencepiece
 
+from mixlingo.adapters.tokenizer_files import default_specials, read_json, tokenizer_class
+
 SPECIALS = {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}
 # tokenizer_config.json keys that change nothing on this path, or that from_dir checks; any other means transformers.
 KNOWN_KEYS = {"backend", "tokenizer_class", "model_max_length", "source_lang", "target_lang", "name_or_path",
@@ -47,7 +49,7 @@ class SentencePieceMarian:
         vocab = json.loads((model_dir / "vocab.json").read_text(encoding="utf-8"))
         if not isinstance(vocab, dict) or not set(SPECIALS.values()) <= set(vocab):
             return None
-        for index, token in _read_json(model_dir / "tokenizer_config.json").get("added_tokens_decoder", {}).items():
+        for index, token in read_json(model_dir / "tokenizer_config.json").get("added_tokens_decoder", {}).items():
             if vocab.get(token.get("content")) != int(index) or token.get("content") not in SPECIALS.values():
                 return None
         return cls(sentencepiece.SentencePieceProcessor(model_file=str(model_dir / "source.spm")), vocab)
@@ -101,27 +103,13 @@ def _split_language_code(text: str) -> tuple[list[str], str]:
 
 def _standard_settings(model_dir: Path) -> bool:
     """The tokenizer files hold nothing that makes transformers tokenize differently from this module."""
-    settings = _read_json(model_dir / "tokenizer_config.json")
-    special_map = _read_json(model_dir / "special_tokens_map.json")
-    tokenizer_class = settings.get("tokenizer_class")
-    if tokenizer_class is None:
-        tokenizer_class = "MarianTokenizer" if _read_json(model_dir / "config.json").get("model_type") == "marian" else None
+    settings = read_json(model_dir / "tokenizer_config.json")
     return (
-        tokenizer_class == "MarianTokenizer"
+        tokenizer_class(model_dir, settings, {"marian": "MarianTokenizer"}) == "MarianTokenizer"
         and set(settings) <= KNOWN_KEYS
         and not settings.get("separate_vocabs")
         and not settings.get("sp_model_kwargs")
         and not settings.get("clean_up_tokenization_spaces")
-        and all(_content(settings.get(key, SPECIALS[key])) == SPECIALS[key] for key in SPECIALS)
-        and set(special_map) <= set(SPECIALS)
-        and all(_content(value) == SPECIALS[key] for key, value in special_map.items())
+        and default_specials(settings, read_json(model_dir / "special_tokens_map.json"), SPECIALS)
         and not (model_dir / "added_tokens.json").is_file()
     )
-
-
-def _read_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-def _content(token: str | dict) -> str:
-    return token["content"] if isinstance(token, dict) else token

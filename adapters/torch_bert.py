@@ -14,13 +14,13 @@ import shutil
 import threading
 import warnings
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import torch
 from transformers import AutoModel, AutoModelForTokenClassification
 
-Head = Literal["tokens", "base"]
+from mixlingo.adapters.bert_runtime import Head
+
 LOADERS = {"tokens": AutoModelForTokenClassification, "base": AutoModel}
 
 
