@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mixlingo.adapters.hub import fingerprint, quiet_transformers, resolve_model_dir
+from mixlingo.adapters.hub import fingerprint, from_pretrained, quiet_transformers, resolve_model_dir
 from mixlingo.adapters.marian import MarianTranslator
 from mixlingo.adapters.marian_tokens import SentencePieceMarian, TransformersMarian
 from mixlingo.errors import ModelUnavailableError
@@ -165,8 +165,6 @@ class CT2Translator(MarianTranslator):
         if tokenizer is not None:
             return tokenizer
         from transformers import AutoTokenizer
-
-        from mixlingo.adapters.hub import from_pretrained
 
         return TransformersMarian(
             from_pretrained(AutoTokenizer, str(model_dir), cache_dir=self.cache_dir, offline=self.offline)

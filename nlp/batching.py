@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -94,15 +94,20 @@ class MicroBatcher:
             offset += len(items)
 
 
-class BatchingTranslator:
-    """A :class:`Translator` whose concurrent calls for one direction and n become one call."""
+class _Describes(Protocol):
+    notes: list[str]
 
-    def __init__(self, inner: Translator, *, window_s: float = 0.005, max_items: int = 64, gate: threading.Semaphore | None = None):
-        self.inner = inner
-        self.batcher = MicroBatcher(
-            lambda key, texts: inner.translate(texts, key[0], key[1], key[2]),
-            window_s=window_s, max_items=max_items, name="translate", gate=gate,
-        )
+    def describe(self) -> str: ...
+
+
+Part = TypeVar("Part", bound=_Describes)
+
+
+class _Batched(Generic[Part]):
+    """What every wrapper below shares: it hands calls to its batcher and speaks for the part it wraps."""
+
+    def __init__(self, inner: Part, batcher: MicroBatcher):
+        self.inner, self.batcher = inner, batcher
 
     @property
     def notes(self) -> list[str]:
@@ -110,6 +115,16 @@ class BatchingTranslator:
 
     def describe(self) -> str:
         return f"{self.inner.describe()}, micro-batched"
+
+
+class BatchingTranslator(_Batched[Translator]):
+    """A :class:`Translator` whose concurrent calls for one direction and n become one call."""
+
+    def __init__(self, inner: Translator, *, window_s: float = 0.005, max_items: int = 64, gate: threading.Semaphore | None = None):
+        super().__init__(inner, MicroBatcher(
+            lambda key, texts: inner.translate(texts, key[0], key[1], key[2]),
+            window_s=window_s, max_items=max_items, name="translate", gate=gate,
+        ))
 
     def has_direction(self, source: str, target: str) -> bool:
         return self.inner.has_direction(source, target)
@@ -118,43 +133,28 @@ class BatchingTranslator:
         return self.batcher.submit((source, target, n), texts)
 
 
-class BatchingEncoder:
+class BatchingEncoder(_Batched[Encoder]):
     """An :class:`Encoder` whose concurrent calls become one (sources and candidates of every message)."""
 
     def __init__(self, inner: Encoder, *, window_s: float = 0.005, max_items: int = 256, gate: threading.Semaphore | None = None):
-        self.inner = inner
-        self.batcher = MicroBatcher(
+        super().__init__(inner, MicroBatcher(
             lambda _, texts: list(inner.embed(texts)), window_s=window_s, max_items=max_items, name="embed", gate=gate
-        )
-
-    @property
-    def notes(self) -> list[str]:
-        return self.inner.notes
-
-    def describe(self) -> str:
-        return f"{self.inner.describe()}, micro-batched"
+        ))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows = self.batcher.submit(None, texts)
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
 
-class BatchingTagger:
+class BatchingTagger(_Batched[Tagger]):
     """A :class:`Tagger` whose concurrent calls for one language pair become one."""
 
     def __init__(self, inner: Tagger, *, window_s: float = 0.005, max_items: int = 64, gate: threading.Semaphore | None = None):
-        self.inner, self.name = inner, inner.name
-        self.batcher = MicroBatcher(
+        super().__init__(inner, MicroBatcher(
             lambda pair, sentences: inner.tag_batch(sentences, pair), window_s=window_s, max_items=max_items, name="tag",
             gate=gate,
-        )
-
-    @property
-    def notes(self) -> list[str]:
-        return self.inner.notes
-
-    def describe(self) -> str:
-        return f"{self.inner.describe()}, micro-batched"
+        ))
+        self.name = inner.name
 
     def languages(self) -> tuple[str, ...] | None:
         return self.inner.languages()
