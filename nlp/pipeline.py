@@ -121,8 +121,6 @@ class Pipeline:
         """The names of the enabled stages, in order."""
         return [name for name, _ in self._active()]
 
-    names = pipe_names
-
     @property
     def pipeline(self) -> list[tuple[str, Stage]]:
         """``(name, stage)`` of the enabled stages, in order."""

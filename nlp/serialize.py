@@ -38,7 +38,6 @@ def message_to_dict(message: Message) -> dict[str, Any]:
     }
 
 
-
 def translation_to_dict(message: Message) -> dict[str, Any]:
     data = message_to_dict(message)
     t = message.translation

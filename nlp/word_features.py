@@ -88,20 +88,17 @@ def frequencies(lang: str) -> FrequencyTable | dict[str, float]:
     index (:mod:`mixlingo.nlp.frequency_index`), else from its data file (importing wordfreq
     takes half a second of a one-message CLI call)."""
     source = _frequency_file(lang)
-    bands = cache(partial(_frequency_bands, source)) if source is not None else None
-    if source is None or bands is None:
-        import wordfreq
+    if source is not None:
+        bands = cache(partial(_frequency_bands, source))
+        index = open_index(source, bands)
+        if index is not None:
+            return FrequencyTable(index.band, lambda: bands() or [])
+        loaded = bands()
+        if loaded is not None:
+            return FrequencyTable(band_search(loaded), lambda: loaded)
+    import wordfreq  # no list file, or not in wordfreq's format: let wordfreq read it
 
-        return wordfreq.get_frequency_dict(lang)
-    index = open_index(source, bands)
-    if index is not None:
-        return FrequencyTable(index.band, lambda: bands() or [])
-    loaded = bands()
-    if loaded is None:  # not wordfreq's format: let wordfreq read it
-        import wordfreq
-
-        return wordfreq.get_frequency_dict(lang)
-    return FrequencyTable(band_search(loaded), lambda: loaded)
+    return wordfreq.get_frequency_dict(lang)
 
 
 def wordfreq_data_dir() -> Path | None:
