@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mixlingo.bench_references import targets
 from mixlingo.errors import InputError
 from mixlingo.nlp.batching import BatchingTranslator
 from mixlingo.nlp.pipeline import Pipeline
@@ -372,15 +373,9 @@ def summarise(options: BenchOptions, results: dict[str, dict[str, Any]], marian:
         "optimised": {k: v for k, v in fast.items() if k not in ("outputs", "leads", "units")},
         "ratios_optimised_over_baseline": ratios,
         **{name: {k: v for k, v in results[name].items() if k != "outputs"} for name in ("floor", "naive_batched") if name in results},
-        "targets": _targets(results),
+        "targets": targets(results),
         "agreement": agreement(base, fast),
     }
-
-
-def _targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    from mixlingo.bench_references import targets
-
-    return targets(results)
 
 
 DECISIVE_LEAD = 0.3

@@ -117,8 +117,10 @@ def show_references(result: dict[str, Any]) -> None:
     console.print(targets)
     timing = result["optimised"].get("stage_mean_s") or {}
     if timing:
-        console.print("optimised time per stage, one message at a time (mean): "
-                      + ", ".join(f"{name} {seconds * 1000:,.1f} ms" for name, seconds in timing.items()), highlight=False)
+        from mixlingo.render import stage_times
+
+        console.print(f"optimised time per stage, one message at a time (mean): {stage_times(timing.items())}",
+                      highlight=False)
     stages = result["optimised"].get("rss_by_stage_mib") or {}
     if stages:
         console.print("optimised RSS by stage: " + ", ".join(f"{k} {v:,.0f} MiB" for k, v in stages.items()), highlight=False)

@@ -125,6 +125,8 @@ def translate(
         message = _translate_one(built.pipeline, text, settings)
         _show(message, as_json=as_json, explain_=explain_)
         if explain_ and not as_json:
+            from mixlingo.render import stage_times
+
             console.print(f"[dim]time per stage: {stage_times(timings)}[/]", highlight=False, soft_wrap=True)
         return
     failed = _translate_batch(built.pipeline, lines, settings, as_json=as_json)
@@ -190,11 +192,6 @@ def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
         console.print(Text("→ ", style="bold") + Text(translation.text or ""))
     else:
         typer.echo(translation.text)
-
-
-def stage_times(timings: list[tuple[str, float]]) -> str:
-    """``markup 0.1 ms · tokenize 0.2 ms · ...``: where the time of one message went."""
-    return " · ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in timings)
 
 
 def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json: bool) -> int:  # noqa: ANN001
