@@ -355,9 +355,9 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
+        path = config_file()
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if path.is_file():
+        if path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path, toml_table_header=_toml_header(path)))
         return tuple(sources)
 
@@ -413,30 +413,96 @@ def warn_unknown_env() -> list[str]:
     return lines
 
 
+def config_file() -> Path | None:
+    """The TOML file settings are read from: ``MIXLINGO_CONFIG``, else ``mixlingo.toml`` when it exists."""
+    path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))
+    return path if path.is_file() else None
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    """The file's settings (the ``[mixlingo]`` table's, when it has one); a syntax error names the file."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    table = data.get(TOML_TABLE)
+    return table if isinstance(table, dict) else data
+
+
+def _env_names(field: str) -> list[str]:
+    """The variables a setting is read from: MIXLINGO_<NAME>, and Slack's own name for the Slack settings."""
+    info = Settings.model_fields.get(field)
+    if info is not None and isinstance(info.validation_alias, AliasChoices):
+        return [str(choice) for choice in info.validation_alias.choices]
+    return [f"{ENV_PREFIX}{field.upper()}"]
+
+
+def _env_source(field: str) -> str | None:
+    """The environment variable that set ``field``, if one did (names are case-insensitive, as for pydantic-settings)."""
+    wanted = {name.upper() for name in _env_names(field)}
+    return next((name for name in os.environ if name.upper() in wanted), None)
+
+
+def _field_of(loc: str) -> str:
+    """The setting a validation error's location names (an alias such as SLACK_BOT_TOKEN included)."""
+    if loc in Settings.model_fields:
+        return loc
+    return next((field for field in Settings.model_fields if loc.upper() in {n.upper() for n in _env_names(field)}), loc)
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings, turning validation errors into a :class:`ConfigError` a person can act on."""
+    """Build settings, turning validation errors into a :class:`ConfigError` a person can act on.
+
+    ``overrides`` are settings by field name (the CLI's options, ``mixlingo.load``'s keyword arguments);
+    an error names where the bad value came from: the keyword argument, the variable, or the file and key.
+    """
     overrides = {k: v for k, v in overrides.items() if v is not None}
+    unknown = sorted(set(overrides) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError("; ".join(
+            f"unknown setting {name!r} given as a keyword argument{did_you_mean(name, set(Settings.model_fields))}"
+            for name in unknown) + " (`mixlingo config show` lists every setting; a keyword is its name without "
+            "MIXLINGO_, in lower case)")
     warn_unknown_env()
     config_path = os.environ.get(f"{ENV_PREFIX}CONFIG")
     if config_path and not Path(config_path).is_file():
         raise ConfigError(f"{ENV_PREFIX}CONFIG={config_path!r}: no such file")
+    path = config_file()
+    file_values = _read_config_file(path) if path is not None else {}
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        raise ConfigError("\n".join(_describe(e) for e in error.errors())) from error
-    except ValueError as error:  # a TOML file that does not parse
-        raise ConfigError(f"config file: {error}") from error
+        raise ConfigError("\n".join(_describe(e, overrides, path, file_values) for e in error.errors())) from error
+    except ValueError as error:  # the file changed between our read and the settings source's
+        raise ConfigError(f"{path or 'config file'}: {error}") from error
 
 
-def _describe(error: ErrorDetails) -> str:
-    field = str(error["loc"][0]) if error["loc"] else "?"
-    name = field.upper() if field.upper().startswith(ENV_PREFIX) else f"{ENV_PREFIX}{field.upper()}"
+def _describe(error: ErrorDetails, overrides: dict[str, Any], path: Path | None, file_values: dict[str, Any]) -> str:
+    loc = str(error["loc"][0]) if error["loc"] else "?"
+    field = _field_of(loc)
     if error["type"] == "extra_forbidden":
-        if field == TOML_TABLE:
-            return f"[{TOML_TABLE}] must be a table of settings, like  [{TOML_TABLE}]  tagger = \"embedded\""
-        return (f"unknown setting {field!r} in the config file{did_you_mean(field.lower(), set(Settings.model_fields))} "
+        if loc == TOML_TABLE:
+            return f"{path}: [{TOML_TABLE}] must be a table of settings, like  [{TOML_TABLE}]  tagger = \"embedded\""
+        return (f"unknown setting {loc!r} in {path or 'the config file'}{did_you_mean(loc.lower(), set(Settings.model_fields))} "
                 "(`mixlingo config show` lists every setting; a file key is its name without MIXLINGO_, in lower case)")
     message = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     info = Settings.model_fields.get(field)
-    shown = "(hidden)" if info is not None and "SecretStr" in str(info.annotation) else mask_url(repr(error.get("input")))
-    return f"{name}={shown} is not valid: {message}"
+    secret = info is not None and "SecretStr" in str(info.annotation)
+
+    def shown(value: Any) -> str:
+        return "(hidden)" if secret else mask_url(repr(value))
+
+    env_name = _env_source(field)
+    if field in overrides:
+        return f"{field}={shown(overrides[field])} is not valid: {message}"
+    if env_name is not None:
+        return f"{env_name}={shown(os.environ[env_name])} is not valid: {message}"
+    if path is not None and field in file_values:
+        return f"{path}: {field} = {shown(file_values[field])} is not valid: {message}"
+    return f"{ENV_PREFIX}{field.upper()}={shown(error.get('input'))} is not valid: {message}"

@@ -66,7 +66,7 @@ def test_unknown_key_in_file_and_missing_file(tmp_path: Path, monkeypatch: pytes
 
 def test_broken_toml_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "mixlingo.toml").write_text("pairs = [\n")
-    with pytest.raises(ConfigError, match="config file"):
+    with pytest.raises(ConfigError, match=r"^mixlingo.toml: not valid TOML"):
         load_settings()
 
 
@@ -94,7 +94,7 @@ def test_a_mixlingo_table_in_the_toml_file_works(tmp_path: Path, monkeypatch: py
     ("content", "expected"),
     [('tagger = "lexicon"\n[mixlingo]\npairs = ["en-fr"]\n', "put them all under [mixlingo]"),
      ("mixlingo = 3\n", '[mixlingo] must be a table of settings, like  [mixlingo]  tagger = "embedded"'),
-     ('tager = "lexicon"\n', "unknown setting 'tager' in the config file; did you mean tagger?")],
+     ('tager = "lexicon"\n', "unknown setting 'tager' in mixlingo.toml; did you mean tagger?")],
 )
 def test_a_wrong_toml_layout_shows_the_right_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, expected: str) -> None:
     (tmp_path / "mixlingo.toml").write_text(content, encoding="utf-8")
@@ -132,3 +132,60 @@ def test_config_show_never_truncates_and_has_json(monkeypatch: pytest.MonkeyPatc
     data = json.loads(CliRunner().invoke(app, ["config", "show", "--json"]).stdout)
     assert data["MIXLINGO_MBERT_LABEL_MAP"] == {"lang1": "en", "lang2": "es"} and data["MIXLINGO_TAGGER"] == "auto"
     assert set(data) == {f"MIXLINGO_{field.upper()}" for field in Settings.model_fields}
+
+
+def test_an_unknown_keyword_argument_is_named_as_one() -> None:
+    import mixlingo
+
+    with pytest.raises(ConfigError) as caught:
+        mixlingo.load(tager="embedded")
+    assert "unknown setting 'tager' given as a keyword argument; did you mean tagger?" in str(caught.value)
+    assert "config file" not in str(caught.value)
+    with pytest.raises(ConfigError, match=r"^strategy='sideways' is not valid: must be 'auto', 'whole' or 'spans'$"):
+        load_settings(strategy="sideways")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [('tagger = "gpt"\n', "mixlingo.toml: tagger = 'gpt' is not valid: must be 'auto', 'mbert', 'embedded' or 'lexicon'"),
+     ('[mixlingo]\nbatch_size = 0\n', "mixlingo.toml: batch_size = 0 is not valid: must be greater than or equal to 1"),
+     ('translation_models = "garbage"\n', "mixlingo.toml: translation_models = 'garbage' is not valid: write key=value"),
+     ("pairs = [\n", "mixlingo.toml: not valid TOML: ")],
+)
+def test_a_bad_value_in_the_file_names_the_file_and_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, expected: str
+) -> None:
+    (tmp_path / "mixlingo.toml").write_text(content, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(expected) and "MIXLINGO_" not in str(caught.value)
+
+
+def test_the_file_named_by_mixlingo_config_is_named_in_its_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "team.toml"
+    config.write_text('tagger = "gpt"\n', encoding="utf-8")
+    monkeypatch.setenv("MIXLINGO_CONFIG", str(config))
+    with pytest.raises(ConfigError, match=f"^{config}: tagger = 'gpt' is not valid"):
+        load_settings()
+    monkeypatch.setenv("MIXLINGO_TAGGER", "lexicon")  # the variable wins over the file, so the file's value is not used
+    assert load_settings().tagger == "lexicon"
+
+
+def test_a_misspelt_file_key_fails_from_the_cli_but_a_misspelt_variable_only_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from mixlingo.cli import app
+    from mixlingo.config import settings as settings_module
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(settings_module, "_warned", set())
+    (tmp_path / "mixlingo.toml").write_text('tager = "lexicon"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["config", "show"])
+    assert result.exit_code == 2 and "did you mean tagger?" in result.stderr
+    (tmp_path / "mixlingo.toml").unlink()
+    monkeypatch.setenv("MIXLINGO_TAGER", "lexicon")
+    result = CliRunner().invoke(app, ["config", "show"])
+    assert result.exit_code == 0 and "did you mean MIXLINGO_TAGGER?" in result.stderr
