@@ -151,6 +151,7 @@ def result(outcome: Outcome) -> dict[str, Any]:
         notes=outcome.notes,
         warning=pair_warning(outcome),
         source_languages=list(outcome.source_languages),
+        transliterated=[f"{u.written} → {u.source}" for u in outcome.units if u.written is not None],
         blocks=blocks,
     )
     return data

@@ -26,6 +26,7 @@ from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.summary import summarize
 from mixlingo.nlp.text import clean_text
+from mixlingo.nlp.translation import Unit
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,11 @@ class Outcome:
     def translated(self) -> str | None:
         t = self.message.translation if self.message else None
         return t.text if t and self.error is None else None
+
+    @property
+    def units(self) -> list[Unit]:
+        t = self.message.translation if self.message else None
+        return list(t.units) if t else []
 
     @property
     def has_translation(self) -> bool:

@@ -68,11 +68,14 @@ def explain(message: Message) -> list[Any]:
     """Renderables for ``translate --explain``: tags, strategy, candidates, winner."""
     t = message.translation
     out: list[Any] = [coloured_text(message), tag_table(message), summary_line(message)]
+    if message.pair_reason:
+        out.append(Text.assemble(("pair: ", "bold"), message.pair_reason))
     if t is None:
         return out
     out.append(Text.assemble(("strategy: ", "bold"), (t.strategy, "bold green"), f" — {t.reason}"))
     for number, unit in enumerate(t.units, 1):
-        table = Table(title=f"unit {number}: {unit.lang}→{t.target}  “{unit.source}”", title_justify="left")
+        written = f"  (written “{unit.written}”)" if unit.written is not None else ""
+        table = Table(title=f"unit {number}: {unit.lang}→{t.target}  “{unit.source}”{written}", title_justify="left")
         for column in ("", "candidate", "model score", "similarity", "penalties", "final"):
             table.add_column(column, justify="right" if column in ("model score", "similarity", "final") else "left")
         for i, s in enumerate(unit.scored):

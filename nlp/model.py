@@ -84,6 +84,10 @@ class Message:
     protected: list[ProtectedPiece] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     pair: tuple[str, str] | None = None
+    pair_reason: str | None = None
+    """Why this pair was chosen, in plain words (for ``--explain`` and the playground)."""
+    pair_evidence: float | None = None
+    """The share of the words the chosen pair's tagger explains, when taggers chose the pair."""
     tagger: str | None = None
     target: str | None = None
     """The reader's language, when the message is being translated."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -41,25 +41,60 @@ class LangidRanker:
         return dict(self._identifier.rank(text))
 
 
-class ChoosePair:
-    """Stage: set ``message.pair``.
+WordEvidence = Callable[[Sequence[str]], float]
+"""How well a pair's tagger explains a message's words: the share (0..1) it knows, from its own vocabulary."""
 
-    One candidate pair is simply used. With several, the pair whose two
-    languages langid finds most probable in the (markup-free) text wins; with
-    none, langid's top two languages among ``languages`` form the pair.
+
+class ChoosePair:
+    """Stage: set ``message.pair`` (and ``pair_reason``, for ``--explain`` and the playground).
+
+    One candidate pair is simply used. With several, each pair's tagger says how many of
+    the message's words it can explain (``evidence``), and the pair that explains the most
+    wins: langid reads romanized Hindi as Spanish, a Hindi–English tagger does not. Ties go
+    to the pair configured first. Without evidence for every pair, the pair whose two
+    languages langid finds most probable wins; with no pairs, langid's top two languages
+    among ``languages`` form the pair.
     """
 
-    def __init__(self, pairs: Sequence[tuple[str, str]], languages: Sequence[str] = ()):
+    def __init__(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        languages: Sequence[str] = (),
+        evidence: Mapping[tuple[str, str], WordEvidence] | None = None,
+    ):
         self.pairs = list(pairs)
         pool = {lang for pair in self.pairs for lang in pair} or set(languages)
         self.ranker = LangidRanker(sorted(pool))
+        evidence = evidence or {}
+        self.evidence = dict(evidence) if all(pair in evidence for pair in self.pairs) else {}
 
     def __call__(self, message: Message) -> Message:
-        if message.pair is None:
+        if message.pair is not None:
+            return message
+        if self.evidence:
+            words = [t.text for t in message.tokens if t.is_word and not t.protected]
+            message.pair, message.pair_evidence, message.pair_reason = self.choose_by_evidence(words)
+        else:
             message.pair = self.choose(mask(message.text, message.protected))
+            message.pair_reason = _langid_reason(self.pairs)
         return message
 
+    def choose_by_evidence(self, words: Sequence[str]) -> tuple[tuple[str, str], float, str]:
+        """(pair, its evidence, why) for a message's words: the pair whose tagger explains most of them."""
+        scores = {pair: explain(words) for pair, explain in self.evidence.items()}
+        best = max(self.pairs, key=lambda pair: scores[pair])  # max keeps the first of equals: config order
+        others = ", ".join(f"{_name(p)} {scores[p]:.0%}" for p in self.pairs if p != best)
+        if len(self.pairs) == 1:
+            return best, scores[best], f"{_name(best)}: the only configured pair (its tagger knows {scores[best]:.0%} of the words)"
+        if not words:
+            return best, scores[best], f"{_name(best)}: no words to judge, so the first configured pair"
+        tie = [p for p in self.pairs if scores[p] == scores[best]]
+        why = (f"{_name(best)}: its tagger knows {scores[best]:.0%} of the {len(words)} words "
+               f"({others}{'; a tie, so the pair configured first' if len(tie) > 1 else ''})")
+        return best, scores[best], why
+
     def choose(self, text: str) -> tuple[str, str]:
+        """The pair langid prefers for ``text`` (see the class docstring)."""
         if len(self.pairs) == 1:
             return self.pairs[0]
         scores = self.ranker.rank(text)
@@ -69,21 +104,37 @@ class ChoosePair:
         return (top[0], top[1])
 
 
+def _name(pair: tuple[str, str]) -> str:
+    return "-".join(pair)
+
+
+def _langid_reason(pairs: Sequence[tuple[str, str]]) -> str:
+    if len(pairs) == 1:
+        return f"{_name(pairs[0])}: the only configured pair"
+    if pairs:
+        return "langid found these two languages the most probable of the configured pairs"
+    return "langid's two most probable languages (no pair configured)"
+
+
 class OutsidePair:
     """langid's verdict that a message is in neither language of its pair, e.g. French typed into en-es.
 
     Taggers only choose between the pair's languages, so such a message gets confident but
     meaningless tags; this is the hint that the pair (``MIXLINGO_PAIRS`` or ``--pair``) does not fit."""
 
-    def __init__(self, min_probability: float = 0.95, min_words: int = 3):
+    def __init__(self, min_probability: float = 0.95, min_words: int = 3, trusted_evidence: float = 0.6):
+        """``trusted_evidence``: when the pair's own tagger knows this share of the words, langid is not asked
+        (it reads romanized Hindi as Spanish or Indonesian)."""
         self.ranker = LangidRanker(None)
-        self.min_probability, self.min_words = min_probability, min_words
+        self.min_probability, self.min_words, self.trusted_evidence = min_probability, min_words, trusted_evidence
 
     def language(self, message: Message) -> str | None:
         """The language langid is sure the message is in, when that is neither of its pair; else None."""
         words = [t for t in message.tokens if t.is_word and not t.protected]
         self.ranker.rank("")  # loads langid's model on the first call, also when the message is too short to judge
         if message.pair is None or len(words) < self.min_words:
+            return None
+        if message.pair_evidence is not None and message.pair_evidence >= self.trusted_evidence:
             return None
         scores = self.ranker.rank(" ".join(t.text for t in words))
         best = max(scores, key=scores.__getitem__)

@@ -16,6 +16,7 @@ def message_to_dict(message: Message) -> dict[str, Any]:
     return {
         "text": message.text,
         "pair": list(message.pair) if message.pair else None,
+        "pair_reason": message.pair_reason,
         "tagger": message.tagger,
         "summary": {
             "dominant": summary.dominant,
@@ -55,6 +56,7 @@ def translation_to_dict(message: Message) -> dict[str, Any]:
                 "end": u.end,
                 "source_lang": u.lang,
                 "source": u.source,
+                "written": u.written,
                 "output": u.output,
                 "chosen": u.chosen,
                 "candidates": [

@@ -83,6 +83,9 @@ class Unit:
     pieces: list[tuple[str, str]]
     """(placeholder, original text) for each inline protected piece or name, in order."""
     lang: str
+    written: str | None = None
+    """The source as the message wrote it, when a stage rewrote ``source`` for the model (romanized
+    Hindi put into Devanagari, which the hi→xx models read)."""
     scored: list[Scored] = field(default_factory=list)
     chosen: int = 0
     output: str | None = None
