@@ -413,6 +413,23 @@ def warn_unknown_env() -> list[str]:
     return lines
 
 
+def env_format(value: Any) -> str:
+    """A setting's value as a person types it in a ``MIXLINGO_*`` variable: ``en-es``, ``lang1=en,lang2=es``, ``true``.
+
+    Secrets show as ``***`` when set, and the password of a URL as ``***``; an unset value is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, SecretStr):
+        return "***" if value.get_secret_value() else ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ",".join(f"{key}={item}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
+    return mask_url(str(value))
+
+
 def config_file() -> Path | None:
     """The TOML file settings are read from: ``MIXLINGO_CONFIG``, else ``mixlingo.toml`` when it exists."""
     path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG_FILE))

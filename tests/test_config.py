@@ -189,3 +189,21 @@ def test_a_misspelt_file_key_fails_from_the_cli_but_a_misspelt_variable_only_war
     monkeypatch.setenv("MIXLINGO_TAGER", "lexicon")
     result = CliRunner().invoke(app, ["config", "show"])
     assert result.exit_code == 0 and "did you mean MIXLINGO_TAGGER?" in result.stderr
+
+
+def test_config_show_prints_one_line_per_setting_as_it_is_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from mixlingo.cli import app
+    from mixlingo.config import Settings
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-1")
+    lines = CliRunner().invoke(app, ["config", "show"]).stdout.splitlines()
+    assert len(lines) == len(Settings.model_fields)
+    for expected in ("MIXLINGO_PAIRS=en-es", "MIXLINGO_MBERT_LABEL_MAP=lang1=en,lang2=es", "MIXLINGO_RERANK=true",
+                     "MIXLINGO_OFFLINE=false", "MIXLINGO_MAX_NEW_TOKENS=", "MIXLINGO_SLACK_BOT_TOKEN=***"):
+        assert expected in lines
+    assert "xoxb-secret-1" not in "\n".join(lines)
+    verbose = CliRunner().invoke(app, ["config", "show", "--verbose"]).stdout.splitlines()
+    assert verbose[:2] == ["MIXLINGO_PAIRS=en-es", "    " + (Settings.model_fields["pairs"].description or "")]
