@@ -295,7 +295,7 @@ def models_pull(
 
 def _prepare_word_lists(settings: Settings) -> None:
     """Index the pairs' word-frequency lists now (a few seconds, once), so the first tag is as fast as the rest."""
-    from mixlingo.nlp.word_features import frequencies, wordfreq_languages
+    from mixlingo.nlp.word_frequency import frequencies, wordfreq_languages
 
     languages = sorted({lang for pair in settings.language_pairs for lang in pair} & wordfreq_languages())
     for lang in languages:

@@ -67,7 +67,7 @@ def train(
             progress.update(task, description=description, completed=done, total=total)
 
         if kind in ("embedded", "bilstm"):
-            from mixlingo.adapters.tagger_training import EmbeddedTrainingOptions, train_embedded
+            from mixlingo.adapters.embedded.training import EmbeddedTrainingOptions, train_embedded
 
             options = EmbeddedTrainingOptions(
                 langs=pair, label_map=tuple(label_map.items()), seed=seed, threads=threads,

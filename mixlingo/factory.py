@@ -94,7 +94,7 @@ def embedded_model_dir() -> Path:
 
 
 def load_embedded(model_dir: Path | None = None) -> Tagger:
-    from mixlingo.adapters.embedded_tagger import EmbeddedTagger  # torch: only when asked
+    from mixlingo.adapters.embedded.tagger import EmbeddedTagger  # torch: only when asked
 
     return EmbeddedTagger(model_dir or embedded_model_dir())
 

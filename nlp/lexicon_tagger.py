@@ -20,7 +20,7 @@ import regex
 from mixlingo.errors import InputError
 from mixlingo.nlp.labels import ENTITY, OTHER
 from mixlingo.nlp.tagging import Tag
-from mixlingo.nlp.word_features import frequencies, wordfreq_languages
+from mixlingo.nlp.word_frequency import frequencies, wordfreq_languages
 
 _WORDLIKE = regex.compile(r"^#?\p{L}")
 

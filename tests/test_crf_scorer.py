@@ -8,9 +8,9 @@ import numpy as np
 import pycrfsuite
 from fixtures_lince import write_corpus
 
-from mixlingo.adapters.crf_scorer import CrfScorer, export
+from mixlingo.adapters.embedded.crf import CrfScorer, export
 from mixlingo.nlp.corpus import read_lince
-from mixlingo.nlp.word_features import FeatureExtractor
+from mixlingo.adapters.embedded.features import FeatureExtractor
 
 
 def test_marginals_equal_crfsuite_in_batches_and_alone(tmp_path: Path) -> None:

@@ -8,17 +8,17 @@ import random
 import numpy as np
 import pytest
 
-from mixlingo.adapters.embedded_tagger import EmbeddedTagger, _torch_network
+from mixlingo.adapters.embedded.tagger import EmbeddedTagger, _torch_network
 from mixlingo.factory import embedded_model_dir
 from mixlingo.nlp.gazetteer import gazetteer
-from mixlingo.nlp.word_features import frequencies
+from mixlingo.nlp.word_frequency import frequencies
 
 
 def test_numpy_input_layer_equals_the_torch_network() -> None:
     import torch
     from safetensors.numpy import load_file
 
-    from mixlingo.adapters.bilstm_network import as_tensors
+    from mixlingo.adapters.embedded.network import as_tensors
 
     model = embedded_model_dir()
     tagger = EmbeddedTagger(model)

@@ -9,7 +9,7 @@ import pytest
 import wordfreq
 
 from mixlingo.nlp.frequency_index import open_index
-from mixlingo.nlp.word_features import FrequencyTable, _frequency_bands, _frequency_file, band_search
+from mixlingo.nlp.word_frequency import FrequencyTable, _frequency_bands, _frequency_file, band_search
 
 
 def _sample(expected: dict[str, float]) -> list[str]:

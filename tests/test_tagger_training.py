@@ -10,8 +10,8 @@ import pytest
 from fixtures_lince import write_corpus
 from typer.testing import CliRunner
 
-from mixlingo.adapters.embedded_tagger import EmbeddedTagger
-from mixlingo.adapters.tagger_training import EmbeddedTrainingOptions, train_embedded
+from mixlingo.adapters.embedded.tagger import EmbeddedTagger
+from mixlingo.adapters.embedded.training import EmbeddedTrainingOptions, train_embedded
 from mixlingo.cli import app
 from mixlingo.nlp.corpus import read_lince
 

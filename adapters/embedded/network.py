@@ -1,6 +1,6 @@
 """The embedded tagger's network in torch: what training runs and the fallback when a model has no ONNX head.
 
-Tagging with a shipped model needs no torch (see :class:`~mixlingo.adapters.embedded_tagger.InputLayer`);
+Tagging with a shipped model needs no torch (see :class:`~mixlingo.adapters.embedded.tagger.InputLayer`);
 this module is imported only to train, to export, or to run a model without ``sequence.onnx``.
 """
 
@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from mixlingo.nlp.word_features import DENSE_SIZE
+from mixlingo.adapters.embedded.features import DENSE_SIZE
 
 
 class BiLstmTagger(nn.Module):

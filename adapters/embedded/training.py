@@ -1,4 +1,4 @@
-"""Training the embedded tagger (BiLSTM, optionally ensembled with a CRF) from a LinCE corpus.
+"""Training the embedded tagger (BiLSTM, optionally ensembled with a CRF) from a labelled corpus.
 
 Reproducible: the same data, seed and thread count give the same files.
 """
@@ -17,11 +17,12 @@ import torch
 from safetensors.torch import save_file
 from torch import nn
 
-from mixlingo.adapters import crf_scorer
-from mixlingo.adapters.bilstm_network import BiLstmTagger, SequenceHead, as_tensors
-from mixlingo.adapters.embedded_tagger import CONFIG, CRF, HEAD, VOCAB, WEIGHTS, Encoding
+from mixlingo.adapters.embedded import crf
+from mixlingo.adapters.embedded.features import FEATURE_CONTRACT, FeatureExtractor
+from mixlingo.adapters.embedded.network import BiLstmTagger, as_tensors
+from mixlingo.adapters.embedded.onnx_head import export_head
+from mixlingo.adapters.embedded.tagger import CONFIG, CRF, HEAD, VOCAB, WEIGHTS, Encoding
 from mixlingo.nlp.corpus import Corpus
-from mixlingo.nlp.word_features import FeatureExtractor
 
 Progress = Callable[[str, int, int], None]
 """(stage description, steps done, steps total)."""
@@ -79,6 +80,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
             "crf_skip_above": options.crf_skip_above,
             "seed": options.seed,
             "epochs": options.epochs,
+            "feature_contract": FEATURE_CONTRACT,
         }
         # float16 on disk halves the package size; the tagger computes in float32
         weights = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in net.state_dict().items()}
@@ -89,7 +91,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
             with tempfile.TemporaryDirectory() as scratch:
                 trained = Path(scratch) / "crf.crfsuite"
                 _train_crf(corpus, trained, options, progress)
-                crf_scorer.export(trained, labels, out_dir / CRF)
+                crf.export(trained, labels, out_dir / CRF)
         (out_dir / CONFIG).write_text(json.dumps(config, indent=2, sort_keys=True), encoding="utf-8")
         return out_dir
     finally:
@@ -143,23 +145,3 @@ def _train_crf(corpus: Corpus, path: Path, options: EmbeddedTrainingOptions, pro
     )
     trainer.train(str(path))
     progress("CRF", options.crf_iterations, options.crf_iterations)
-
-
-def export_head(net: BiLstmTagger, path: Path) -> None:
-    """The BiLSTM and output layer as ONNX, for ONNX Runtime (twice torch's speed on one core).
-
-    float32 on purpose: int8 dynamic quantisation was 2.4x faster still, but it scales
-    activations over the whole batch, so a message's tags would depend on its batch-mates.
-    Exported from the float16-rounded weights the tagger loads, so both paths start from
-    the same numbers."""
-    import warnings
-
-    rounded = BiLstmTagger(net.words.num_embeddings, net.chars.num_embeddings, net.out.out_features, net.buckets)
-    rounded.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in net.state_dict().items()})
-    head = SequenceHead(rounded).eval()
-    example = torch.zeros(1, 3, net.lstm.input_size)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(head, (example,), str(path), input_names=["x"], output_names=["probabilities"],
-                          dynamic_axes={"x": {0: "batch", 1: "length"}, "probabilities": {0: "batch", 1: "length"}},
-                          opset_version=17, dynamo=False)

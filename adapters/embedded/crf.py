@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import save_file
 
-from mixlingo.adapters.vector_table import VectorTable
-from mixlingo.nlp.word_features import FeatureExtractor
+from mixlingo.adapters.embedded.features import FeatureExtractor
+from mixlingo.adapters.embedded.vector_table import VectorTable
 
 
 def export(crfsuite_model: Path, labels: Sequence[str], out: Path) -> None:

@@ -1,10 +1,11 @@
 """The embedded code-switch tagger: a small BiLSTM over words, characters and word frequencies,
 optionally averaged with a CRF over character n-grams.
 
-Ships inside the package for es/en (``mixlingo/data/taggers/spaeng``), so tagging
-is accurate with no model hub. A model directory holds ``config.json``,
-``vocab.json``, ``model.safetensors`` (all weights), ``sequence.onnx`` (the
-BiLSTM for ONNX Runtime, faster than torch) and, for the ensemble, ``crf.safetensors``.
+Ships inside the package for es/en (``mixlingo/data/taggers/spaeng``) and hi/en
+(``mixlingo/data/taggers/hineng``), so tagging is accurate with no model hub. A model
+directory holds ``config.json``, ``vocab.json``, ``model.safetensors`` (all weights),
+``sequence.onnx`` (the BiLSTM for ONNX Runtime, faster than torch), for the ensemble
+``crf.safetensors``, and any word list named in its config (:mod:`.word_lists`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file
 
-from mixlingo.adapters.crf_scorer import CrfScorer
-from mixlingo.adapters.onnx_session import cpu_session
-from mixlingo.adapters.vector_table import VectorTable
+from mixlingo.adapters.embedded.crf import CrfScorer
+from mixlingo.adapters.embedded.features import DENSE_SIZE, FEATURE_CONTRACT, FeatureExtractor, Zipf, dense_features, hashed_ngrams
+from mixlingo.adapters.embedded.onnx_head import head_session
+from mixlingo.adapters.embedded.vector_table import VectorTable
+from mixlingo.adapters.embedded.word_lists import model_zipf
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import is_language, map_label
 from mixlingo.nlp.tagging import Tag
-from mixlingo.nlp.word_features import DENSE_SIZE, FeatureExtractor, dense_features, hashed_ngrams, zipf
+from mixlingo.nlp.word_frequency import zipf
 
 CONFIG, VOCAB, WEIGHTS, CRF = "config.json", "vocab.json", "model.safetensors", "crf.safetensors"
 HEAD = "sequence.onnx"
@@ -34,8 +37,9 @@ MAX_WORD_CHARS = 20
 class Encoding:
     """Turns token lists into the network's tensors; the vocabularies travel with the model."""
 
-    def __init__(self, words: dict[str, int], chars: dict[str, int], langs: Sequence[str], buckets: int):
+    def __init__(self, words: dict[str, int], chars: dict[str, int], langs: Sequence[str], buckets: int, zipf_of: Zipf = zipf):
         self.words, self.chars, self.langs, self.buckets = words, chars, tuple(langs), buckets
+        self.zipf_of = zipf_of
         self._cache: dict[str, tuple] = {}
 
     def token(self, token: str) -> tuple:
@@ -45,7 +49,7 @@ class Encoding:
             cached = (
                 self.words.get(token.lower(), 1),
                 np.array([self.chars.get(c, 1) for c in token[:MAX_WORD_CHARS]] or [1], dtype=np.int64),
-                np.array(dense_features(token, self.langs), dtype=np.float32),
+                np.array(dense_features(token, self.langs, self.zipf_of), dtype=np.float32),
                 np.array(hashed_ngrams(token, self.buckets), dtype=np.int64),
             )
             if len(self._cache) < 200_000:
@@ -78,7 +82,7 @@ class Encoding:
 
 class InputLayer:
     """The network's per-token input vectors in numpy, equal (to float precision) to
-    :meth:`BiLstmTagger.inputs <mixlingo.adapters.bilstm_network.BiLstmTagger.inputs>` in eval mode.
+    :meth:`BiLstmTagger.inputs <mixlingo.adapters.embedded.network.BiLstmTagger.inputs>` in eval mode.
 
     Why numpy: importing torch takes seconds, and tagging one message with a shipped model
     needs only these lookups, one small convolution and the ONNX head.
@@ -126,12 +130,17 @@ class EmbeddedTagger:
                        for k, v in load_file(str(model_dir / WEIGHTS)).items()}
         except (OSError, ValueError) as error:
             raise ModelUnavailableError(f"{model_dir} is not an embedded tagger model ({error})") from error
+        check_contract(model_dir, config)
         self.config = config
         self.raw_labels: list[str] = config["labels"]
         self.labels = [map_label(label, config["label_map"]) for label in self.raw_labels]
-        self.encoding = Encoding(vocab["words"], vocab["chars"], config["langs"], config["buckets"])
+        try:
+            self.zipf_of = model_zipf(model_dir, config.get("word_lists", {}))
+        except (OSError, ValueError) as error:
+            raise ModelUnavailableError(f"{model_dir}: a word list its config names cannot be read ({error})") from error
+        self.encoding = Encoding(vocab["words"], vocab["chars"], config["langs"], config["buckets"], self.zipf_of)
         for lang in config["langs"]:  # load the word-frequency lists now, not on the first message
-            zipf("the", lang)
+            self.zipf_of("the", lang)
         self.crf_weight = float(config.get("crf_weight", 0.0))
         self.crf_skip_above = config.get("crf_skip_above")  # None: the CRF sees every sentence
         self.crf: CrfScorer | None = None
@@ -139,12 +148,12 @@ class EmbeddedTagger:
         self.net = None  # the torch network, only for a model without an ONNX head
         try:
             self.input_layer = InputLayer(weights)
-            self.head = _head_session(model_dir / HEAD, threads or os.cpu_count() or 1)
+            self.head = head_session(model_dir / HEAD, threads or os.cpu_count() or 1)
             if self.head is None:
                 self.net = _torch_network(weights, len(vocab["words"]) + 2, len(vocab["chars"]) + 2,
                                           len(self.raw_labels), config["buckets"])
             if self.crf_weight > 0:
-                self.crf = CrfScorer(model_dir / CRF, FeatureExtractor(config["langs"]))
+                self.crf = CrfScorer(model_dir / CRF, FeatureExtractor(config["langs"], zipf_of=self.zipf_of))
         except (RuntimeError, OSError, KeyError, ValueError) as error:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise ModelUnavailableError(
@@ -218,15 +227,24 @@ class EmbeddedTagger:
         return out
 
 
-def _head_session(path: Path, threads: int):  # noqa: ANN202 - an onnxruntime.InferenceSession, or None
-    """ONNX Runtime session for the exported sequence head; None (torch runs it) when absent."""
-    return cpu_session(path, threads) if path.is_file() else None
+def check_contract(model_dir: Path, config: dict) -> None:
+    """Refuse, in one line, a model trained on other features than this code computes.
+
+    Its tags would be garbage rather than an error, so the version recorded at training
+    (``feature_contract`` in config.json) must equal :data:`FEATURE_CONTRACT`."""
+    recorded = config.get("feature_contract")
+    if recorded != FEATURE_CONTRACT:
+        found = "records no feature contract" if recorded is None else f"was trained on feature contract {recorded}"
+        raise ModelUnavailableError(
+            f"{model_dir} {found}, this mixlingo computes contract {FEATURE_CONTRACT}: "
+            "retrain it with `mixlingo tagger train …` (or use the shipped model)"
+        )
 
 
 def _torch_network(weights: dict[str, np.ndarray], n_words: int, n_chars: int, n_labels: int, buckets: int):  # noqa: ANN202
     import torch
 
-    from mixlingo.adapters.bilstm_network import BiLstmTagger
+    from mixlingo.adapters.embedded.network import BiLstmTagger
 
     net = BiLstmTagger(n_words, n_chars, n_labels, buckets)
     net.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
@@ -236,7 +254,7 @@ def _torch_network(weights: dict[str, np.ndarray], n_words: int, n_chars: int, n
 def _torch_probabilities(net, arrays: tuple[np.ndarray, ...]) -> np.ndarray:  # noqa: ANN001
     import torch
 
-    from mixlingo.adapters.bilstm_network import as_tensors
+    from mixlingo.adapters.embedded.network import as_tensors
 
     with torch.inference_mode():
         return net(*as_tensors(arrays)).softmax(-1).numpy()

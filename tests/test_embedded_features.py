@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mixlingo.nlp.gazetteer import gazetteer, name_strengths
-from mixlingo.nlp.word_features import FeatureExtractor
+from mixlingo.adapters.embedded.features import FeatureExtractor
 
 
 def test_gazetteer_knows_common_names_and_places_but_not_words() -> None:
