@@ -14,7 +14,6 @@ from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
-from mixlingo.config.secrets import mask_url
 from mixlingo import bench_cli, cli_jobs, cli_tagger
 from mixlingo.cli_support import console, errors, friendly, note, show_notes
 from mixlingo.errors import InputError, ModelNotDownloadedError
@@ -403,21 +402,21 @@ def models_tiny(
 @friendly
 def config_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print {env var: value} as JSON.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also say what each setting does.")] = False,
 ) -> None:
-    """Print every setting with its effective value and env var name (nothing cut short)."""
+    """Print every setting as MIXLINGO_NAME=value, one line each, in the form you would type it."""
+    from mixlingo.config.settings import env_format
+
     settings = load_settings()
     if as_json:
         values = settings.model_dump(mode="json")  # secrets come out as '**********'
         typer.echo(json.dumps({f"MIXLINGO_{name.upper()}": values[name] for name in Settings.model_fields}, indent=2))
         return
-    longest = max(len(f"MIXLINGO_{name}") for name in Settings.model_fields)
-    table = Table(title="mixlingo settings")
-    table.add_column("env var", no_wrap=True, min_width=longest)
-    table.add_column("value", overflow="fold")
-    table.add_column("meaning", style="dim", overflow="fold")
     for name, info in Settings.model_fields.items():
-        table.add_row(f"MIXLINGO_{name.upper()}", mask_url(str(getattr(settings, name))), info.description or "")
-    console.print(table)
+        line = Text(f"MIXLINGO_{name.upper()}", style="bold") + Text(f"={env_format(getattr(settings, name))}")
+        console.print(line, soft_wrap=True, highlight=False)
+        if verbose and info.description:
+            console.print(Text(f"    {info.description}", style="dim"), soft_wrap=True, highlight=False)
 
 
 tagger_app.command("train")(friendly(cli_tagger.train))
