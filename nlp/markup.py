@@ -32,6 +32,9 @@ _HARD = regex.compile(
 _EMOJI_CHAR = r"[\p{Extended_Pictographic}\U0001F3FB-\U0001F3FF]"
 _EMOJI_TAIL = r"[\uFE0F\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]*"
 
+_SHORTCODE = r":[a-z0-9_+'\-]*[a-z+][a-z0-9_+'\-]*:(?::skin-tone-[2-6]:)?"
+"""One ``:name:`` emoji (with its skin tone). A run of them with no spaces (``:tada::tada:``) is one emoji each."""
+
 _SOFT = regex.compile(
     rf"""
     (?P<reserved>[{PLACEHOLDER_OPEN}{PLACEHOLDER_CLOSE}]+)
@@ -39,7 +42,7 @@ _SOFT = regex.compile(
   | (?P<list>(?m:^)[ \t]*(?:[•◦▪‣]|[-*](?=[ \t])|\d{{1,3}}[.)](?=[ \t]))[ \t]+)
   | (?P<newline>(?:[ \t]*\n)+)
   | (?P<url>(?:https?|ftp)://[^\s<>]+)
-  | (?P<shortcode>(?<![\w:]):[a-z0-9_+'\-]*[a-z+][a-z0-9_+'\-]*:(?::skin-tone-[2-6]:)?)
+  | (?P<shortcode>(?:(?<![\w:])|(?<=(?<![\w:])(?:{_SHORTCODE})+)){_SHORTCODE})
   | (?P<emoji>(?:\p{{Regional_Indicator}}{{2}}|[0-9#*]\uFE0F?\u20E3
         |{_EMOJI_CHAR}{_EMOJI_TAIL}(?:\u200D{_EMOJI_CHAR}{_EMOJI_TAIL})*)+)
   | (?P<entity>&(?:amp|lt|gt);)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixlingo.nlp.markup import PLACEHOLDER_OPEN, find_protected, mask, restore, translatable_segments
+from mixlingo.nlp import Pipeline
+from mixlingo.nlp.markup import PLACEHOLDER_OPEN, ProtectMarkup, find_protected, mask, restore, translatable_segments
+from mixlingo.nlp.tokenizer import Tokenize
 
 PROTECTED_EXAMPLES = [
     "<@U024BE7LH>",
@@ -70,6 +73,16 @@ def test_plain_underscores_and_arithmetic_are_not_markup() -> None:
 
 def test_times_are_not_emoji_shortcodes() -> None:
     assert find_protected("nos vemos a las 10:30:45 ok") == []
+
+
+@pytest.mark.parametrize("run", [":tada::tada::tada:", ":+1::+1:", ":+1::skin-tone-3::tada:", ":wave::skin-tone-2::wave:"])
+def test_a_run_of_shortcodes_is_one_protected_emoji_each(run: str) -> None:
+    """Only the first of ``:tada::tada:`` was protected; the next ``tada`` became a Spanish word to translate."""
+    text = f"hola {run} amigo"
+    emoji = [p.text for p in find_protected(text, merge=False)]
+    assert "".join(emoji) == run and all(regex.fullmatch(r"(?::[a-z0-9+_-]+:)(?::skin-tone-\d:)?", e) for e in emoji)
+    message = Pipeline([("markup", ProtectMarkup()), ("tokenize", Tokenize())])(text)
+    assert [t.text for t in message.tokens if t.is_word] == ["hola", "amigo"]
 
 
 def test_translation_that_drops_a_placeholder_is_reported() -> None:
