@@ -93,3 +93,21 @@ class FakeEncoder:
         rows = [self.vectors.get(t, self.default) for t in texts]
         matrix = np.stack(rows) if rows else np.zeros((0, len(self.default)), dtype=np.float32)
         return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+
+
+class FakeTransliterator:
+    """Spelling ↔ native script from a fixed table; unknown words come back as they are."""
+
+    def __init__(self, lang: str, native: Mapping[str, str]):
+        self.lang = lang
+        self.native = {w.lower(): n for w, n in native.items()}
+        self.latin = {n: w for w, n in self.native.items()}
+        self.calls: list[tuple[str, list[str]]] = []
+
+    def to_native(self, words: Sequence[str]) -> list[str]:
+        self.calls.append(("native", list(words)))
+        return [self.native.get(w.lower(), w) for w in words]
+
+    def to_latin(self, words: Sequence[str]) -> list[str]:
+        self.calls.append(("latin", list(words)))
+        return [self.latin.get(w, w) for w in words]

@@ -6,7 +6,7 @@ NAMES = {
     "ar": "Arabic", "ca": "Catalan", "de": "German", "el": "Greek", "en": "English", "es": "Spanish",
     "fr": "French", "hi": "Hindi", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch",
     "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "sv": "Swedish", "tl": "Tagalog", "tr": "Turkish",
-    "uk": "Ukrainian", "zh": "Chinese",
+    "uk": "Ukrainian", "zh": "Chinese", "hi-Latn": "Hindi in Latin letters",
 }
 
 

@@ -25,6 +25,7 @@ from mixlingo.nlp.labels import is_language
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.summary import summarize
+from mixlingo.nlp.script import latin_form, split_target
 from mixlingo.nlp.text import clean_text
 from mixlingo.nlp.translation import Unit
 
@@ -94,8 +95,11 @@ class TranslationService:
         build: Callable[[], Pipeline],
         cache: TranslationCache,
         languages: tuple[str, ...] | None = None,
+        romanized: tuple[str, ...] = (),
     ):
+        """``romanized``: languages a reader may also ask for in Latin letters (``hi`` offers ``hi-Latn``)."""
         self.settings = settings
+        self.romanized = romanized
         self._build_pipeline = build
         self._languages = languages
         self._executor = ThreadPoolExecutor(max_workers=settings.pipeline_workers, thread_name_prefix="mixlingo-model")
@@ -132,6 +136,7 @@ class TranslationService:
         found: list[str] = [lang for pair in self.settings.language_pairs for lang in pair]
         for direction in self.settings.translation_models:
             found += [x for x in direction.lower().split("-") if x != "mul"]
+        found += [latin_form(lang) for lang in found if lang in self.romanized]
         return tuple(dict.fromkeys(found))
 
     async def translate(self, text: str, target: str) -> Outcome:
@@ -169,7 +174,8 @@ class TranslationService:
     def _run(self, pipeline: Pipeline, text: str, target: str | None) -> Outcome:
         outcome = Outcome(text=text, target=target or "")
         try:
-            message = Message(clean_text(text, max_chars=self.settings.max_message_chars), target=target)
+            language, script = split_target(target) if target else (None, None)
+            message = Message(clean_text(text, max_chars=self.settings.max_message_chars), target=language, script=script)
         except InputError as error:
             outcome.error = str(error)
             return outcome

@@ -91,6 +91,8 @@ class Message:
     tagger: str | None = None
     target: str | None = None
     """The reader's language, when the message is being translated."""
+    script: str | None = None
+    """The script the reader wants ``target`` in (``latin`` for romanized Hindi); None: the configured default."""
     translation: Translation | None = None
 
     def spans_by_lang(self) -> list[Span]:

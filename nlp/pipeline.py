@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from mixlingo.nlp.labels import normalize_language
 from mixlingo.nlp.model import Message
+from mixlingo.nlp.script import split_target
 from mixlingo.nlp.text import clean_text
 
 BATCH_METHODS = ("tag_many", "translate_many", "rerank_many")
@@ -85,11 +87,14 @@ class Pipeline:
 
     def make_message(self, text: str | Message, *, target: str | None = None, max_chars: int | None = None) -> Message:
         """A :class:`Message` from raw text (cleaned; ``InputError`` when it cannot be), or the message itself."""
+        script = None
+        if target is not None:
+            target, script = split_target(normalize_language(target))  # "hi-Latn": Hindi, in Latin letters
         if isinstance(text, Message):
             if target is not None:
-                text.target = target
+                text.target, text.script = target, script
             return text
-        return Message(clean_text(text, max_chars=max_chars or self.max_chars), target=target)
+        return Message(clean_text(text, max_chars=max_chars or self.max_chars), target=target, script=script)
 
     @staticmethod
     def _run_batch(stage: Stage, messages: list[Message]) -> None:
