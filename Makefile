@@ -19,13 +19,16 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-# Downloads the models (a progress bar per model; an unreachable hub is one line and the run goes
-# on), tags the demo message, then serves: the Slack app when SLACK_* credentials are set, otherwise
-# the local playground (it prints the URL to open; Ctrl-C stops it).
+# Downloads the models (a progress bar per model; without the hub, `models pull` says what works
+# offline and exits 2, and the run goes on), tags the demo message, then serves: the Slack app when
+# SLACK_* credentials are set, otherwise the local playground (it prints the URL to open; Ctrl-C
+# stops it). Last, how to run the commands yourself: they are in $(VENV), not on PATH.
+USE_IT = mixlingo is installed in $(VENV). To run its commands:  . $(VENV)/bin/activate   then   mixlingo --help   (or call $(VENV)/bin/mixlingo)
 run: install
-	-$(VENV)/bin/mixlingo models pull
-	$(VENV)/bin/mixlingo tag "$(DEMO)"
-	$(VENV)/bin/mixlingo serve
+	@$(VENV)/bin/mixlingo models pull || [ $$? -eq 2 ]
+	@$(VENV)/bin/mixlingo tag "$(DEMO)"
+	@echo; echo '$(USE_IT)'; echo
+	@trap "echo; echo '$(USE_IT)'" EXIT; trap 'exit 0' INT; $(VENV)/bin/mixlingo serve
 
 # Lint first (ruff and mypy, see `lint`), then the suite. The playground's browser test drives
 # Debian's chromium; install it when missing (needs root).

@@ -259,8 +259,8 @@ def models_pull(
     """Download the configured models (tagger, reranker, translation) into the model cache, with progress."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from mixlingo.adapters.hub import looks_like_path
-    from mixlingo.adapters.model_store import check_hub, fetch, plan
+    from mixlingo.adapters.hub import hub_reachable, looks_like_path
+    from mixlingo.adapters.model_store import fetch, plan
     from mixlingo.errors import ConfigError
 
     settings = load_settings()
@@ -276,7 +276,9 @@ def models_pull(
     if not wanted:
         console.print("Every configured model is a local directory: nothing to download.")
         return
-    check_hub()
+    if not hub_reachable():
+        _say_hub_unreachable(settings)
+        raise typer.Exit(2)
     plans = [plan(model_id, settings.model_cache_dir) for model_id in wanted]
     total = sum(p.bytes_to_fetch for p in plans)
     console.print(f"{len(plans)} models, {_size(total)} to download "
@@ -290,6 +292,17 @@ def models_pull(
             progress.update(task, completed=download.bytes_to_fetch or 1)
             progress.console.print(f"[green]ok[/] {escape(download.model_id)} → {escape(str(path))}", highlight=False)
             _print_check(progress.console, path, settings)
+
+
+def _say_hub_unreachable(settings: Settings) -> None:
+    """What works without the hub, in one note, and the one next step (not an error: the shipped tagger still runs)."""
+    from mixlingo.adapters.hub import hub_endpoint
+
+    note(f"the model hub ({hub_endpoint()}) is not reachable, so no model was downloaded; offline, tagging works "
+         "with the shipped es/en tagger and the playground shows tags and plans, but nothing is translated")
+    errors.print(f"next: `mixlingo models tiny DIR` builds small demo models to try translation with, or copy a "
+                 f"model cache from where the hub is reachable into {escape(str(settings.model_cache_dir))}",
+                 highlight=False, soft_wrap=True)
 
 
 def _prepare_word_lists(settings: Settings) -> None:

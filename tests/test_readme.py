@@ -43,8 +43,8 @@ def test_make_run_installs_runtime_only_with_progress_then_pulls() -> None:
     run = subprocess.run(["make", "-n", "-B", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     install = next(line for line in run.splitlines() if "pip install" in line)
     assert "--quiet" not in install and "-q" not in install.split() and "[dev]" not in install
-    steps = [line for line in run.splitlines() if "mixlingo " in line]
-    assert [s.split("mixlingo ", 1)[1].split()[0] for s in steps] == ["models", "tag", "serve"]
+    steps = [line.rsplit("bin/mixlingo ", 1)[1].split()[0] for line in run.splitlines() if "bin/mixlingo " in line]
+    assert steps == ["models", "tag", "serve"]
     test = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "'.[dev]'" in test
 
@@ -52,3 +52,11 @@ def test_make_run_installs_runtime_only_with_progress_then_pulls() -> None:
 def test_the_project_points_at_nothing_outside_it() -> None:
     assert "/work/" not in (ROOT / "tests" / "services.py").read_text(encoding="utf-8")
     assert "(issue" not in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_make_run_ends_with_how_to_run_the_commands() -> None:
+    """`mixlingo` is in .venv, not on PATH: make run says how to get it, before serving and when serving stops."""
+    run = subprocess.run(["make", "-n", "-B", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    last = run.strip().splitlines()[-1]
+    assert "trap" in last and ". .venv/bin/activate" in last and last.endswith(".venv/bin/mixlingo serve")
+    assert ". .venv/bin/activate" in run.strip().splitlines()[-2]
