@@ -111,6 +111,8 @@ def translate(
         raise InputError("the message is empty; give some text, '-' for stdin, or --file PATH")
     missing = missing_translation_models(settings, settings.target_language)
     if missing:
+        if explain_ and lines is None and not as_json:  # what can be shown without a model: the tags and the plan
+            _explain_plan(text, settings, pair=pair, verbose=verbose)
         raise ModelNotDownloadedError(
             f"no model that translates into {settings.target_language} is downloaded ({', '.join(missing)}); "
             "run `mixlingo models pull` (or set MIXLINGO_ALLOW_DOWNLOADS=true)"
@@ -132,6 +134,21 @@ def translate(
     if failed:
         errors.print(f"[bold red]error:[/] {failed} of {len(lines)} lines were not translated (see above)", highlight=False)
         raise typer.Exit(2)
+
+
+def _explain_plan(text: str, settings: Settings, *, pair: str | None, verbose: bool) -> None:
+    """``--explain`` without a translation model: the tags and the planned strategy, as the playground shows them."""
+    from mixlingo.factory import build_tag_pipeline
+    from mixlingo.nlp.plan import PlanTranslation
+    from mixlingo.render import explain
+
+    built = build_tag_pipeline(settings, pair=pair)
+    show_notes(built.notes, built.details, verbose=verbose)
+    plan = PlanTranslation(settings.strategy, settings.spans_threshold, settings.max_unit_chars)
+    planned = Pipeline([*built.pipeline.pipeline, ("plan", plan)], notes=built.notes)
+    message = planned.run(text, max_chars=settings.max_message_chars, target=settings.target_language)
+    for renderable in explain(message):
+        console.print(renderable, soft_wrap=isinstance(renderable, Text))
 
 
 def _check_language(code: str) -> None:
@@ -353,21 +370,34 @@ def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
 
 @models_app.command("list")
 @friendly
-def models_list() -> None:
-    """Show the models in the cache (and configured local model directories), their size and how labels map."""
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the shipped and cached models as JSON.")] = False,
+) -> None:
+    """Show the models shipped with mixlingo (license, training data), then those in the cache (and configured
+    local model directories), their size and how labels map."""
     from mixlingo.adapters.hub import looks_like_path
     from mixlingo.adapters.model_check import check_model_dir
     from mixlingo.adapters.model_store import list_cached
+    from mixlingo.model_cards import shipped_cards
 
     settings = load_settings()
-    _print_missing(settings)
-    rows = [(m.model_id, f"{m.size_bytes / 2**20:,.1f} MiB", m.path) for m in list_cached(settings.model_cache_dir)]
+    rows = [(m.model_id, m.size_bytes, m.path) for m in list_cached(settings.model_cache_dir)]
     configured = [settings.mbert_model, settings.reranker_model, *settings.translation_models.values()]
     for model_id in dict.fromkeys(configured):
         path = Path(model_id).expanduser()
         if looks_like_path(model_id) and path.is_dir():
-            size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
-            rows.append((f"{model_id} (local)", f"{size / 2**20:,.1f} MiB", path))
+            rows.append((f"{model_id} (local)", sum(p.stat().st_size for p in path.iterdir() if p.is_file()), path))
+    if as_json:
+        cached = [{"model": model_id, "size_bytes": size, "path": str(path)} for model_id, size, path in rows]
+        typer.echo(json.dumps({"shipped": [card.to_dict() for card in shipped_cards()], "cached": cached}, indent=2))
+        return
+    shipped = Table(title="shipped with mixlingo (each folder's README.md is its model card)")
+    for column in ("model", "license", "training data"):
+        shipped.add_column(column, overflow="fold")
+    for card in shipped_cards():
+        shipped.add_row(card.name, card.license, card.training_data)
+    console.print(shipped)
+    _print_missing(settings)
     if not rows:
         console.print(f"No models cached in {settings.model_cache_dir}. Run `mixlingo models pull`.")
         return
@@ -378,7 +408,7 @@ def models_list() -> None:
     for model_id, size, path in rows:
         check = check_model_dir(path, label_map=settings.mbert_label_map, pairs=settings.language_pairs)
         details = "\n".join([*check.lines(), *(f"warning: {w}" for w in check.warnings)])
-        table.add_row(model_id, size, Text(details))
+        table.add_row(model_id, f"{size / 2**20:,.1f} MiB", Text(details))
     console.print(table)
 
 

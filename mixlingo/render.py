@@ -75,6 +75,9 @@ def explain(message: Message) -> list[Any]:
     out.append(Text.assemble(("strategy: ", "bold"), (t.strategy, "bold green"), f" — {t.reason}"))
     for number, unit in enumerate(t.units, 1):
         written = f"  (written “{unit.written}”)" if unit.written is not None else ""
+        if not unit.scored:  # planned, not translated (no model)
+            out.append(Text(f"unit {number}: {unit.lang}→{t.target}  “{unit.source}”{written}"))
+            continue
         table = Table(title=f"unit {number}: {unit.lang}→{t.target}  “{unit.source}”{written}", title_justify="left")
         for column in ("", "candidate", "model score", "similarity", "penalties", "final"):
             table.add_column(column, justify="right" if column in ("model score", "similarity", "final") else "left")

@@ -244,6 +244,20 @@ def test_to_a_code_that_is_no_language_says_so() -> None:
     assert "'xx' is not a language code" in result.stderr and "opus-mt" not in result.stderr
 
 
+def test_an_upper_case_language_is_the_lower_case_one(tiny_models_env: None) -> None:
+    """``--to EN`` suggested a model id ``…opus-mt-es-EN`` that does not exist; it is ``en``, like ``--pair EN-ES``."""
+    result = run("translate", "--to", "EN", "--pair", "EN-ES", "--json", "hola amigo")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["translation"]["target"] == "en" and "opus-mt" not in result.output
+    assert tag_json("--tagger", "lexicon", "--pair", "EN-ES", "hola")["pair"] == ["en", "es"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_an_empty_message_to_translate_is_a_clear_error(text: str) -> None:
+    result = run("translate", "--tagger", "lexicon", text)
+    assert result.exit_code == 2 and "the message is empty" in result.stderr
+
+
 def test_missing_model_directory_names_its_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIXLINGO_MBERT_MODEL", "./no-such-model")
     result = run("tag", "--tagger", "mbert", "hola")
@@ -316,3 +330,13 @@ def test_a_line_that_fails_inside_the_pipeline_is_named_and_the_others_translate
     assert [number for number, _, _ in results] == [7, 8, 9, 10]
     kinds = [type(result).__name__ for _, _, result in results]
     assert kinds == ["Message", "InputError", "NoneType", "Message"]
+
+
+def test_explain_without_a_translation_model_shows_the_tags_and_plan_then_the_error() -> None:
+    result = run("translate", "--explain", "--tagger", "embedded", "Oye, I'll send *el reporte* mañana :tada:")
+    assert result.exit_code == 2
+    assert "│ reporte" in result.stdout and "strategy: whole" in result.stdout
+    assert "unit 1: es→en  “Oye, I'll send [1]el reporte[2] mañana”" in result.stdout
+    assert "candidate" not in result.stdout  # nothing was translated, so no empty candidate table
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: no model that translates into en is downloaded")
