@@ -17,6 +17,10 @@ from mixlingo.errors import ConfigError
 log = logging.getLogger("mixlingo.bot")
 
 Say = Callable[[str], None]
+NO_MODELS_IN_PLAYGROUND = (
+    "no translation model is present, so the playground shows tags and the planned strategy but translates nothing; "
+    "`mixlingo models pull` downloads the models (`mixlingo models tiny DIR` builds small demo ones)"
+)
 
 
 async def start_site(app: web.Application, host: str, port: int,
@@ -47,6 +51,9 @@ async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationSe
             warn(note)
     try:
         if mode == "playground":
+            if await service.check_models():  # said at start, not first on clicking Translate
+                service.notes.append(NO_MODELS_IN_PLAYGROUND)
+                warn(NO_MODELS_IN_PLAYGROUND)
             await _playground(settings, service, say, warn)
         else:
             await _slack(settings, service, mode, say, warn)

@@ -183,7 +183,7 @@ class TranslationService:
         try:
             pipeline(message)
         except ModelUnavailableError as error:
-            outcome.error = f"the translation models are not available on this server. {error}"
+            outcome.error = sentence(f"the translation models are not available on this server: {error}")
             outcome.models_missing = True
         except MixlingoError as error:
             outcome.error = str(error)
@@ -193,6 +193,12 @@ class TranslationService:
         if outcome.message.translation is not None:
             outcome.notes = list(outcome.message.translation.notes)
         return outcome
+
+
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence does: with its own ``.``, ``!`` or ``?``, else a full stop added."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def words_by_language(message: Message) -> list[tuple[str, str]]:

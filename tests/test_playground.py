@@ -32,6 +32,7 @@ from mixlingo.config import load_settings
 MIXED = "Oye <@U024BE7LH>, I'll send *el reporte* mañana, ok? :tada:"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+STARTUP_OUTPUT: list[str] = []  # what `served` printed up to the playground's URL
 
 
 # --- the real command, nothing configured ---------------------------------------------------
@@ -45,7 +46,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     script = Path(sys.executable).parent / "mixlingo"
     process = subprocess.Popen([str(script), "serve", "--port", "0"], cwd=home, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-    output: list[str] = []
+    output = STARTUP_OUTPUT
     try:
         url = _wait_for_url(process, output)
         yield url
@@ -89,6 +90,18 @@ async def test_serve_without_credentials_is_the_playground_and_explains_missing_
     assert "the translation models are not available" in data["error"] and "mixlingo models pull" in data["error"]
     assert data["strategy"] == "whole" and data["tagger"] == "embedded"
     assert [t["lang"] for t in data["tokens"] if t["text"] in ("reporte", "send")] == ["en", "es"]
+    assert "on first use). The tags" in data["error"]  # every sentence ends with its full stop
+    assert data["blocks"][0]["text"]["text"].endswith("on first use).")
+
+
+async def test_serve_says_at_start_that_no_translation_model_is_present(served: str) -> None:
+    before_url = "".join(STARTUP_OUTPUT)
+    assert "note: no translation model is present, so the playground shows tags" in before_url
+    assert "mixlingo models pull" in before_url and "mixlingo models tiny DIR" in before_url
+    async with ClientSession(timeout=TIMEOUT) as session:
+        async with session.get(served + "/api/languages") as response:
+            notes = (await response.json())["notes"]
+    assert any(note.startswith("no translation model is present") for note in notes)  # the page shows it on load
 
 
 # --- the JSON API, in process ----------------------------------------------------------------
@@ -235,15 +248,15 @@ def test_page_shows_tags_plan_and_missing_models_message(browser, served: str) -
     from selenium.webdriver.common.by import By
 
     _translate_in_page(browser, served, MIXED, "en")
-    error = browser.find_element(By.ID, "error")
-    assert error.is_displayed()
-    assert "translation models are not available" in error.text and "mixlingo models pull" in error.text
+    assert "no translation model is present" in browser.find_element(By.ID, "startup-notes").text  # before any click
+    assert not browser.find_element(By.ID, "error").is_displayed()  # said once, in the Slack preview below
     assert browser.find_element(By.ID, "plan").text.startswith("strategy: whole — auto:")
     tokens = {s.text: s.get_attribute("data-lang") for s in browser.find_elements(By.CSS_SELECTOR, "#tags span.tok")}
     assert tokens["reporte"] == "es" and tokens["send"] == "en" and tokens["<@U024BE7LH>"] == "other"
     colours = _colours(browser)
     assert colours["es"] != colours["en"] and "rgba(0, 0, 0, 0)" not in (colours["es"], colours["en"])
-    assert "Could not translate into English (en)" in browser.find_element(By.ID, "blocks").text
+    shown = browser.find_element(By.ID, "blocks").text
+    assert "Could not translate into English (en)" in shown and "mixlingo models pull" in shown
     # the other direction plans differently: mostly Spanish words, so only the English spans
     _translate_in_page(browser, served, MIXED, "es")
     assert browser.find_element(By.ID, "plan").text.startswith("strategy: spans")
