@@ -24,6 +24,7 @@ from pydantic_settings import (
 
 from mixlingo.config.secrets import has_url_secret, mask_url
 from mixlingo.errors import ConfigError, InputError
+from mixlingo.nlp.labels import normalize_language
 
 ENV_PREFIX = "MIXLINGO_"
 DEFAULT_CONFIG_FILE = "mixlingo.toml"
@@ -74,7 +75,7 @@ def _slack_env(name: str) -> AliasChoices:
 
 def parse_pair(value: str) -> tuple[str, str]:
     """``"en-es"`` → ``("en", "es")``; a clear error for anything else."""
-    parts = value.strip().lower().replace("_", "-").split("-")
+    parts = [normalize_language(part) for part in value.strip().replace("_", "-").split("-")]
     if len(parts) != 2 or not all(len(p) in (2, 3) and p.isalpha() for p in parts):
         raise InputError(f"{value!r} is not a language pair; write two ISO 639-1 codes like en-es")
     if parts[0] == parts[1]:
@@ -297,6 +298,11 @@ class Settings(BaseSettings):
                                  "make one with `mixlingo db keygen`")
         return value
 
+    @field_validator("target_language", mode="before")
+    @classmethod
+    def _normalise_target(cls, value: Any) -> Any:
+        return normalize_language(value) if isinstance(value, str) else value
+
     @field_validator("pairs", mode="before")
     @classmethod
     def _split_pairs(cls, value: Any) -> Any:
@@ -319,7 +325,7 @@ class Settings(BaseSettings):
     @field_validator("flag_languages")
     @classmethod
     def _normalise_flags(cls, value: dict[str, str]) -> dict[str, str]:
-        return {k.strip().strip(":").lower().removeprefix("flag-"): v.strip().lower() for k, v in value.items()}
+        return {k.strip().strip(":").lower().removeprefix("flag-"): normalize_language(v) for k, v in value.items()}
 
     @field_validator("mbert_label_map", "translation_models", "flag_languages", mode="before")
     @classmethod

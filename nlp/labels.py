@@ -38,6 +38,21 @@ ISO_639_1 = frozenset(
 _SPECIAL_CODES = frozenset({"mul", "und", "zxx", "mis"})
 
 
+def normalize_language(code: str) -> str:
+    """A language as the user wrote it (``EN``, `` es ``, ``HI-LATN``, ``pt_br``) → as mixlingo names it.
+
+    The one place every target and pair is written the same way (CLI, settings, the library's
+    ``target=``, Slack): the language in lower case, a script subtag in title case, a region in
+    upper case (``en``, ``hi-Latn``, ``pt-BR``), as BCP 47 writes them. Model ids are built from it.
+    """
+    first, *rest = code.strip().replace("_", "-").split("-")
+    subtags = [first.lower()]
+    for subtag in rest:
+        subtags.append(subtag.title() if len(subtag) == 4 and subtag.isalpha() else
+                       subtag.upper() if len(subtag) == 2 else subtag.lower())
+    return "-".join(subtags)
+
+
 def is_language(tag: str | None) -> TypeGuard[str]:
     return tag is not None and tag not in NON_LANGUAGE
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from mixlingo.errors import InputError
 from mixlingo.nlp.labels import normalize_language
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.script import split_target
@@ -94,7 +95,10 @@ class Pipeline:
             if target is not None:
                 text.target, text.script = target, script
             return text
-        return Message(clean_text(text, max_chars=max_chars or self.max_chars), target=target, script=script)
+        cleaned = clean_text(text, max_chars=max_chars or self.max_chars)
+        if not cleaned.strip():  # as the CLI says it, so the library and the CLI agree
+            raise InputError("the message is empty; give some text to tag or translate")
+        return Message(cleaned, target=target, script=script)
 
     @staticmethod
     def _run_batch(stage: Stage, messages: list[Message]) -> None:

@@ -207,3 +207,14 @@ def test_config_show_prints_one_line_per_setting_as_it_is_typed(monkeypatch: pyt
     assert "xoxb-secret-1" not in "\n".join(lines)
     verbose = CliRunner().invoke(app, ["config", "show", "--verbose"]).stdout.splitlines()
     assert verbose[:2] == ["MIXLINGO_PAIRS=en-es", "    " + (Settings.model_fields["pairs"].description or "")]
+
+
+def test_languages_are_written_one_way_wherever_they_come_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``EN`` is ``en`` in every setting that names a language: the target, the pairs and the flag table."""
+    assert load_settings(target_language="EN").target_language == "en"
+    monkeypatch.setenv("MIXLINGO_TARGET_LANGUAGE", " Es ")
+    monkeypatch.setenv("MIXLINGO_PAIRS", "EN-ES,en_HI")
+    monkeypatch.setenv("MIXLINGO_FLAG_LANGUAGES", "mx=ES,flag-BR=Pt")
+    settings = load_settings()
+    assert settings.target_language == "es" and settings.pairs == ["en-es", "en-hi"]
+    assert settings.flag_languages == {"mx": "es", "br": "pt"}

@@ -127,3 +127,19 @@ def test_errors_keep_their_cause_for_the_log() -> None:
     with pytest.raises(mixlingo.ConfigError) as caught:
         mixlingo.load(tagger="nope")
     assert isinstance(caught.value.__cause__, ValidationError)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_empty_input_is_an_input_error_like_the_cli_says(text: str) -> None:
+    """The README says bad input raises InputError, and the CLI refuses an empty message; ``nlp("")`` returned one."""
+    nlp = mixlingo.load(tagger="lexicon", rerank=False)
+    for run in (lambda: nlp(text), lambda: nlp(text, target="en"), lambda: list(nlp.pipe(["hola", text]))):
+        with pytest.raises(mixlingo.InputError, match="the message is empty"):
+            run()
+
+
+def test_an_upper_case_target_is_the_same_language() -> None:
+    """``target="EN"`` looked for an es→EN model; it is English, like ``en``."""
+    message = small()("hola amigo", target=" EN ")
+    assert message.target == "en" and message.translation is not None and message.translation.strategy == "whole"
+    assert [m.target for m in small().pipe(["hola"], target="Es")] == ["es"]
