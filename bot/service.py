@@ -21,7 +21,7 @@ from mixlingo.bot import metrics
 from mixlingo.config import Settings
 from mixlingo.errors import InputError, MixlingoError, ModelUnavailableError
 from mixlingo.nlp.cache import TranslationCache
-from mixlingo.nlp.labels import is_language
+from mixlingo.nlp.labels import is_language, normalize_language
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.summary import summarize
@@ -140,6 +140,7 @@ class TranslationService:
         return tuple(dict.fromkeys(found))
 
     async def translate(self, text: str, target: str) -> Outcome:
+        target = normalize_language(target)  # a stored or typed "ES" is es
         pipeline = await self._pipeline()
         cached = self.cache.get(text, target, self.settings.strategy)
         if cached is not None:

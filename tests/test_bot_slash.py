@@ -51,6 +51,16 @@ async def test_user_preference_is_the_default_target(slack: Slack) -> None:
     assert texts(slack.fake.responses[0][1]["blocks"])[0] == "el reporte es lista"
 
 
+async def test_an_upper_case_language_is_the_lower_case_one(slack: Slack) -> None:
+    """A stored language ``ES`` (or ``/translate --to ES``) looked for an en→ES model; it is Spanish."""
+    await slack.bot.repo.set_user("T0001", "U7", language="ES")
+    await slack.driver.command("/translate", "the report is ready", user="U7", response_url=slack.fake.response_url())
+    await slack.driver.command("/translate", "--to ES the report is ready", response_url=slack.fake.response_url())
+    await slack.driver.command("/translate", "ES the report is ready", response_url=slack.fake.response_url())
+    await slack.driver.settle()
+    assert [texts(body["blocks"])[0] for _, body in slack.fake.responses] == ["el reporte es lista"] * 3
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("", "Usage:"), ("   ", "Usage:"), ("--to fr bonjour", "Supported: English (en), Spanish (es)"), ("help", "Usage:")],
@@ -116,3 +126,13 @@ def test_parse_keeps_line_breaks_and_accepts_explicit_targets() -> None:
     assert parse("la casa", ("en", "es")).target is None  # "la" is a word here, not a target
     with pytest.raises(InputError, match="not a language mixlingo can translate into"):
         parse("--to=xx hola", ("en", "es"))
+
+
+def test_a_language_with_a_script_is_named_the_way_the_supported_list_names_it() -> None:
+    """``HI-LATN``/``hi-latn`` were lowered to ``hi-latn``, which no supported ``hi-Latn`` matched."""
+    from mixlingo.bot.listeners.commands.autotranslate import parse as parse_auto
+
+    supported = ("en", "es", "hi", "hi-Latn")
+    assert parse("--to HI-LATN kal milte hain", supported).target == "hi-Latn"
+    assert parse("hi-latn kal milte hain", supported).target == "hi-Latn"
+    assert parse_auto("autotranslate on ES,hi-LATN", supported).languages == ("es", "hi-Latn")

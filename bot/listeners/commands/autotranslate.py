@@ -11,6 +11,7 @@ from mixlingo.bot.context import Bot, team_of
 from mixlingo.bot.languages import label, listing
 from mixlingo.bot.listeners.commands.parse_in_ack import register_parsed_command
 from mixlingo.errors import InputError
+from mixlingo.nlp.labels import normalize_language
 
 USAGE = (
     "Usage: `/mixlingo autotranslate on es,en [thread|inline]` · `/mixlingo autotranslate off` · "
@@ -38,7 +39,7 @@ def parse(text: str, supported: tuple[str, ...]) -> AutoCommand:
             raise InputError(f"`{action}` takes nothing after it.\n{USAGE}")
         return AutoCommand(action)
     mode = rest.pop() if rest and rest[-1] in ("thread", "inline") else None
-    languages = tuple(dict.fromkeys(x.strip() for x in ",".join(rest).split(",") if x.strip()))
+    languages = tuple(dict.fromkeys(normalize_language(x) for x in ",".join(rest).split(",") if x.strip()))
     if not languages:
         raise InputError("Say which languages to translate into, e.g. `/mixlingo autotranslate on es,en`. "
                          f"Supported: {listing(supported)}.")

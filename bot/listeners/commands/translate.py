@@ -13,6 +13,7 @@ from mixlingo.bot.context import Bot, team_of
 from mixlingo.bot.languages import listing
 from mixlingo.bot.listeners.commands.parse_in_ack import register_parsed_command
 from mixlingo.errors import InputError
+from mixlingo.nlp.labels import normalize_language
 
 _PUBLIC = re.compile(r"(?<!\S)(?:--public|—public|–public)(?!\S)", re.IGNORECASE)  # macOS turns -- into a dash
 _EXPLICIT = re.compile(r"^\s*(?:--to=|--to\s+|to:\s*)(\S+)(?:\s+|$)", re.IGNORECASE)
@@ -43,10 +44,10 @@ def parse(text: str, supported: tuple[str, ...]) -> TranslateRequest:
     body = _PUBLIC.sub("", body)
     target = None
     if match := _EXPLICIT.match(body):
-        target, body = match.group(1).lower(), body[match.end():]
+        target, body = normalize_language(match.group(1)), body[match.end():]
         _check(target, supported)
-    elif (match := _LEADING.match(body)) and match.group(1).lower() in supported:
-        target, body = match.group(1).lower(), body[match.end():]
+    elif (match := _LEADING.match(body)) and normalize_language(match.group(1)) in supported:
+        target, body = normalize_language(match.group(1)), body[match.end():]
     body = body.strip()
     if not body or body.lower() in ("help", "-h", "--help"):
         raise InputError(USAGE)
