@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -17,6 +20,17 @@ from mixlingo.bot.replay import EventDeliveries, seen_for
 from mixlingo.bot.slack_retry import retry_handlers
 from mixlingo.bot.storage import Database
 from mixlingo.bot.storage.oauth_states import ExpiringOAuthStateStore
+
+
+class _TokenGivenByClient(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN itself and, as we hand it a client that already holds the token (with our
+    retries and API URL), warns that its own copy "will be unused": true, and nothing for the user to do."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_TokenGivenByClient())
 
 
 class MixlingoApp(AsyncApp):

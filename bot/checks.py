@@ -54,6 +54,27 @@ def choose_mode(s: Settings) -> Mode:
     return "http"
 
 
+CHECK_TIMEOUT = 2.5
+"""Seconds the startup checks wait for Slack: an unreachable Slack is one error within 3 s, not after retries."""
+
+
+def check_client(s: Settings, token: str | None = None) -> AsyncWebClient:
+    """A client for the startup checks only: one try (no retry handlers), a short timeout."""
+    return AsyncWebClient(token=token, base_url=s.slack_api_url, timeout=CHECK_TIMEOUT, retry_handlers=[])
+
+
+async def check_slack(s: Settings, mode: Mode) -> dict | None:
+    """Before anything slow loads: the bot token (unless installs come by OAuth) and, in Socket Mode, the app token.
+
+    Returns auth.test's answer for the bot token, or None under OAuth."""
+    identity = None
+    if not (s.slack_client_id and s.slack_client_secret) and s.slack_bot_token:
+        identity = await check_bot_token(check_client(s, s.slack_bot_token.get_secret_value()), s.slack_scopes)
+    if mode == "socket" and s.slack_app_token:
+        await check_app_token(check_client(s), s.slack_app_token.get_secret_value())
+    return identity
+
+
 async def check_bot_token(client: AsyncWebClient, scopes: list[str]) -> dict:
     """auth.test the bot token and compare its scopes with the ones mixlingo uses."""
     try:

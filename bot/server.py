@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mixlingo.bot.checks import check_app_token, check_bot_token, choose_mode
+from mixlingo.bot.checks import check_slack, choose_mode
 from mixlingo.bot.http_limits import BoundedRunner, ServerLimits
 from mixlingo.bot.service import TranslationService
 from mixlingo.config import Settings
@@ -45,6 +45,10 @@ async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationSe
     mode = choose_mode(settings)
     if mode == "playground":
         _check_playground_bind(settings, warn)
+    else:  # seconds at most, before the models and the database: a wrong token or no Slack is said at once
+        identity = await check_slack(settings, mode)
+        if identity is not None:
+            say(f"connected to {identity.get('team')} as @{identity.get('user')}")
     if mode == "playground" or not settings.broker_url:  # a queue-mode front end never loads a model
         say("loading the tagger…")
         for note in await service.start():
@@ -87,8 +91,6 @@ def _check_playground_bind(settings: Settings, warn: Say) -> None:
 
 
 async def _slack(settings: Settings, service: TranslationService, mode: str, say: Say, warn: Say) -> None:
-    from slack_sdk.web.async_client import AsyncWebClient
-
     from mixlingo.bot.app import build_app, uses_oauth
     from mixlingo.bot.context import Bot
     from mixlingo.bot.storage import Repository, open_database
@@ -98,9 +100,6 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
     bot = Bot(settings, service, Repository(database.engine))
     try:
         app = build_app(bot, database, runner=_jobs_runner(settings))
-        if not uses_oauth(bot):
-            identity = await check_bot_token(app.client, settings.slack_scopes)
-            say(f"connected to {identity.get('team')} as @{identity.get('user')}")
         if settings.broker_url:
             say(f"front end: jobs go to queue {settings.queue_name!r}; run `mixlingo worker` to process them")
         else:
@@ -111,7 +110,6 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             app_token = settings.slack_app_token.get_secret_value()
-            await check_app_token(AsyncWebClient(base_url=settings.slack_api_url), app_token)
             say("mixlingo is running in Socket Mode (Ctrl-C to stop).")
             handler = AsyncSocketModeHandler(app, app_token)
             try:

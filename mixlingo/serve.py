@@ -26,7 +26,7 @@ def serve(
     from mixlingo.bot import redact
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("aiohttp.access", "slack_bolt", "slack_sdk"):
+    for noisy in ("aiohttp.access", "slack_bolt", "slack_sdk", "alembic"):  # their INFO lines say nothing to a user
         logging.getLogger(noisy).setLevel(logging.WARNING)
     redact.install()  # from the first line: startup and connection errors may quote a URL with its password
 

@@ -6,7 +6,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from typer.testing import CliRunner
 
-from slack_harness import FakeSlack
+from slack_harness import FakeSlack, fake_encoder, fake_translator
 
 from mixlingo.bot.checks import check_app_token, check_bot_token, choose_mode
 from mixlingo.cli import app
@@ -161,3 +161,59 @@ async def test_model_check_reports_missing_models_in_plain_words() -> None:
     finally:
         broken.close()
         working.close()
+
+
+async def test_a_silent_slack_is_one_error_within_3_seconds_before_anything_loads(tmp_path) -> None:  # noqa: ANN001
+    """A Slack that takes the connection but never answers (a proxy, a firewall) is named in seconds, once."""
+    import asyncio
+    import socket
+    import time
+
+    from mixlingo.bot.server import run
+    from mixlingo.factory import translation_service
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete in the backlog; nothing ever answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/api/"
+    settings = load_settings(slack_bot_token="xoxb-1-2-abc", slack_signing_secret="s", slack_api_url=url, port=0,
+                             database_url=f"sqlite:///{tmp_path / 'm.db'}", tagger="lexicon")
+    service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
+    said: list[str] = []
+    started = time.monotonic()
+    try:
+        with pytest.raises(ConfigError, match="cannot reach Slack at http://127.0.0.1:"):
+            await asyncio.wait_for(run(settings, said.append, said.append, service=service), timeout=30)
+    finally:
+        silent.close()
+    assert time.monotonic() - started < 3
+    assert said == []  # nothing loaded first: no "loading the tagger…", no database
+
+
+async def test_slack_mode_starts_without_alembic_lines_or_bolt_warnings(fake: FakeSlack, tmp_path) -> None:  # noqa: ANN001
+    """What `mixlingo serve` prints on a good start: our own lines only, at the default log level."""
+    import asyncio
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIXLINGO_", "SLACK_"))}
+    env.update(SLACK_BOT_TOKEN="xoxb-1-2-abc", SLACK_SIGNING_SECRET="s", MIXLINGO_SLACK_API_URL=fake.api_url,
+               MIXLINGO_PORT="0", MIXLINGO_DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}", MIXLINGO_TAGGER="lexicon",
+               MIXLINGO_MODEL_CACHE_DIR=str(tmp_path / "cache"), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
+    process = await asyncio.create_subprocess_exec(str(Path(sys.executable).parent / "mixlingo"), "serve", cwd=tmp_path,
+                                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines = []
+    try:
+        while line := (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode():
+            lines.append(line)
+            if "listening on" in line:
+                break
+    finally:
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.wait(), timeout=30)
+    output = "".join(lines)
+    assert "listening on" in output and "connected to" in output
+    assert "alembic" not in output and " INFO " not in output and "will be unused" not in output

@@ -62,7 +62,8 @@ def test_a_refused_url_is_named_without_its_password(tmp_path: Path, name: str, 
 
 def test_serve_startup_error_does_not_show_the_database_password(tmp_path: Path) -> None:
     env = {"MIXLINGO_DATABASE_URL": URLS["database_url"], "MIXLINGO_BROKER_URL": URLS["broker_url"],
-           "SLACK_BOT_TOKEN": "xoxb-1-2-abcdefgh", "SLACK_SIGNING_SECRET": "s", "MIXLINGO_PORT": "0"}
+           "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c", "SLACK_SIGNING_SECRET": "s", "MIXLINGO_PORT": "0"}
+    # OAuth installs: no bot token to check with Slack first, so the database is the first thing reached
     result = _mixlingo("serve", env=env, cwd=tmp_path)
     assert result.returncode == 2 and "cannot reach the database at postgresql" in result.stderr
     assert "5eCrEt" not in result.stdout + result.stderr
