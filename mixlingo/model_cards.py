@@ -80,9 +80,9 @@ def front_matter(text: str) -> FrontMatter:
             continue
         item = line.strip()
         if key is not None and item.startswith("- ") and ":" not in item[2:]:
-            value = fields.get(key)
-            if isinstance(value, list):
-                value.append(_scalar(item[2:]))
+            items = fields.get(key)
+            if isinstance(items, list):
+                items.append(_scalar(item[2:]))
         else:  # nested mapping (model-index and the like): not read
             key = None
     return {k: v for k, v in fields.items() if v != []}
