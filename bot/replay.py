@@ -6,7 +6,10 @@
   (``X-Slack-Retry-Num`` included: the signature does not cover headers). So
   every accepted signature is remembered until its window has closed, whatever
   the headers say, and a timestamp more than :data:`MAX_FUTURE_SKEW` ahead is
-  refused (it would stretch the window to ten minutes).
+  refused (it would stretch the window to ten minutes). An event is the
+  exception: a second delivery of it, even byte for byte, is answered 200 and
+  runs nothing (by its ``event_id``, below), since Slack counts a 401 as a
+  failed delivery.
 * Deliveries (HTTP and Socket Mode). Slack's own retry of an event is a new
   request: newly signed over HTTP, a new envelope over Socket Mode. It is
   recognised by ``event_id``, which the signature covers (over Socket Mode, a
@@ -156,10 +159,13 @@ def replay_guard(signing_secret: str, seen: Seen, *, clock: Callable[[], float] 
         if int(timestamp) > now + MAX_FUTURE_SKEW:
             metrics.REJECTED.labels("future").inc()
             return web.json_response({"error": "invalid request"}, status=401)
-        if not await seen.first_use("sig:" + signature, remember_for(int(timestamp), now)):
+        content_type = request.headers.get("Content-Type")
+        if not await seen.first_use("sig:" + signature, remember_for(int(timestamp), now)) \
+                and _event_id(text, content_type) is None:
             metrics.REJECTED.labels("replayed").inc()
             return web.json_response({"error": "replayed request"}, status=401)
-        problem = unparsable(text, request.headers.get("Content-Type"))
+        # an event resent as it was goes on: its event_id decides (EventDeliveries answers 200 and runs nothing)
+        problem = unparsable(text, content_type)
         if problem:
             return _malformed(problem)
         return await handler(request)
@@ -171,6 +177,18 @@ def _malformed(problem: str) -> web.Response:
     metrics.REJECTED.labels("malformed").inc()
     log.info("refused a request with a malformed body (%s)", problem)
     return web.json_response({"error": f"malformed request body: {problem}"}, status=400)
+
+
+def _event_id(body: str, content_type: str | None) -> str | None:
+    """The event_id of a signed event delivery (None: not an event, or not parsable)."""
+    try:
+        parsed = parse_body(body, (content_type or "").split(";")[0].strip() or None)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict) or parsed.get("type") != "event_callback":
+        return None
+    event_id = parsed.get("event_id")
+    return event_id if isinstance(event_id, str) else None
 
 
 def unparsable(body: str, content_type: str | None) -> str | None:

@@ -75,17 +75,24 @@ async def test_a_shortcut_and_a_button_resent_with_retry_headers_run_once(tmp_pa
         await driver.close()  # type: ignore[attr-defined]
 
 
-async def test_an_event_resent_verbatim_with_retry_headers_is_refused(tmp_path: Path, fake: FakeSlack) -> None:
+async def test_an_event_resent_verbatim_is_acknowledged_and_runs_nothing(tmp_path: Path, fake: FakeSlack) -> None:
+    """A byte-identical resend of an acked event (same event_id, same signature, same second) was a 401,
+    which Slack counts as a failed delivery; it is a 200 that runs nothing, with or without retry headers."""
     bot, driver = await guarded(tmp_path, fake)
+    fake.add_message("C1", {"type": "message", "user": "U2", "text": "hola amigo", "ts": "5.1"})
     try:
         body = event_body({"type": "reaction_added", "user": "U1", "reaction": "us",
                            "item": {"type": "message", "channel": "C1", "ts": "5.1"}}, "EvVerbatim")
         signature = sign(body)
+        enqueued = metrics.ENQUEUED.labels("run_reaction")._value.get()
         assert (await driver.post(body, "application/json", signature=signature))[0] == 200
-        before = rejected("replayed")
-        for headers in RETRY_HEADERS:
-            assert (await driver.post(body, "application/json", signature=signature, headers=headers))[0] == 401
-        assert rejected("replayed") - before == len(RETRY_HEADERS)
+        replayed, duplicates = rejected("replayed"), rejected("duplicate_event")
+        for headers in ({}, *RETRY_HEADERS):
+            assert (await driver.post(body, "application/json", signature=signature, headers=headers))[0] == 200
+        await driver.settle()
+        assert metrics.ENQUEUED.labels("run_reaction")._value.get() - enqueued == 1
+        assert rejected("duplicate_event") - duplicates == 1 + len(RETRY_HEADERS) and rejected("replayed") == replayed
+        assert len(fake.of("chat.postMessage")) == 1
     finally:
         await driver.close()  # type: ignore[attr-defined]
 
@@ -146,26 +153,26 @@ async def test_a_signature_is_remembered_for_its_whole_window_and_future_timesta
     clock = FakeClock()
     bot, driver = await guarded(tmp_path, fake, clock=clock)
     try:
-        def event(i: int) -> str:
-            return event_body({"type": "reaction_added", "user": "U1", "reaction": "tada",
-                               "item": {"type": "message", "channel": "C1", "ts": f"8.{i}"}}, f"EvWindow{i}")
+        def command(i: int) -> str:  # not an event: an event's resend goes by its event_id instead
+            return command_body(f"es hello friend {i}", fake)
 
-        far = event(1)
+        far = command(1)
         far_signature = sign(far, int(clock.now) + WINDOW - 1)
-        assert (await driver.post(far, "application/json", signature=far_signature))[0] == 401  # too far ahead
+        assert (await driver.post(far, FORM, signature=far_signature))[0] == 401  # too far ahead
         statuses = []
         for later in (370, 1, 200):  # within its window from here on: one use at most
             clock.now += later
-            statuses.append((await driver.post(far, "application/json", signature=far_signature))[0])
+            statuses.append((await driver.post(far, FORM, signature=far_signature))[0])
         assert statuses == [200, 401, 401]
 
-        near = event(2)
+        near = command(2)
         clock.now = time.time()  # bolt checks the signature again, on the real clock
         timestamp = int(clock.now) + MAX_FUTURE_SKEW - 1  # a little clock drift is fine…
         near_signature = sign(near, timestamp)
-        assert (await driver.post(near, "application/json", signature=near_signature))[0] == 200
+        assert (await driver.post(near, FORM, signature=near_signature))[0] == 200
         clock.now = timestamp + WINDOW - 1  # …and it is remembered until its own window closes
-        assert (await driver.post(near, "application/json", signature=near_signature))[0] == 401
+        assert (await driver.post(near, FORM, signature=near_signature))[0] == 401
+        await driver.settle()
     finally:
         await driver.close()  # type: ignore[attr-defined]
 
