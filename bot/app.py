@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from mixlingo.bot import listeners, redact
 from mixlingo.bot.context import Bot
 from mixlingo.bot.crypto import EncryptedInstallationStore, TokenCipher
+from mixlingo.bot.payloads import refuse_incomplete
 from mixlingo.bot.replay import EventDeliveries, seen_for
 from mixlingo.bot.slack_retry import retry_handlers
 from mixlingo.bot.storage import Database
@@ -82,5 +83,6 @@ def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner |
         runner = EmbeddedRunner(bot)
     app.listener_runner.lazy_listener_runner = runner
     app.deliveries = EventDeliveries(seen_for(s.broker_url))
+    app.use(refuse_incomplete)  # a payload without the fields its listener needs: acked, one log line, no job
     listeners.register(app, bot)
     return app
