@@ -23,9 +23,11 @@ NO_MODELS_IN_PLAYGROUND = (
 )
 
 
-async def start_site(app: web.Application, host: str, port: int,
-                     limits: ServerLimits | None = None) -> tuple[web.AppRunner, str]:
-    """Listen on host:port (0 picks a free port), within ``limits``, and return the base URL."""
+async def start_site(app: web.Application, host: str, port: int, limits: ServerLimits | None = None, *,
+                     setting: str = "--port or MIXLINGO_PORT") -> tuple[web.AppRunner, str]:
+    """Listen on host:port (0 picks a free port), within ``limits``, and return the base URL.
+
+    ``setting`` is what a person changes when the port is taken."""
     runner = BoundedRunner(app, limits or ServerLimits(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -34,7 +36,7 @@ async def start_site(app: web.Application, host: str, port: int,
     except OSError as error:
         await runner.cleanup()
         raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror}); pick another port with "
-                          "--port or MIXLINGO_PORT") from error
+                          f"{setting}") from error
     bound = runner.addresses[0]
     shown = f"[{bound[0]}]" if ":" in str(bound[0]) else bound[0]
     return runner, f"http://{shown}:{bound[1]}"
@@ -118,14 +120,16 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
                 await handler.close_async()  # no reconnecting once stopped
             return
         limits = ServerLimits.from_settings(settings)
-        separate_metrics = settings.metrics and settings.metrics_port is not None
+        # /metrics has no login: its own port on 127.0.0.1 by default, the public Slack port only when asked for
+        separate_metrics = settings.metrics and not settings.metrics_on_slack_port
         web_app = slack_web_app(app, with_metrics=settings.metrics, metrics_route=not separate_metrics,
                                 guard=_guard(settings), limits=limits)
         runners = []
         if separate_metrics:
             from mixlingo.bot.web import metrics_web_app
 
-            metrics_runner, metrics_url = await start_site(metrics_web_app(), settings.host, settings.metrics_port, limits)
+            metrics_runner, metrics_url = await start_site(metrics_web_app(), settings.metrics_host, settings.metrics_port,
+                                                           limits, setting="MIXLINGO_METRICS_PORT")
             runners.append(metrics_runner)
             say(f"metrics at {metrics_url}/metrics")
         runner, url = await start_site(web_app, settings.host, settings.port, limits)

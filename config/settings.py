@@ -255,9 +255,17 @@ class Settings(BaseSettings):
         "Required with OAuth install. `mixlingo db keygen` makes one.",
     )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
-    metrics_port: int | None = Field(
-        default=None, ge=0, le=65535,
-        description="Serve the front end's /metrics on this port instead of the Slack port (0: any free port).",
+    metrics_port: int = Field(
+        default=9464, ge=0, le=65535,
+        description="The front end's /metrics port, on MIXLINGO_METRICS_HOST, never the Slack port (0: any free port).",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", min_length=1,
+        description="Where /metrics listens (front ends and workers); 127.0.0.1: only a Prometheus on this machine.",
+    )
+    metrics_on_slack_port: bool = Field(
+        default=False,
+        description="Serve /metrics on the public Slack port instead of its own (anyone who reaches the port reads it).",
     )
     worker_metrics_port: int | None = Field(
         default=None, ge=0, le=65535, description="Port for a worker's /metrics (unset: none; 0: any free port)."

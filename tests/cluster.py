@@ -110,7 +110,7 @@ class Cluster:
                 "MIXLINGO_SLACK_API_URL": self.fake.api_url, "MIXLINGO_DATABASE_URL": self.proxied_url,
                 "MIXLINGO_BROKER_URL": self.redis_url, "MIXLINGO_QUEUE_NAME": self.queue,
                 "MIXLINGO_TAGGER": "lexicon", "MIXLINGO_HOST": "127.0.0.1", "MIXLINGO_PORT": "0",
-                "MIXLINGO_JOB_LEASE_SECONDS": str(self.lease), "MIXLINGO_WORKER_METRICS_PORT": "0",
+                "MIXLINGO_JOB_LEASE_SECONDS": str(self.lease), "MIXLINGO_WORKER_METRICS_PORT": "0", "MIXLINGO_METRICS_PORT": "0",
                 "MIXLINGO_WORKER_CONCURRENCY": "4", "MIXLINGO_OFFLINE": "true"}
 
     async def add_frontend(self) -> str:

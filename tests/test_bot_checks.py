@@ -99,7 +99,8 @@ async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp
     from mixlingo.factory import translation_service
 
     settings = load_settings(slack_bot_token="xoxb-1", slack_signing_secret=SECRET, slack_api_url=fake.api_url,
-                             database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", port=0)
+                             database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", port=0,
+                             metrics_port=0)
     service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     lines: list[str] = []
     url: asyncio.Future[str] = asyncio.get_running_loop().create_future()
@@ -137,7 +138,8 @@ async def test_serve_stops_on_missing_scopes_before_listening(tmp_path, fake: Fa
 
     fake.scopes = "chat:write,commands,channels:history,groups:history,im:history,mpim:history"
     settings = load_settings(slack_bot_token="xoxb-1", slack_signing_secret=SECRET, slack_api_url=fake.api_url,
-                             database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", port=0)
+                             database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", port=0,
+                             metrics_port=0)
     lines: list[str] = []
     with pytest.raises(ConfigError, match="missing the scope reactions:read: add it under OAuth & Permissions"):
         await run(settings, lines.append, lines.append,
@@ -201,7 +203,8 @@ async def test_slack_mode_starts_without_alembic_lines_or_bolt_warnings(fake: Fa
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIXLINGO_", "SLACK_"))}
     env.update(SLACK_BOT_TOKEN="xoxb-1-2-abc", SLACK_SIGNING_SECRET="s", MIXLINGO_SLACK_API_URL=fake.api_url,
-               MIXLINGO_PORT="0", MIXLINGO_DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}", MIXLINGO_TAGGER="lexicon",
+               MIXLINGO_PORT="0", MIXLINGO_METRICS_PORT="0",
+               MIXLINGO_DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}", MIXLINGO_TAGGER="lexicon",
                MIXLINGO_MODEL_CACHE_DIR=str(tmp_path / "cache"), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
     process = await asyncio.create_subprocess_exec(str(Path(sys.executable).parent / "mixlingo"), "serve", cwd=tmp_path,
                                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -33,9 +33,10 @@ async def serving(tmp_path: Path, fake: FakeSlack, **overrides: Any) -> AsyncIte
     """``mixlingo serve`` (HTTP mode) in this process; yields the URLs it printed ("slack", and "metrics" if apart)."""
     from mixlingo.bot import server
 
+    overrides.setdefault("metrics_port", 0)  # never a fixed port: other servers may run beside the suite
     settings = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.api_url,
-                             database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon", host="127.0.0.1",
-                             port=0, **overrides)
+                             database_url=f"sqlite:///{tmp_path / 'serve.db'}", tagger="lexicon",
+                             port=0, **{"host": "127.0.0.1", **overrides})
     service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     lines: list[str] = []
     task = asyncio.create_task(server.run(settings, lines.append, lines.append, service=service))
@@ -131,7 +132,20 @@ async def test_metrics_on_their_own_port_are_off_the_slack_port(tmp_path: Path, 
             assert response.status == 200
         async with session.get(urls["metrics"] + "/metrics") as response:  # the Slack port is still counted
             assert 'mixlingo_http_requests_total{path="/healthz",status="200"}' in await response.text()
-    async with serving(tmp_path, fake) as urls, ClientSession(timeout=TIMEOUT) as session:  # default: one port
-        assert "metrics" not in urls
+
+
+
+async def test_metrics_are_on_their_own_local_port_unless_put_on_the_slack_port(tmp_path: Path, fake: FakeSlack) -> None:
+    """/metrics (no login) was served on the public Slack port unless MIXLINGO_METRICS_PORT was set."""
+    defaults = load_settings()
+    assert defaults.metrics_port == 9464 and defaults.metrics_host == "127.0.0.1" and not defaults.metrics_on_slack_port
+    async with serving(tmp_path, fake, host="0.0.0.0") as urls, ClientSession(timeout=TIMEOUT) as session:
+        assert urls["metrics"].startswith("http://127.0.0.1:")  # the Slack port is public, the metrics stay local
+        async with session.get(f"http://127.0.0.1:{port_of(urls['slack'])}/metrics") as response:
+            assert response.status == 404
+        async with session.get(urls["metrics"] + "/metrics") as response:
+            assert response.status == 200 and "mixlingo_http_requests_total" in await response.text()
+    async with serving(tmp_path, fake, metrics_on_slack_port=True) as urls, ClientSession(timeout=TIMEOUT) as session:
+        assert "metrics" not in urls  # asked for explicitly: on the Slack port, and no port of its own
         async with session.get(urls["slack"] + "/metrics") as response:
             assert response.status == 200

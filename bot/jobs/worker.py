@@ -99,7 +99,8 @@ class WorkerRuntime:
 
             site = web.Application()
             site.router.add_get("/metrics", metrics.metrics_handler)
-            self._site, self.metrics_url = await start_site(site, self.settings.host, self.settings.worker_metrics_port)
+            self._site, self.metrics_url = await start_site(site, self.settings.metrics_host, self.settings.worker_metrics_port,
+                                                            setting="MIXLINGO_WORKER_METRICS_PORT")
 
     async def execute(self, envelope: Envelope) -> None:
         """Dispatch the job's request through bolt (authorize, match) to its listener; raise what it raised."""
