@@ -1,4 +1,5 @@
-"""`mixlingo tagger train|eval`: build and measure taggers on LinCE-format corpora."""
+"""`mixlingo tagger train|eval`: build and measure taggers on LinCE-format corpora, the Hindi–English
+sources (train) and tweet-id-format gold (eval)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from mixlingo.errors import InputError
 if TYPE_CHECKING:  # the corpus reader and scorer load only when a tagger command runs
     from mixlingo.nlp.corpus import Corpus
     from mixlingo.nlp.evaluation import Report
+    from mixlingo.nlp.language_scores import LanguageScores
 
 
 def _langs(value: str) -> tuple[str, str]:
@@ -26,16 +28,22 @@ def _langs(value: str) -> tuple[str, str]:
 
 
 def _load(data: Path) -> Corpus:
-    from mixlingo.nlp.corpus import read_lince
+    return _load_labelled(data)[0]
 
-    corpus = read_lince(data)
+
+def _load_labelled(data: Path) -> tuple[Corpus, dict[str, str] | None]:
+    """The corpus in either format (LinCE, tweet-id), and the tweet-id format's fixed label map (None for LinCE)."""
+    from mixlingo.nlp.tweet_corpus import read_labelled
+
+    corpus, label_map = read_labelled(data)
     for problem in corpus.problems[:20]:
         errors.print(f"[yellow]warning:[/] {data}: {problem}", highlight=False, soft_wrap=True)
     if len(corpus.problems) > 20:
         errors.print(f"[yellow]warning:[/] … and {len(corpus.problems) - 20} more malformed lines", highlight=False)
     if not corpus.sentences:
-        raise InputError(f"{data} holds no sentences in LinCE format (token<TAB>label, blank line between)")
-    return corpus
+        raise InputError(f"{data} holds no sentences in LinCE format (token<TAB>label, blank line between) "
+                         "or the tweet-id format (a numeric id line, then token<spaces>hi|en|rest lines)")
+    return corpus, label_map
 
 
 def _progress() -> Progress:
@@ -43,8 +51,11 @@ def _progress() -> Progress:
 
 
 def train(
-    data: Annotated[Path, typer.Option(help="LinCE-format training file.")],
     out: Annotated[Path, typer.Option(help="Directory to write the model to.")],
+    data: Annotated[Optional[Path], typer.Option(help="LinCE-format training file (es/en and other LinCE pairs).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option(
+        help="--pair en-hi: the folder holding dakshina-hi/, hinglish-top/ and phinc/ (the Hindi–English sources).")] = None,
+    pair: Annotated[Optional[str], typer.Option(help="en-hi trains the Hindi–English tagger from --data-dir.")] = None,
     kind: Annotated[str, typer.Option(help="embedded (BiLSTM+CRF) | bilstm | mbert")] = "embedded",
     seed: Annotated[int, typer.Option(help="Same seed, same data → same model.")] = 0,
     epochs: Annotated[Optional[int], typer.Option(help="Training epochs (default: per kind).")] = None,
@@ -55,6 +66,13 @@ def train(
     """Train a tagger on the corpus minus its fixed validation split, then report on that split."""
     from mixlingo.config import load_settings
 
+    if pair is not None and set(_langs(pair)) == {"en", "hi"}:
+        _train_hineng(data_dir, out, kind, seed, epochs, threads)
+        return
+    if pair is not None:
+        raise InputError(f"--pair {pair}: only en-hi trains from --data-dir; for a LinCE corpus give --data and --langs")
+    if data is None:
+        raise InputError("give --data FILE (a LinCE corpus), or --pair en-hi --data-dir DIR")
     pair = _langs(langs)
     label_map = {"lang1": pair[0], "lang2": pair[1]}
     corpus = _load(data)
@@ -88,8 +106,42 @@ def train(
     _print_report(_evaluate(tagger, validation, label_map, pair), as_json=False)
 
 
+def _train_hineng(data_dir: Path | None, out: Path, kind: str, seed: int, epochs: int | None, threads: int) -> None:
+    """The Hindi–English recipe: silver labels from the shippable sources, then a report on their held-out parts."""
+    from dataclasses import replace
+
+    from mixlingo.adapters.embedded.hinglish_training import HINENG_OPTIONS, train_hinglish
+    from mixlingo.factory import load_embedded
+
+    if data_dir is None:
+        raise InputError("--pair en-hi needs --data-dir DIR: the folder holding dakshina-hi/, hinglish-top/ and phinc/")
+    if kind not in ("embedded", "bilstm"):
+        raise InputError(f"--pair en-hi trains the embedded tagger only (--kind embedded or bilstm), not {kind!r}")
+    from mixlingo.adapters.embedded import hinglish_sources
+
+    for name in (hinglish_sources.DAKSHINA, hinglish_sources.TOP, hinglish_sources.PHINC):
+        hinglish_sources.find(data_dir, name)  # all three present, before minutes of work
+    options = replace(HINENG_OPTIONS, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}),
+                      **({"crf_weight": 0.0} if kind == "bilstm" else {}))
+    errors.print(f"training the hi/en tagger from {data_dir} ({options.epochs} epochs, seed {seed})")
+    with _progress() as progress:
+        task = progress.add_task("building the silver corpus", total=None)
+
+        def report(description: str, done: int, total: int) -> None:
+            progress.update(task, description=description, completed=done, total=total)
+
+        corpus = train_hinglish(data_dir, out, options, report)
+    console.print(f"[green]model written to[/] {out}; training sentences per source: "
+                  + ", ".join(f"{name} {count:,}" for name, count in corpus.sizes.items()), highlight=False)
+    tagger = load_embedded(out)
+    for name, part in corpus.dev.items():
+        scores = _evaluate(tagger, part, {}, ("en", "hi")).languages
+        if scores is not None:
+            _print_languages(scores, title=f"held-out {name}: ")
+
+
 def eval_(
-    data: Annotated[Path, typer.Option(help="LinCE-format file to evaluate on.")],
+    data: Annotated[Path, typer.Option(help="File to evaluate on: LinCE format, or the tweet-id format (hi/en/rest labels).")],
     tagger: Annotated[str, typer.Option(help="embedded | lexicon | mbert | a model directory.")] = "embedded",
     split: Annotated[str, typer.Option(
         help="all (the whole file, default) | validation (every 10th sentence: the split `train` holds out)")] = "all",
@@ -97,12 +149,14 @@ def eval_(
     threads: Annotated[int, typer.Option(help="CPU threads while tagging (1 = one core).")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """LinCE-style report on the whole file (or --split validation): accuracy, weighted F1, per-label scores, confusion matrix, tokens/s."""
+    """LinCE-style report on the whole file (or --split validation): accuracy, weighted F1, per-label scores, confusion matrix, tokens/s.
+
+    A tweet-id-format file (hi/en/rest) is scored for en-hi, with the language-token figures beside the report."""
     from mixlingo.adapters.bert_runtime import set_torch_threads  # torch: only when asked
 
-    pair = _langs(langs)
-    label_map = {"lang1": pair[0], "lang2": pair[1]}
-    corpus = _load(data)
+    corpus, fixed_map = _load_labelled(data)
+    pair = ("en", "hi") if fixed_map is not None else _langs(langs)
+    label_map = fixed_map or {"lang1": pair[0], "lang2": pair[1]}
     if split not in ("validation", "all"):
         raise InputError("--split must be validation or all")
     part = corpus.split()[1] if split == "validation" else corpus
@@ -110,10 +164,11 @@ def eval_(
         errors.print(f"scoring the validation split only: {len(part.sentences):,} of {len(corpus.sentences):,} sentences "
                      "(--split all scores the whole file)", highlight=False)
     set_torch_threads(threads)
-    _print_report(_evaluate(_tagger_from(tagger, label_map), part, label_map, pair), as_json=as_json)
+    report = _evaluate(_tagger_from(tagger, label_map, pair), part, label_map, pair)
+    _print_report(report, as_json=as_json)
 
 
-def _tagger_from(name: str, label_map: dict[str, str]):  # noqa: ANN202
+def _tagger_from(name: str, label_map: dict[str, str], langs: tuple[str, str] | None = None):  # noqa: ANN202
     from mixlingo.config import load_settings
     from mixlingo.factory import embedded_model_dir, load_embedded, load_mbert
 
@@ -123,8 +178,8 @@ def _tagger_from(name: str, label_map: dict[str, str]):  # noqa: ANN202
 
         return LexiconTagger()
     if name == "embedded":
-        return load_embedded(embedded_model_dir())
-    pair = [(label_map["lang1"], label_map["lang2"])]
+        return load_embedded(embedded_model_dir(langs))
+    pair = [langs or (label_map["lang1"], label_map["lang2"])]
     if name == "mbert":
         return load_mbert(settings, pair)
     path = Path(name).expanduser()
@@ -135,6 +190,7 @@ def _tagger_from(name: str, label_map: dict[str, str]):  # noqa: ANN202
 
 def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:  # noqa: ANN001
     from mixlingo.nlp.evaluation import evaluate
+    from mixlingo.nlp.language_scores import language_scores
 
     sentences = [s.tokens for s in corpus.sentences]
     predicted: list[list[str]] = []
@@ -146,7 +202,11 @@ def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str
             predicted += [[t.lang for t in tags] for tags in tagger.tag_batch(chunk, pair)]
             progress.advance(task, len(chunk))
         seconds = time.perf_counter() - started
-    return evaluate(tagger.name, corpus.gold(label_map), predicted, seconds)
+    gold = corpus.gold(label_map)
+    report = evaluate(tagger.name, gold, predicted, seconds)
+    if any(label in pair for labels in gold for label in labels):
+        report.languages = language_scores(gold, predicted, pair)
+    return report
 
 
 def _print_report(report: Report, *, as_json: bool) -> None:
@@ -159,6 +219,8 @@ def _print_report(report: Report, *, as_json: bool) -> None:
         f"language-token accuracy {report.language_accuracy:.2%}, {report.tokens_per_second:,.0f} tokens/s",
         highlight=False,
     )
+    if report.languages is not None:
+        _print_languages(report.languages)
     table = Table(title="per label")
     for column in ("label", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "label" else "right")
@@ -175,3 +237,12 @@ def _print_report(report: Report, *, as_json: bool) -> None:
         matrix.add_row(gold, *[str(row.get(p, 0)) if row.get(p) else "·" for p in labels])
     console.print(matrix)
 
+
+def _print_languages(scores: LanguageScores, title: str = "") -> None:
+    langs = " / ".join(scores.f1)
+    console.print(
+        f"{title}{langs} gold tokens ({scores.tokens:,}): accuracy [bold]{scores.accuracy:.2%}[/] over those tagged {langs}, "
+        f"{scores.non_language_share:.2%} tagged entity/other, "
+        + ", ".join(f"{lang} F1 [bold]{f1:.3f}[/]" for lang, f1 in scores.f1.items()),
+        highlight=False,
+    )

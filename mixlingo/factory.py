@@ -88,9 +88,31 @@ def load_mbert(settings: Settings, pairs: list[tuple[str, str]] | None = None) -
     )
 
 
-def embedded_model_dir() -> Path:
-    """The es/en tagger shipped inside the package."""
-    return Path(str(files("mixlingo") / "data" / "taggers" / "spaeng"))
+SHIPPED_EMBEDDED = ("spaeng", "hineng")
+"""The embedded taggers inside the package (``mixlingo/data/taggers/<name>``), es/en first: the default."""
+
+
+def shipped_embedded() -> dict[Path, tuple[str, ...]]:
+    """Each shipped embedded model's directory and its languages, read from its config.json (nothing loaded)."""
+    import json
+
+    found: dict[Path, tuple[str, ...]] = {}
+    for name in SHIPPED_EMBEDDED:
+        directory = Path(str(files("mixlingo") / "data" / "taggers" / name))
+        try:
+            found[directory] = tuple(json.loads((directory / "config.json").read_text(encoding="utf-8"))["langs"])
+        except (OSError, ValueError, KeyError):
+            continue  # not shipped in this build
+    return found
+
+
+def embedded_model_dir(pair: tuple[str, str] | None = None) -> Path:
+    """The shipped embedded model for ``pair`` (the es/en one when no shipped model covers it, or no pair is given)."""
+    models = shipped_embedded()
+    for directory, langs in models.items():
+        if pair is not None and set(pair) <= set(langs):
+            return directory
+    return Path(str(files("mixlingo") / "data" / "taggers" / SHIPPED_EMBEDDED[0]))
 
 
 def load_embedded(model_dir: Path | None = None) -> Tagger:
@@ -99,33 +121,54 @@ def load_embedded(model_dir: Path | None = None) -> Tagger:
     return EmbeddedTagger(model_dir or embedded_model_dir())
 
 
+def load_embedded_for(pairs: list[tuple[str, str]] | None) -> list[Tagger]:
+    """Every shipped embedded model that covers one of ``pairs`` (all of them when the pair is detected per message)."""
+    models = shipped_embedded()
+    wanted = [d for d, langs in models.items() if not pairs or any(set(p) <= set(langs) for p in pairs)]
+    return [load_embedded(directory) for directory in wanted]
+
+
+def _embedded_names(taggers: list[Tagger]) -> str:
+    """``the embedded hi/en tagger`` (or ``es/en and hi/en taggers``, or ``the lexicon tagger``) for the fallback note."""
+    names = ["/".join(sorted(t.languages() or (), key=lambda lang: lang == "en")) for t in taggers]
+    if not names:
+        return "the lexicon tagger"
+    return f"the embedded {' and '.join(names)} tagger{'s' if len(names) > 1 else ''}"
+
+
 def build_taggers(
     settings: Settings, notes: list[str], pairs: list[tuple[str, str]] | None = None, details: list[str] | None = None
 ) -> list[Tagger]:
     """Taggers in order of preference for the configured choice.
 
-    ``auto``: mBERT when it is in the cache (or may be downloaded), then the embedded
-    es/en model, then the lexicon tagger for every other pair; each message goes to
-    the first that covers its pair, and one short note says why mBERT was skipped.
+    ``auto``: mBERT when it is in the cache (or may be downloaded), then each shipped
+    embedded model that covers a configured pair (es/en, hi/en), then the lexicon tagger
+    for every other pair; each message goes to the first that covers its pair, and one
+    short note says why mBERT was skipped and which tagger runs instead.
     """
     details = details if details is not None else []
     if settings.tagger == "lexicon":
         return [LexiconTagger()]
     if settings.tagger == "mbert":
         return [load_mbert(settings, pairs)]
+    wanted = pairs if pairs is not None else settings.language_pairs
     if settings.tagger == "embedded":
-        return [load_embedded()]
+        return load_embedded_for(wanted) or [load_embedded()]
     taggers: list[Tagger] = []
     if settings.hub_offline and not is_cached(settings.mbert_model, settings.model_cache_dir):
-        notes.append("mBERT tagger not downloaded, using the embedded es/en tagger; `mixlingo models pull` gets it")
+        embedded = load_embedded_for(wanted)
+        notes.append(f"mBERT tagger not downloaded, using {_embedded_names(embedded)}; `mixlingo models pull` gets it")
         details.append(f"mBERT tagger: {_skipped(not_downloaded(settings.mbert_model, settings.model_cache_dir))}")
     else:
         try:
             taggers.append(load_mbert(settings, pairs))
         except ModelUnavailableError as error:
-            notes.append("mBERT tagger could not load, using the embedded es/en tagger; see `--verbose`")
+            embedded = load_embedded_for(wanted)
+            notes.append(f"mBERT tagger could not load, using {_embedded_names(embedded)}; see `--verbose`")
             details.append(f"mBERT tagger: {_skipped(error)}")
-    return [*taggers, load_embedded(), LexiconTagger()]
+        else:
+            embedded = load_embedded_for(wanted)
+    return [*taggers, *embedded, LexiconTagger()]
 
 
 def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mixlingo.nlp.labels import is_language
+from mixlingo.nlp.language_scores import LanguageScores
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Report:
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     """gold label → predicted label → count."""
     seconds: float = 0.0
+    languages: LanguageScores | None = None
+    """Figures on the gold tokens of the pair's two languages alone (see :mod:`mixlingo.nlp.language_scores`)."""
 
     @property
     def tokens_per_second(self) -> float:

@@ -47,6 +47,20 @@ class Tagger(Protocol):
     ) -> list[list[Tag]]: ...
 
 
+@runtime_checkable
+class ExplainsWords(Protocol):
+    """A tagger that can say how well its languages account for a sentence's words.
+
+    Pair choice asks it: a message whose words one model explains far better than
+    another's was most likely written in that model's pair."""
+
+    def evidence(self, sentences: Sequence[Sequence[str]]) -> list[float]:
+        """Per sentence, the share (0..1) of its alphabetic word tokens that this tagger's
+        languages explain (known training words, or clearly frequent in one of its languages);
+        0.0 for a sentence without such words."""
+        ...
+
+
 class TagLanguages:
     """Stage: set ``lang`` and ``confidence`` on every token of a message.
 

@@ -18,10 +18,11 @@ from safetensors.torch import save_file
 from torch import nn
 
 from mixlingo.adapters.embedded import crf
-from mixlingo.adapters.embedded.features import FEATURE_CONTRACT, FeatureExtractor
+from mixlingo.adapters.embedded.features import FEATURE_CONTRACT, FeatureExtractor, Zipf
 from mixlingo.adapters.embedded.network import BiLstmTagger, as_tensors
 from mixlingo.adapters.embedded.onnx_head import export_head
 from mixlingo.adapters.embedded.tagger import CONFIG, CRF, HEAD, VOCAB, WEIGHTS, Encoding
+from mixlingo.adapters.embedded.word_lists import model_zipf
 from mixlingo.nlp.corpus import Corpus
 
 Progress = Callable[[str, int, int], None]
@@ -49,6 +50,9 @@ class EmbeddedTrainingOptions:
     crf_iterations: int = 150
     seed: int = 0
     threads: int = 1
+    word_lists: tuple[tuple[str, str], ...] = ()
+    """(language, file in the model directory) for languages whose wordfreq list does not fit
+    (:mod:`.word_lists`); the caller writes the files into the output directory first."""
 
 
 def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptions, progress: Progress | None = None) -> Path:
@@ -69,7 +73,8 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
             "words": {w: i + 2 for i, (w, n) in enumerate(sorted(words.items(), key=by_count)) if n >= options.min_word_count},
             "chars": {c: i + 2 for i, (c, n) in enumerate(sorted(chars.items(), key=by_count)) if n >= options.min_char_count},
         }
-        net = _train_network(corpus, labels, vocab, options, progress)
+        zipf_of = model_zipf(out_dir, dict(options.word_lists))
+        net = _train_network(corpus, labels, vocab, options, zipf_of, progress)
         config = {
             "kind": "bilstm+crf" if options.crf_weight > 0 else "bilstm",
             "labels": labels,
@@ -82,6 +87,8 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
             "epochs": options.epochs,
             "feature_contract": FEATURE_CONTRACT,
         }
+        if options.word_lists:
+            config["word_lists"] = dict(options.word_lists)
         # float16 on disk halves the package size; the tagger computes in float32
         weights = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in net.state_dict().items()}
         save_file(weights, str(out_dir / WEIGHTS))
@@ -90,7 +97,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         if options.crf_weight > 0:
             with tempfile.TemporaryDirectory() as scratch:
                 trained = Path(scratch) / "crf.crfsuite"
-                _train_crf(corpus, trained, options, progress)
+                _train_crf(corpus, trained, options, zipf_of, progress)
                 crf.export(trained, labels, out_dir / CRF)
         (out_dir / CONFIG).write_text(json.dumps(config, indent=2, sort_keys=True), encoding="utf-8")
         return out_dir
@@ -98,8 +105,9 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         torch.set_num_threads(previous_threads)
 
 
-def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: EmbeddedTrainingOptions, progress: Progress) -> nn.Module:
-    encoding = Encoding(vocab["words"], vocab["chars"], options.langs, options.buckets)
+def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: EmbeddedTrainingOptions, zipf_of: Zipf,
+                   progress: Progress) -> nn.Module:
+    encoding = Encoding(vocab["words"], vocab["chars"], options.langs, options.buckets, zipf_of)
     index = {label: i for i, label in enumerate(labels)}
     examples = [(s.tokens, [index[label] for label in s.labels]) for s in corpus.sentences]
     net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(labels), options.buckets)
@@ -128,14 +136,14 @@ def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: Embe
     return net
 
 
-def _train_crf(corpus: Corpus, path: Path, options: EmbeddedTrainingOptions, progress: Progress) -> None:
+def _train_crf(corpus: Corpus, path: Path, options: EmbeddedTrainingOptions, zipf_of: Zipf, progress: Progress) -> None:
     import pycrfsuite
 
     class Trainer(pycrfsuite.Trainer):
         def on_iteration(self, log, info):  # noqa: ANN001, ANN202 - crfsuite's hook
             progress("CRF", min(int(info.get("num", 0)), options.crf_iterations), options.crf_iterations)
 
-    features = FeatureExtractor(options.langs)
+    features = FeatureExtractor(options.langs, zipf_of=zipf_of)
     trainer = Trainer(verbose=False)
     for sentence in corpus.sentences:
         trainer.append(pycrfsuite.ItemSequence(features.sentence_features(sentence.tokens)), sentence.labels)
