@@ -296,6 +296,14 @@ def test_models_tiny_builds_demo_models_quietly(tmp_path: Path) -> None:
     assert "Writing model shards" not in result.stderr
 
 
+def test_models_tiny_prints_no_blank_lines(tmp_path: Path) -> None:
+    """In a real process, where the tokenizer trainer's own output (written below Python) would show."""
+    result = _subprocess(["models", "tiny", str(tmp_path / "demo")], env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 2 and all(line.strip() for line in lines) and lines[0].startswith("tiny models written to")
+
+
 def test_batch_mode_goes_through_pipe_in_batches(tiny_models_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from mixlingo.nlp.pipeline import Pipeline
 
