@@ -3,12 +3,13 @@
 Everything outside the translated units is copied byte for byte, so markup
 between units (line breaks, lists, code blocks, link brackets) is exact by
 construction; inline markup comes back from the placeholders, and what the
-model wrote around it is escaped (see :mod:`.fill`).
+model wrote around it is escaped (see :mod:`.fill`). A unit whose chosen output
+lost a formatting pair is stitched from its structural fallback instead.
 """
 
 from __future__ import annotations
 
-from mixlingo.nlp.fill import fill_placeholders
+from mixlingo.nlp.fill import fill_fallback, fill_placeholders, keeps_formatting
 from mixlingo.nlp.model import Message
 
 
@@ -19,11 +20,15 @@ class AssembleTranslation:
         translation = message.translation
         if translation is None:
             return message
-        out, cursor, dropped, unformatted = [], 0, 0, 0
+        out, cursor, dropped, unformatted, recut = [], 0, 0, 0, 0
         for unit in sorted(translation.units, key=lambda u: u.start):
             if not unit.scored:
                 continue
-            filled = fill_placeholders(unit.scored[unit.chosen].candidate.text, unit.pieces, unit.source)
+            chosen = unit.scored[unit.chosen].candidate.text
+            if unit.fallback and not keeps_formatting(chosen, unit.pieces):
+                filled, recut = fill_fallback(unit), recut + 1
+            else:
+                filled = fill_placeholders(chosen, unit.pieces, unit.source)
             unit.output, unit.missing_pieces = filled.text, filled.missing
             dropped += filled.missing
             unformatted += filled.unformatted
@@ -34,6 +39,11 @@ class AssembleTranslation:
         if dropped:
             translation.notes.append(
                 f"the translation model dropped {dropped} inline markup piece(s); they were kept at the end of their sentence"
+            )
+        if recut:
+            translation.notes.append(
+                f"the translation model lost the bold/italic/strike markers of {recut} sentence(s); "
+                "their formatted words were translated on their own and formatted again"
             )
         if unformatted:
             translation.notes.append(

@@ -4,22 +4,24 @@ A translation model writes free text. Whatever it writes between placeholders
 is escaped the way Slack escapes text (``&``, ``<``, ``>``), so it can never
 become a mention, a channel ping or a link the author did not write; only the
 author's own pieces, put back from the placeholders, stay live. Formatting
-markers (``*bold*``, ``_italic_``, ``~strike~``) go back in pairs: a pair the
-translation broke is dropped, its words kept, and never left as a stray
-asterisk.
+markers (``*bold*``, ``_italic_``, ``~strike~``) go back in pairs. A model output
+that lost track of a pair's placeholders (:func:`keeps_formatting`) is not used
+for the unit: the unit is translated again cut at its markers, each formatted
+stretch on its own, and wrapped in its markers byte for byte
+(:func:`fill_fallback`). Only without that fallback is a broken pair dropped,
+its words kept, and never left as a stray asterisk.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import regex
 
 from mixlingo.nlp.markup import slack_escape
-from mixlingo.nlp.units import MT_PLACEHOLDER
-
-_MARKERS = regex.compile(r"[*_~]+")
-
+from mixlingo.nlp.translation import Unit
+from mixlingo.nlp.units import MT_PLACEHOLDER, formatting_pairs, is_marker, split_at_formatting
 
 @dataclass(frozen=True)
 class Filled:
@@ -87,21 +89,71 @@ def _first_occurrences(text: str, originals: dict[str, str]) -> str:
     return str(MT_PLACEHOLDER.sub(first, text))
 
 
+def keeps_formatting(translated: str, pieces: list[tuple[str, str]]) -> bool:
+    """Whether a model output can carry the unit's formatting markers where the author put them.
+
+    Only when it has every placeholder once, in the source's order, and each pair still holds more
+    than markers: a model that dropped, repeated, swapped or garbled one may have moved a marker to
+    other words, and nothing in the output says which. Otherwise the unit is translated again cut at
+    its markers (:func:`fill_fallback`). A unit without a marker (a pair's or one whose partner lies
+    outside the unit) keeps any output.
+    """
+    markers = [mark for mark, original in pieces if is_marker(original)]
+    if not markers:
+        return True
+    originals = dict(pieces)
+    found = [m.group(0) for m in MT_PLACEHOLDER.finditer(translated) if m.group(0) in originals]
+    if found != [mark for mark, _ in pieces]:
+        return False
+    pairs, _ = formatting_pairs(pieces)
+    for start, end in pairs:
+        inside = translated[translated.index(start) + len(start) : translated.index(end)]
+        for mark in markers:
+            inside = inside.replace(mark, "")
+        if not inside.strip():
+            return False
+    return True
+
+
+def formatting_fallbacks(groups: Mapping[tuple[str, str], list[Unit]]) -> dict[tuple[str, str], list[Unit]]:
+    """Per direction, the sub-units to translate for the units some of whose candidates lost track of
+    a formatting marker (each such unit's :attr:`~.Unit.fallback` is set); most messages need none."""
+    more: dict[tuple[str, str], list[Unit]] = {}
+    for direction, units in groups.items():
+        for unit in units:
+            if any(not keeps_formatting(s.candidate.text, unit.pieces) for s in unit.scored):
+                unit.fallback = split_at_formatting(unit)
+                more.setdefault(direction, []).extend(p for p in unit.fallback if isinstance(p, Unit))
+    return more
+
+
+def fill_fallback(unit: Unit) -> Filled:
+    """The unit from its structural fallback: each sub-unit's translation filled on its own, and the
+    markers and spacing between them as the author wrote them, so every pair wraps its own words."""
+    out: list[str] = []
+    missing = 0
+    for part in unit.fallback:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        filled = fill_placeholders(part.scored[part.chosen].candidate.text, part.pieces, part.source) if part.scored \
+            else Filled("", 0)
+        written = filled.text.strip()
+        if not written:  # nothing came back: the words as written rather than a pair around nothing
+            written = fill_placeholders(part.source, part.pieces, part.source).text
+        part.output, part.missing_pieces = written, filled.missing
+        missing += filled.missing
+        out.append(written)
+    return Filled("".join(out), missing)
+
+
 def _marker_roles(pieces: list[tuple[str, str]], source: str) -> tuple[list[tuple[str, str]], dict[str, bool]]:
     """Formatting-marker pieces of a unit: the pairs (opening, closing) and whether each marker opens."""
-    stack: list[tuple[str, str]] = []
-    pairs: list[tuple[str, str]] = []
+    pairs, unpaired = formatting_pairs(pieces)
     opening: dict[str, bool] = {}
-    for mark, original in pieces:
-        if not _MARKERS.fullmatch(original):
-            continue
-        if stack and stack[-1][1] == original[::-1]:
-            start = stack.pop()[0]
-            pairs.append((start, mark))
-            opening[start], opening[mark] = True, False
-        else:
-            stack.append((mark, original))
-    for mark, _ in stack:  # its partner is outside the unit (or the author left it unpaired)
+    for start, end in pairs:
+        opening[start], opening[end] = True, False
+    for mark in unpaired:  # its partner is outside the unit (or the author left it unpaired)
         at = source.find(mark)
         after = source[at + len(mark) : at + len(mark) + 1] if at >= 0 else ""
         opening[mark] = bool(after) and not after.isspace() and (at <= 0 or source[at - 1].isspace())

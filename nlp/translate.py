@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from mixlingo.errors import InputError
+from mixlingo.nlp.fill import formatting_fallbacks
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.translation import Candidate, Scored, Translator, Unit
 
@@ -34,13 +35,16 @@ class Translate:
                 continue
             for unit in message.translation.units:
                 groups[(unit.lang, message.translation.target)].append(unit)
+        self._translate_groups(groups)
+        self._translate_groups(formatting_fallbacks(groups))  # only units whose outputs lost a *…* pair
+        self._pass_on_notes(messages)
+        return list(messages)
+
+    def _translate_groups(self, groups: dict[tuple[str, str], list[Unit]]) -> None:
         for (source, target), units in groups.items():
             nbest = self.nbest([u.source for u in units], source, target)
             for unit, candidates in zip(units, nbest, strict=True):
                 unit.scored = [Scored(c, final=c.score) for c in candidates]
-        self._pass_on_notes(messages)
-        return list(messages)
-
 
     def _pass_on_notes(self, messages: Sequence[Message]) -> None:
         """A translator's remarks (e.g. a backend that fell back) reach the reader once, on these messages."""

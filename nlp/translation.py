@@ -91,6 +91,10 @@ class Unit:
     output: str | None = None
     """The chosen translation with the pieces put back."""
     missing_pieces: int = 0
+    fallback: list[Unit | str] = field(default_factory=list)
+    """The unit cut at its formatting markers, for when the model lost a ``*…*`` pair: sub-units, each
+    translated on its own, and between them the markers and spacing as written (see :mod:`.fill`).
+    Empty unless some candidate broke a pair."""
 
     def lead(self) -> float:
         """How far the chosen candidate's final score leads the runner-up's (infinite when it had no rival).

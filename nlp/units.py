@@ -23,6 +23,9 @@ _SENTENCE_END = regex.compile(r"""[.!?…。]+["'”’)\]]*\s+""")
 _WHITESPACE = regex.compile(r"\s+")
 _MARKERS_AT_START = regex.compile(r"[*_~]+")
 _MARKERS_AT_END = regex.compile(r"[*_~]+$")
+_ONLY_MARKERS = regex.compile(r"[*_~]+")
+_EDGES = regex.compile(r"(\s*)(.*?)(\s*)", regex.DOTALL)
+_WORD = regex.compile(r"\p{L}")
 MT_PLACEHOLDER = regex.compile(r"\[\d+\]")
 """How an inline piece appears in a model input: ``[1]``, ``[2]`` …"""
 
@@ -137,6 +140,64 @@ def _unit(text: str, start: int, end: int, lang: str, inline: list[tuple[int, in
         cursor = b
     out.append(text[cursor:end])
     return Unit(start=start, end=end, source="".join(out), pieces=pieces, lang=lang)
+
+
+def is_marker(original: str) -> bool:
+    """Whether an inline piece is formatting markers only (``*``, ``_``, ``*_``)."""
+    return bool(_ONLY_MARKERS.fullmatch(original))
+
+
+def formatting_pairs(pieces: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The unit's formatting pairs as (opening, closing) placeholders, and its markers left unpaired.
+
+    A marker closes the last open one when it is its mirror (``*_`` … ``_*``); Slack nests no pair
+    in a pair of the same marker, so this is how Slack reads them.
+    """
+    stack: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str]] = []
+    for mark, original in pieces:
+        if not is_marker(original):
+            continue
+        if stack and stack[-1][1] == original[::-1]:
+            pairs.append((stack.pop()[0], mark))
+        else:
+            stack.append((mark, original))
+    return pairs, [mark for mark, _ in stack]
+
+
+def split_at_formatting(unit: Unit) -> list[Unit | str]:
+    """The unit cut at its formatting markers, the way structural markup cuts a message.
+
+    Each stretch with words becomes a sub-unit (same language, its own inline pieces) to translate
+    on its own; everything else (the markers, the spacing around them, a stretch of markup only)
+    stays as the author wrote it. Joined in order with their translations, every pair wraps the
+    translation of its own words, whatever a model did with the placeholders of the whole sentence.
+    """
+    originals = dict(unit.pieces)
+    markers = [mark for mark, original in unit.pieces if is_marker(original)]
+    if not markers:
+        return []
+    cut = regex.compile("|".join(regex.escape(mark) for mark in markers))
+    parts: list[Unit | str] = []
+    cursor = 0
+    for match in [*cut.finditer(unit.source), None]:
+        stretch = unit.source[cursor : match.start() if match else len(unit.source)]
+        lead, core, trail = _EDGES.fullmatch(stretch).groups()
+        if _WORD.search(MT_PLACEHOLDER.sub("", core)):
+            pieces = [(mark, original) for mark, original in unit.pieces if mark in core]
+            parts += [lead, Unit(start=unit.start, end=unit.end, source=core, pieces=pieces, lang=unit.lang), trail]
+        else:  # markup, spacing or punctuation only: nothing to translate
+            parts.append(MT_PLACEHOLDER.sub(lambda m: originals.get(m.group(0), m.group(0)), stretch))
+        if match:
+            parts.append(originals[match.group(0)])
+            cursor = match.end()
+    joined: list[Unit | str] = []
+    for part in parts:
+        if isinstance(part, str) and joined and isinstance(joined[-1], str):
+            joined[-1] += part
+        elif part != "":
+            joined.append(part)
+    return joined
 
 
 def count_placeholders(text: str, pieces: list[tuple[str, str]]) -> int:
