@@ -94,6 +94,13 @@ async def test_serve_without_credentials_is_the_playground_and_explains_missing_
     assert data["blocks"][0]["text"]["text"].endswith("on first use).")
 
 
+def test_the_page_speaks_to_its_user() -> None:
+    from importlib.resources import files
+
+    page = files("mixlingo.bot").joinpath("static/playground.html").read_text(encoding="utf-8")
+    assert "this machine" not in page and "It runs locally, with no Slack workspace needed." in page
+
+
 async def test_serve_says_at_start_that_no_translation_model_is_present(served: str) -> None:
     before_url = "".join(STARTUP_OUTPUT)
     assert "note: no translation model is present, so the playground shows tags" in before_url
