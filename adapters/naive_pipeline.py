@@ -35,26 +35,36 @@ class NaiveBatchedPipeline:
         self.num_beams, self.n_best, self.new_tokens = max(num_beams, n_best), n_best, new_tokens
         self.similarity_weight = similarity_weight
 
+    def watch(self, clock) -> None:  # noqa: ANN001 - a mixlingo.bench_measure.ModelClock
+        """Time each model call (tag, generate, embed) as the bench's model time."""
+        clock.watch(self, "_tag", "tagger")
+        clock.watch(self, "_generate", "translator", size=lambda texts, *_: len(texts))
+        clock.watch(self, "_embed", "encoder")
+
     @torch.inference_mode()
     def run_batch(self, texts: Sequence[str], direction: str = "es-en") -> list[str]:
-        words = [t.split() or ["."] for t in texts]
-        encoded = self.bert_tokenizer(words, is_split_into_words=True, padding=True, truncation=True, return_tensors="pt")
-        self.bert(**encoded).logits.argmax(-1)  # the tags: a real user would plan from them; the bench plans whole
-        tokenizer, model = self.marian[direction]
-        source = tokenizer(list(texts), return_tensors="pt", padding=True, truncation=True, max_length=512)
-        fixed = {"max_new_tokens": self.new_tokens, "min_new_tokens": self.new_tokens} if self.new_tokens else {}
-        out = model.generate(**source, num_beams=self.num_beams, num_return_sequences=self.n_best,
-                             output_scores=True, return_dict_in_generate=True, **fixed)
-        candidates = tokenizer.batch_decode(out.sequences, skip_special_tokens=True)
+        self._tag([t.split() or ["."] for t in texts])  # the tags: a real user would plan from them; the bench plans whole
+        candidates, scores = self._generate(list(texts), direction)
         vectors = self._embed(list(texts) + candidates)
         sources, cands = vectors[: len(texts)], vectors[len(texts):]
-        scores = out.sequences_scores
         chosen = []
         for i, src in enumerate(sources):
             block = slice(i * self.n_best, (i + 1) * self.n_best)
             final = scores[block] + self.similarity_weight * (cands[block] @ src)
             chosen.append(candidates[block][int(final.argmax())])
         return chosen
+
+    def _tag(self, words: list[list[str]]) -> torch.Tensor:
+        encoded = self.bert_tokenizer(words, is_split_into_words=True, padding=True, truncation=True, return_tensors="pt")
+        return self.bert(**encoded).logits.argmax(-1)
+
+    def _generate(self, texts: list[str], direction: str) -> tuple[list[str], torch.Tensor]:
+        tokenizer, model = self.marian[direction]
+        source = tokenizer(texts, return_tensors="pt", padding=True, truncation=True, max_length=512)
+        fixed = {"max_new_tokens": self.new_tokens, "min_new_tokens": self.new_tokens} if self.new_tokens else {}
+        out = model.generate(**source, num_beams=self.num_beams, num_return_sequences=self.n_best,
+                             output_scores=True, return_dict_in_generate=True, **fixed)
+        return tokenizer.batch_decode(out.sequences, skip_special_tokens=True), out.sequences_scores
 
     def _embed(self, texts: list[str]) -> torch.Tensor:
         encoded = self.bert_tokenizer(texts, padding=True, truncation=True, return_tensors="pt")

@@ -13,7 +13,6 @@ import multiprocessing as mp
 import os
 import platform
 import queue as queue_module
-import statistics
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mixlingo.bench_measure import Figures, ModelClock, hooked, measure, percentile, preload_directions, rss_mib, watch_pipeline
 from mixlingo.bench_references import targets
 from mixlingo.errors import InputError
 from mixlingo.nlp.batching import BatchingTranslator
@@ -114,42 +114,10 @@ def translation_models(marian: Path) -> dict[str, str]:
     return {"es-en": str(marian), "en-es": str(other if (other / "config.json").is_file() else marian)}
 
 
-def _proc_status_mib(field: str) -> float | None:
-    """A memory figure of this process from /proc/self/status (Linux), in MiB; None where there is none."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> Figures | None:  # noqa: ANN001
+    """In the child: build, warm up, measure. ``events`` gets ("advance", n) and ("phase", text).
 
-
-def rss_mib() -> float:
-    """Resident memory now (VmRSS), for the per-stage breakdown."""
-    found = _proc_status_mib("VmRSS")
-    return float("nan") if found is None else found
-
-
-def preload_directions(translator, settings) -> None:  # noqa: ANN001
-    """Load every configured direction (a burst only uses es→en; the memory target counts both)."""
-    for direction in settings.translation_models:
-        source, target = direction.split("-", 1)
-        if source != "mul":
-            translator.translate(["hola"], source, target, 1)
-
-
-def peak_rss_mib() -> float:
-    found = _proc_status_mib("VmHWM")
-    if found is not None:
-        return found
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> dict[str, Any]:  # noqa: ANN001
-    """In the child: build, warm up, measure. ``events`` gets ("advance", n) and ("phase", text)."""
+    ``convert``: only load (the one-off conversions happen then and on the first message); nothing measured."""
     from mixlingo.backends import translation_cache
     from mixlingo.config import load_settings
     from mixlingo.factory import build_translate_pipeline
@@ -167,68 +135,58 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     stages_rss["tagger + reranker loaded"] = rss_mib()
     preload_directions(pipeline.get_pipe("translate").translator, settings)
     stages_rss["both translation directions loaded"] = rss_mib()
-    for text in texts[:2]:
-        pipeline.run(text, target=target)  # warm-up: lazy loads, CTranslate2 conversion on first use
-    stages_rss["after warm-up"] = rss_mib()
-    load_s = time.perf_counter() - started
-    if variant == "convert":  # only the one-off conversions were wanted
-        return {"variant": variant}
-    events.put(("advance", 2))
-    events.put(("phase", f"{variant}: one message at a time"))
-    latencies, outputs, leads, finished, notes = [], [], [], [], list(built.notes)
+    if variant == "convert":  # only the one-off conversions were wanted (the first message does them)
+        pipeline.run(texts[0], target=target)
+        return None
+    clock = ModelClock()
+    watch_pipeline(clock, pipeline)
     stage_s: dict[str, float] = dict.fromkeys(pipeline.pipe_names, 0.0)
 
     def timed(name: str, _stage: object, seconds: float) -> None:
         stage_s[name] += seconds
 
-    pipeline.hooks.append(timed)  # the one-at-a-time runs only: a burst's stages overlap
-    for text in texts:
-        t0 = time.perf_counter()
-        message = pipeline.run(text, target=target)
-        latencies.append(time.perf_counter() - t0)
-        finished.append(message)
-        outputs.append(message.translation.text if message.translation else None)
-        leads.append(message.translation.lead() if message.translation else float("inf"))
-        notes += [n for n in (message.translation.notes if message.translation else []) if n not in notes]
-        events.put(("advance", 1))
-    pipeline.hooks.remove(timed)
+    def warmed() -> None:
+        nonlocal load_s
+        stages_rss["after warm-up"] = rss_mib()  # warm-up: lazy loads, first-call allocations
+        load_s = time.perf_counter() - started
+
+    load_s = 0.0
     workers = 1 if settings.micro_batch_ms <= 0 else burst  # the naive bot ran one message at a time
-    events.put(("phase", f"{variant}: burst of {burst} ({workers} worker{'s' if workers > 1 else ''})"))
-    burst_texts = [texts[i % len(texts)] for i in range(burst)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        t0 = time.perf_counter()
-        list(pool.map(lambda t: pipeline.run(t, target=target), burst_texts))
-        burst_s = time.perf_counter() - t0
-    events.put(("advance", burst))
+    measured = measure(
+        variant, texts, lambda text: pipeline.run(text, target=target), lambda batch: run_burst(pipeline, batch, target, workers),
+        burst=burst, burst_workers=workers, clock=clock, events=events, after_warm_up=warmed,
+        during_latency=lambda: hooked(pipeline.hooks, timed),  # the one-at-a-time runs only: a burst's stages overlap
+    )
+    figures, finished = measured.figures, measured.results
     cache = translation_cache(settings)
-    repeats = []
     if cache.size:
+        repeats = []
         for text, message in zip(texts, finished):
             cache.put(text, target, settings.strategy, message)
         for text in texts:
             t0 = time.perf_counter()
             cache.get(text, target, settings.strategy)
             repeats.append(time.perf_counter() - t0)
-    return {
-        "variant": variant,
-        "backends": describe(pipeline),
-        "load_s": load_s,
-        "latency_p50_s": _percentile(latencies, 50),
-        "latency_p95_s": _percentile(latencies, 95),
-        "latency_mean_s": statistics.fmean(latencies),
-        "stage_mean_s": {name: seconds / len(texts) for name, seconds in stage_s.items()},
-        "burst": burst,
-        "burst_workers": workers,
-        "burst_s": burst_s,
-        "burst_msgs_per_s": burst / burst_s,
-        "repeat_p50_s": _percentile(repeats, 50) if repeats else _percentile(latencies, 50),
-        "peak_rss_mib": peak_rss_mib(),
-        "rss_by_stage_mib": {**stages_rss, "after the runs": rss_mib()},
-        "outputs": outputs,
-        "leads": leads,
-        "units": [[(u.lang, u.source) for u in m.translation.units] if m.translation else [] for m in finished],
-        "notes": notes,
-    }
+        figures.repeat_p50_s = percentile(repeats, 50)
+    else:
+        figures.repeat_p50_s = figures.latency_p50_s  # no cache: a repeat costs a translation
+    figures.load_s = load_s
+    figures.backends = describe(pipeline)
+    figures.stage_mean_s = {name: seconds / len(texts) for name, seconds in stage_s.items()}
+    figures.rss_by_stage_mib = {**stages_rss, "after the runs": rss_mib()}
+    figures.notes = list(built.notes)
+    for message in finished:
+        figures.outputs.append(message.translation.text if message.translation else None)
+        figures.leads.append(message.translation.lead() if message.translation else float("inf"))
+        figures.units.append([(u.lang, u.source) for u in message.translation.units] if message.translation else [])
+        figures.notes += [n for n in (message.translation.notes if message.translation else []) if n not in figures.notes]
+    return figures
+
+
+def run_burst(pipeline: Pipeline, texts: list[str], target: str, workers: int) -> None:
+    """The burst as a bot process sees it: ``workers`` threads, each running one message through the pipeline."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(lambda t: pipeline.run(t, target=target), texts))
 
 
 def describe(pipeline: Pipeline) -> dict[str, str]:
@@ -243,16 +201,6 @@ def describe(pipeline: Pipeline) -> dict[str, str]:
     if "rerank" in pipeline.pipe_names:
         out["reranker"] = pipeline.get_pipe("rerank").encoder.describe()
     return out
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = (len(ordered) - 1) * q / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> None:  # noqa: ANN001
@@ -291,7 +239,7 @@ def run_bench(options: BenchOptions, progress=None) -> dict[str, Any]:  # noqa: 
     progress = progress or (lambda kind, value: None)
     marian, bert = prepare_models(options, lambda text: progress("phase", text))
     texts = messages_for(options.messages)
-    results: dict[str, dict[str, Any]] = {}
+    results: dict[str, Figures | None] = {}
     if conversions_missing(options, marian, bert):
         # Converting is a one-off cost with its own memory peak: done in a child of its own, not measured.
         progress("phase", "converting for the fast backends (once; cached)")
@@ -301,7 +249,9 @@ def run_bench(options: BenchOptions, progress=None) -> dict[str, Any]:  # noqa: 
         if variant == "baseline" and not options.baseline:
             continue
         _in_child(variant, settings_for(variant, options, marian, bert), texts, options.burst, options.target, progress, results)
-    _in_child("floor", settings_for("optimised", options, marian, bert), results["optimised"]["units"], options.burst,
+    optimised = results["optimised"]
+    assert optimised is not None
+    _in_child("floor", settings_for("optimised", options, marian, bert), optimised.units, options.burst,
               options.target, progress, results)
     _in_child("naive_batched", settings_for("baseline", options, marian, bert), texts, options.burst, options.target,
               progress, results)
@@ -334,7 +284,8 @@ def conversions_missing(options: BenchOptions, marian: Path, bert: Path) -> bool
     return not all(path.is_file() for path in wanted)
 
 
-def _in_child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, progress, results) -> None:  # noqa: ANN001
+def _in_child(variant: str, overrides: dict[str, Any], texts: list[Any], burst: int, target: str, progress,  # noqa: ANN001
+              results: dict[str, Figures | None]) -> None:
     context = mp.get_context("spawn")
     events = context.Queue()
     child = context.Process(target=_child, args=(variant, overrides, texts, burst, target, events), daemon=True)
@@ -358,23 +309,25 @@ def _in_child(variant: str, overrides: dict[str, Any], texts: list[str], burst: 
     child.join(30)
 
 
-def summarise(options: BenchOptions, results: dict[str, dict[str, Any]], marian: Path, bert: Path) -> dict[str, Any]:
-    fast = results["optimised"]
-    base = results.get("baseline") or {key: float("nan") for key in fast} | {"outputs": [], "leads": [], "burst": fast["burst"]}
-    ratios = {
-        key: fast[key] / base[key] if base[key] else float("nan")
-        for key in ("latency_p50_s", "latency_p95_s", "burst_msgs_per_s", "peak_rss_mib", "repeat_p50_s")
-    }
+RATIO_KEYS = ("latency_p50_s", "latency_p95_s", "burst_msgs_per_s", "peak_rss_mib", "repeat_p50_s")
+
+
+def summarise(options: BenchOptions, results: dict[str, Figures | None], marian: Path, bert: Path) -> dict[str, Any]:
+    fast, base = results["optimised"], results.get("baseline")
+    assert fast is not None
+    ratios = {key: (getattr(fast, key) / getattr(base, key) if base and getattr(base, key) else float("nan")) for key in RATIO_KEYS}
+    nan_row: dict[str, Any] = {key: float("nan") for key in fast.as_dict()} | {"burst": fast.burst}
     return {
         "machine": machine(),
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()},
         "models": {"marian": str(marian), "bert": str(bert)},
-        "baseline": {k: v for k, v in base.items() if k not in ("outputs", "leads")},
-        "optimised": {k: v for k, v in fast.items() if k not in ("outputs", "leads", "units")},
+        "baseline": base.as_dict() if base else nan_row,
+        "optimised": fast.as_dict(),
         "ratios_optimised_over_baseline": ratios,
-        **{name: {k: v for k, v in results[name].items() if k != "outputs"} for name in ("floor", "naive_batched") if name in results},
-        "targets": targets(results),
-        "agreement": agreement(base, fast),
+        **{name: run.as_dict() for name in ("floor", "naive_batched") if (run := results.get(name)) is not None},
+        "targets": targets({name: run for name, run in results.items() if run is not None}),
+        "agreement": agreement({"outputs": base.outputs, "leads": base.leads} if base else {"outputs": [], "leads": []},
+                               {"outputs": fast.outputs, "leads": fast.leads}),
     }
 
 

@@ -121,9 +121,27 @@ def show_references(result: dict[str, Any]) -> None:
 
         console.print(f"optimised time per stage, one message at a time (mean): {stage_times(timing.items())}",
                       highlight=False)
+    for name in ("optimised", "floor", "naive_batched", "baseline"):
+        line = model_time_line(result.get(name) or {})
+        if line:
+            console.print(f"{name}: {line}", highlight=False)
     stages = result["optimised"].get("rss_by_stage_mib") or {}
     if stages:
         console.print("optimised RSS by stage: " + ", ".join(f"{k} {v:,.0f} MiB" for k, v in stages.items()), highlight=False)
+
+
+def model_time_line(run: dict[str, Any]) -> str:
+    """Wall time over model time (the time a model call ran), for the burst and one message, and the calls per model."""
+    if not run.get("burst_model_s"):
+        return ""
+    calls = "; ".join(f"{model} {c['calls']} call{'s' if c['calls'] != 1 else ''} ({', '.join(map(str, c['batch_sizes']))})"
+                      for model, c in run.get("burst_calls", {}).items())
+    single = ""
+    if run.get("latency_model_s"):
+        single = (f"; one message: wall {_ms(run['latency_mean_s'])} / model {_ms(run['latency_model_s'])} = "
+                  f"{run['latency_mean_s'] / run['latency_model_s']:.2f}× (mean)")
+    return (f"burst wall {_ms(run['burst_s'])} / model {_ms(run['burst_model_s'])} = "
+            f"{run['burst_s'] / run['burst_model_s']:.2f}×{single}; burst calls (batch sizes): {calls}")
 
 
 def _or_dash(fmt, value: float) -> str:  # noqa: ANN001

@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from mixlingo.bench_measure import Figures, ModelClock, measure, preload_directions
 
 # (label, figure, reference, comparison, bound): ratio = optimised figure / reference figure
 RATIO_TARGETS = [
@@ -24,27 +24,13 @@ RATIO_TARGETS = [
 RSS_TARGET_MIB = 700.0
 REPEAT_TARGET = 0.01
 """A cached repeat costs at most this share of a translated message's p50."""
+MODEL_TIME_TARGET = 1.10
+"""A burst's wall time is at most this multiple of the time a model call was running."""
 
 
-def timing_figures(latencies: list[float], burst: int, burst_s: float) -> dict[str, Any]:
-    """The figures every reference reports: latency percentiles, burst throughput and peak RSS."""
-    from mixlingo.bench import _percentile, peak_rss_mib
-
-    return {
-        "latency_p50_s": _percentile(latencies, 50),
-        "latency_p95_s": _percentile(latencies, 95),
-        "latency_mean_s": statistics.fmean(latencies),
-        "burst": burst,
-        "burst_s": burst_s,
-        "burst_msgs_per_s": burst / burst_s,
-        "peak_rss_mib": peak_rss_mib(),
-    }
-
-
-def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], burst: int, target: str, events) -> dict[str, Any]:  # noqa: ANN001
+def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], burst: int, target: str, events) -> Figures:  # noqa: ANN001
     """The translator alone: one call per message (latency), then the burst's units in one call per direction."""
     from mixlingo.backends import load_translator
-    from mixlingo.bench import preload_directions
     from mixlingo.config import load_settings
 
     events.put(("phase", "translation floor: loading"))
@@ -52,6 +38,8 @@ def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], bur
     notes: list[str] = []
     translator = load_translator(settings, notes)
     preload_directions(translator, settings)
+    clock = ModelClock()
+    clock.watch(translator, "translate", "translator")
     n = settings.n_best
 
     def translate(groups: list[list[tuple[str, str]]]) -> None:
@@ -62,31 +50,15 @@ def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], bur
         for lang, texts in by_lang.items():
             translator.translate(texts, lang, target, n)
 
-    for message_units in units[:2]:
-        translate([message_units])
-    events.put(("advance", 2))
-    events.put(("phase", "translation floor: one message at a time"))
-    latencies = []
-    for message_units in units:
-        t0 = time.perf_counter()
-        translate([message_units])
-        latencies.append(time.perf_counter() - t0)
-        events.put(("advance", 1))
-    events.put(("phase", f"translation floor: burst of {burst}"))
-    burst_units = [units[i % len(units)] for i in range(burst)]
-    t0 = time.perf_counter()
-    translate(burst_units)
-    burst_s = time.perf_counter() - t0
-    events.put(("advance", burst))
-    return {
-        "variant": "floor",
-        "backends": {"translator": type(translator).__name__, "threads": settings.threads or "one per core"},
-        **timing_figures(latencies, burst, burst_s),
-        "notes": notes,
-    }
+    figures = measure("translation floor", units, lambda message_units: translate([message_units]), translate,
+                      burst=burst, clock=clock, events=events).figures
+    figures.variant = "floor"
+    figures.backends = {"translator": type(translator).__name__, "threads": settings.threads or "one per core"}
+    figures.notes = notes
+    return figures
 
 
-def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> dict[str, Any]:  # noqa: ANN001
+def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> Figures:  # noqa: ANN001
     """Plain transformers, ``batch_size`` messages per call; single messages as batches of one."""
     from mixlingo.adapters.bert_runtime import set_torch_threads
     from mixlingo.adapters.naive_pipeline import NaiveBatchedPipeline
@@ -100,49 +72,42 @@ def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, t
         models, Path(settings.mbert_model), num_beams=settings.num_beams, n_best=settings.n_best,
         new_tokens=settings.max_new_tokens, similarity_weight=settings.rerank_similarity_weight,
     )
-    direction = next(iter(models))
-    pipeline.run_batch(texts[:2], direction)
-    events.put(("advance", 2))
-    events.put(("phase", "naive batched: one message at a time"))
-    latencies = []
-    for text in texts:
-        t0 = time.perf_counter()
-        pipeline.run_batch([text], direction)
-        latencies.append(time.perf_counter() - t0)
-        events.put(("advance", 1))
-    size = settings.batch_size
-    events.put(("phase", f"naive batched: burst of {burst} ({size} per batch)"))
-    burst_texts = [texts[i % len(texts)] for i in range(burst)]
-    t0 = time.perf_counter()
-    for start in range(0, burst, size):
-        pipeline.run_batch(burst_texts[start : start + size], direction)
-    burst_s = time.perf_counter() - t0
-    events.put(("advance", burst))
-    return {
-        "variant": "naive_batched",
-        "backends": {"all": "transformers fp32", "batch": size},
-        **timing_figures(latencies, burst, burst_s),
-        "notes": [],
-    }
+    clock = ModelClock()
+    pipeline.watch(clock)
+    direction, size = next(iter(models)), settings.batch_size
+
+    def run_burst(batch: list[str]) -> None:
+        for start in range(0, len(batch), size):
+            pipeline.run_batch(batch[start : start + size], direction)
+
+    figures = measure("naive batched", texts, lambda text: pipeline.run_batch([text], direction), run_burst,
+                      burst=burst, clock=clock, events=events).figures
+    figures.variant = "naive_batched"
+    figures.backends = {"all": "transformers fp32", "batch": size}
+    return figures
 
 
 REFERENCES = {"floor": run_floor, "naive_batched": run_naive_batched}
 
 
-def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def targets(results: dict[str, Figures]) -> list[dict[str, Any]]:
     """Every target of the optimised path, with its measured value and whether it is met."""
     fast = results["optimised"]
     out = []
     for label, key, reference, op, bound in RATIO_TARGETS:
         if reference not in results:
             continue
-        base = results[reference][key]
-        value = fast[key] / base if base else float("nan")
+        base = getattr(results[reference], key)
+        value = getattr(fast, key) / base if base else float("nan")
         out.append({"target": label, "value": value, "bound": f"{op} {bound:g}×",
                     "met": value >= bound if op == ">=" else value <= bound})
     out.append({"target": "peak RSS of the optimised path (MiB, both directions, tagger, reranker loaded)",
-                "value": fast["peak_rss_mib"], "bound": f"<= {RSS_TARGET_MIB:g} MiB", "met": fast["peak_rss_mib"] <= RSS_TARGET_MIB})
-    repeat = fast["repeat_p50_s"] / fast["latency_p50_s"] if fast["latency_p50_s"] else float("nan")
+                "value": fast.peak_rss_mib, "bound": f"<= {RSS_TARGET_MIB:g} MiB", "met": fast.peak_rss_mib <= RSS_TARGET_MIB})
+    repeat = (fast.repeat_p50_s or 0.0) / fast.latency_p50_s if fast.latency_p50_s else float("nan")
     out.append({"target": "cached repeat p50 / p50 latency", "value": repeat, "bound": f"<= {REPEAT_TARGET:g}×",
                 "met": repeat <= REPEAT_TARGET})
+    wall_over_model = fast.burst_wall_over_model
+    if wall_over_model is not None:
+        out.append({"target": "burst wall time / burst model time (optimised)", "value": wall_over_model,
+                    "bound": f"<= {MODEL_TIME_TARGET:g}×", "met": wall_over_model <= MODEL_TIME_TARGET})
     return out

@@ -14,6 +14,7 @@ import os
 
 from mixlingo.bench import BenchOptions, _in_child, messages_for, prepare_models, settings_for
 
+FIGURES = ("latency_p50_s", "burst_msgs_per_s", "burst_model_s", "peak_rss_mib")
 LEVERS = {
     "all levers (defaults)": {},
     "reranker on the last layer (rerank_layers=0)": {"rerank_layers": 0},
@@ -39,17 +40,16 @@ def main() -> None:
         _in_child("optimised", {**settings_for("optimised", options, marian, bert), **change}, texts, options.burst,
                   options.target, lambda *_: None, results)
         rows[name] = results["optimised"]
-        units = results["optimised"]["units"]
-        print(name, {k: round(rows[name][k], 3) for k in ("latency_p50_s", "burst_msgs_per_s", "peak_rss_mib")},
-              "load", round(os.getloadavg()[0], 2), flush=True)
+        units = rows[name].units
+        print(name, {k: round(getattr(rows[name], k), 3) for k in FIGURES}, "load", round(os.getloadavg()[0], 2), flush=True)
     results.clear()
     _in_child("floor", settings_for("optimised", options, marian, bert), units, options.burst, options.target,
               lambda *_: None, results)
     floor = results["floor"]
-    print("floor", {k: round(floor[k], 3) for k in ("latency_p50_s", "burst_msgs_per_s", "peak_rss_mib")},
-          "load", round(os.getloadavg()[0], 2), flush=True)
-    out = {name: {"burst_vs_floor": r["burst_msgs_per_s"] / floor["burst_msgs_per_s"],
-                  "p50_vs_floor": r["latency_p50_s"] / floor["latency_p50_s"], "peak_rss_mib": r["peak_rss_mib"]}
+    print("floor", {k: round(getattr(floor, k), 3) for k in FIGURES}, "load", round(os.getloadavg()[0], 2), flush=True)
+    out = {name: {"burst_vs_floor": r.burst_msgs_per_s / floor.burst_msgs_per_s,
+                  "p50_vs_floor": r.latency_p50_s / floor.latency_p50_s, "peak_rss_mib": r.peak_rss_mib,
+                  "burst_wall_over_model": r.burst_wall_over_model, "burst_calls": r.burst_calls}
            for name, r in rows.items()}
     print(json.dumps(out, indent=1))
 

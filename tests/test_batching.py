@@ -112,7 +112,7 @@ def test_calls_that_queue_while_a_batch_runs_go_together_in_the_next_one() -> No
         first = pool.submit(batcher.submit, "k", [0])
         started.wait(5)
         later = [pool.submit(batcher.submit, "k", [i]) for i in (1, 2, 3)]
-        while sum(len(items) for _, items, _ in batcher._pending) < 3:
+        while sum(len(items) for _, items, *_ in batcher._pending) < 3:
             threading.Event().wait(0.005)
         release.set()
         assert first.result() == [0] and [f.result() for f in later] == [[1], [2], [3]]
