@@ -115,6 +115,10 @@ class Settings(BaseSettings):
         description="Let tag, translate and serve download a missing model on first use (default: only `mixlingo models pull` downloads).",
     )
     target_language: str = Field(default="en", min_length=2, max_length=3, description="Default language to translate into.")
+    output_script: Literal["native", "latin"] = Field(
+        default="native",
+        description="Hindi output in Devanagari (native) or Latin letters (latin); each reader can choose in App Home.",
+    )
     strategy: StrategyChoice = Field(default="auto", description="auto | whole | spans (see README).")
     spans_threshold: float = Field(
         default=0.5, ge=0.0, le=1.0, description="auto picks spans when at least this share of words is already in the target."
@@ -123,6 +127,8 @@ class Settings(BaseSettings):
         default={
             "es-en": "Helsinki-NLP/opus-mt-es-en",
             "en-es": "Helsinki-NLP/opus-mt-en-es",
+            "hi-en": "Helsinki-NLP/opus-mt-hi-en",
+            "en-hi": "Helsinki-NLP/opus-mt-en-hi",
             "mul-en": "Helsinki-NLP/opus-mt-mul-en",
         },
         description="Direction → hub id or local dir; 'mul-en' serves any source into English.",

@@ -23,7 +23,7 @@ from mixlingo.nlp.translation import Encoder, Translator
 
 # Settings that change what a translation says (so they belong in the cache key's model version).
 _OUTPUT_SETTINGS = (
-    "pairs", "tagger", "mbert_model", "mbert_label_map", "strategy", "spans_threshold", "translation_models",
+    "pairs", "tagger", "mbert_model", "mbert_label_map", "output_script", "strategy", "spans_threshold", "translation_models",
     "n_best", "num_beams", "max_new_tokens", "min_new_tokens", "max_unit_chars", "rerank", "reranker_model",
     "reranker_share_tagger", "rerank_model_weight", "rerank_similarity_weight", "rerank_copy_penalty",
     "rerank_placeholder_penalty", "rerank_length_penalty", "rerank_layers", "rerank_skip_margin", "translation_backend", "encoder_backend",

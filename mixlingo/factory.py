@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,9 +17,9 @@ from mixlingo.adapters.hub import is_cached, looks_like_path, not_downloaded
 from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
 from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
 from mixlingo.nlp.markup import ProtectMarkup
-from mixlingo.nlp.pair import ChoosePair
+from mixlingo.nlp.pair import ChoosePair, WordEvidence
 from mixlingo.nlp.pipeline import Pipeline
-from mixlingo.nlp.tagging import TagLanguages, Tagger
+from mixlingo.nlp.tagging import ExplainsWords, TagLanguages, Tagger
 from mixlingo.nlp.tokenizer import Tokenize
 from mixlingo.nlp.assemble import AssembleTranslation
 from mixlingo.nlp.plan import PlanTranslation
@@ -171,16 +173,29 @@ def build_taggers(
     return [*taggers, *embedded, LexiconTagger()]
 
 
+def pair_evidence(taggers: list[Tagger], pairs: list[tuple[str, str]]) -> dict[tuple[str, str], WordEvidence]:
+    """For each pair, how well the first tagger that covers it and can say so explains a message's words."""
+    evidence: dict[tuple[str, str], WordEvidence] = {}
+    for pair in pairs:
+        for tagger in taggers:
+            if isinstance(tagger, ExplainsWords) and set(pair) <= set(tagger.languages() or ()):
+                evidence[pair] = partial(_explained_share, tagger)
+                break
+    return evidence
+
+
+def _explained_share(tagger: ExplainsWords, words: Sequence[str]) -> float:
+    return tagger.evidence([words])[0]
+
+
 def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
     """protect markup → tokenize → choose pair → tag. ``pair`` overrides the config ("auto": detect)."""
     notes: list[str] = []
     details: list[str] = []
-    if pair == "auto":
-        chooser = ChoosePair([], languages=sorted(supported_languages()))
-    else:
-        pairs = [parse_pair(pair)] if pair else settings.language_pairs
-        chooser = ChoosePair(pairs)
-    taggers = build_taggers(settings, notes, list(chooser.pairs), details)
+    pairs = [] if pair == "auto" else [parse_pair(pair)] if pair else settings.language_pairs
+    taggers = build_taggers(settings, notes, pairs, details)
+    chooser = ChoosePair(pairs, languages=sorted(supported_languages()) if pair == "auto" else (),
+                         evidence=pair_evidence(taggers, pairs))
     if taggers[-1].languages() is None:  # the lexicon tagger is last: check up front the pairs only it would tag
         for fixed in chooser.pairs:
             if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
