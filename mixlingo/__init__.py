@@ -9,6 +9,7 @@ Use it from Python::
     print([(t.text, t.lang) for t in message.tokens])
     translated = nlp("Oye, I will send el reporte mañana", target="en").translation.text
     for message in nlp.pipe(lines, target="en", batch_size=32): ...
+    mixlingo.transliterate("kal meeting hai")       # romanized Hindi into Devanagari; to="latin" the other way
 
 The names below are imported on first use, so ``import mixlingo`` stays cheap (no torch, no transformers).
 """
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load": "mixlingo.loading",
+    "transliterate": "mixlingo.transliteration",
     "Pipeline": "mixlingo.nlp.pipeline",
     "Stage": "mixlingo.nlp.pipeline",
     "Message": "mixlingo.nlp.model",
@@ -41,7 +43,7 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "__version__", "load", "Pipeline", "Stage", "Message", "Token", "TokenKind", "Span", "Translation",
+    "__version__", "load", "transliterate", "Pipeline", "Stage", "Message", "Token", "TokenKind", "Span", "Translation",
     "Tagger", "Translator", "Encoder", "Settings",
     "MixlingoError", "InputError", "ConfigError", "ModelUnavailableError", "ModelNotDownloadedError",
 ]
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from mixlingo.config import Settings
     from mixlingo.errors import ConfigError, InputError, MixlingoError, ModelNotDownloadedError, ModelUnavailableError
     from mixlingo.loading import load
+    from mixlingo.transliteration import transliterate
     from mixlingo.nlp.model import Message, Span, Token, TokenKind
     from mixlingo.nlp.pipeline import Pipeline, Stage
     from mixlingo.nlp.tagging import Tagger

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
-from mixlingo import bench_cli, cli_jobs, cli_tagger
+from mixlingo import bench_cli, cli_jobs, cli_tagger, cli_transliterate
 from mixlingo.cli_support import console, errors, friendly, note, show_notes
 from mixlingo.errors import InputError, ModelNotDownloadedError
 from mixlingo.nlp.model import Message
@@ -486,6 +486,7 @@ app.command("bench")(friendly(bench_cli.bench))
 models_app.command("convert")(friendly(bench_cli.convert))
 
 cli_jobs.register(app)  # worker, jobs, database: the scale-out commands
+cli_transliterate.register(app)  # transliterate, transliterator train|eval
 
 
 def main() -> None:
