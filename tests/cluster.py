@@ -90,6 +90,8 @@ class Cluster:
     lease: int = 5
     proxy: TcpProxy | None = None
     frontends: list[tuple[Proc, str]] = field(default_factory=list)
+    frontend_metrics: list[str] = field(default_factory=list)
+    """Each front end's /metrics base URL: its own port on 127.0.0.1, never the Slack port."""
     workers: list[tuple[Proc, str | None]] = field(default_factory=list)
     session: ClientSession | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -117,6 +119,9 @@ class Cluster:
         proc = Proc(f"frontend-{len(self.frontends)}", [sys.executable, "-m", "mixlingo", "serve"], self.env())
         match = await proc.start(r"listening on (http://127\.0\.0\.1:\d+)/slack/events")
         self.frontends.append((proc, match.group(1)))
+        found = re.search(r"metrics at (http://\S+)/metrics", proc.output())
+        assert found, proc.output()
+        self.frontend_metrics.append(found.group(1))
         return match.group(1)
 
     async def add_worker(self) -> Proc:

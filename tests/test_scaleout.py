@@ -239,9 +239,12 @@ async def test_front_end_metrics_and_health(cluster: Cluster) -> None:
     assert cluster.session is not None
     async with cluster.session.get(url + "/healthz") as response:
         assert response.status == 200
-    assert await cluster.metric(url, "mixlingo_acks_total") > 0
-    assert await cluster.metric(url, "mixlingo_jobs_enqueued_total") > 0
-    depth = await cluster.metric(url, "mixlingo_queue_depth")
+    async with cluster.session.get(url + "/metrics") as response:
+        assert response.status == 404  # the Slack port is public: /metrics is on a port of its own
+    metrics_url = cluster.frontend_metrics[0]
+    assert await cluster.metric(metrics_url, "mixlingo_acks_total") > 0
+    assert await cluster.metric(metrics_url, "mixlingo_jobs_enqueued_total") > 0
+    depth = await cluster.metric(metrics_url, "mixlingo_queue_depth")
     assert depth >= 0
     worker_url = cluster.workers[0][1]
     assert worker_url and await cluster.metric(worker_url, 'mixlingo_job_seconds_count{stage="queued"}') > 0
