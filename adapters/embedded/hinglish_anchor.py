@@ -140,20 +140,25 @@ def viterbi(emissions: Sequence[tuple[float, float]], switch: float) -> list[int
 
 
 def count_hindi(lexicon: Iterable[tuple[str, str, int]], sentences: Iterable[Sequence[str]],
-                lexicon_max_en: float = 3.0, sentence_max_en: float = 4.0) -> Counter[str]:
+                lexicon_max_en: float = 3.0, sentence_max_en: float = 4.0, function_zipf: float = 5.5) -> Counter[str]:
     """Romanized Hindi word counts: sentence tokens once each, lexicon romanizations by their annotator count.
 
     Dakshina writes English loanwords in Devanagari (``बैंक`` → ``bank``, ``क्रिकेट`` →
     ``cricket``), but in Hinglish they are English: romanizations that are common English
     words (Zipf ≥ ``lexicon_max_en`` for lexicon entries, ``sentence_max_en`` in running text)
-    are left out. Hindi words spelled like English ones (``to``, ``me``) come back through the
-    chat counts (:func:`aligned_counts`)."""
+    are left out, except the very common ones (Zipf ≥ ``function_zipf``): those are Hindi
+    function words that English happens to spell alike (``is`` इस, ``to`` तो, ``the`` थे, ``me`` में)."""
     counts: Counter[str] = Counter()
+
+    def kept(word: str, limit: float) -> bool:
+        english = zipf(word, EN)
+        return english < limit or english >= function_zipf
+
     for sentence in sentences:
-        counts.update(w for w in (t.lower() for t in sentence if is_latin_word(t)) if zipf(w, EN) < sentence_max_en)
+        counts.update(w for w in (t.lower() for t in sentence if is_latin_word(t)) if kept(w, sentence_max_en))
     for _, romanized, annotators in lexicon:
         word = romanized.lower()
-        if zipf(word, EN) < lexicon_max_en:
+        if kept(word, lexicon_max_en):
             counts[word] += annotators
     return counts
 

@@ -60,7 +60,10 @@ class HinglishCorpus:
 
 
 def hints(mixed: Sequence[str], english: Sequence[str], strength: float = 3.0) -> list[float]:
-    """Per-token log-odds for English from the translation: repeated → English, missing → Hindi (weak upward for function words)."""
+    """Per-token log-odds for English from the translation: repeated → English, missing → Hindi.
+
+    A function word both languages write (``is``, ``to``) is in almost every English
+    translation whatever it meant in the tweet, so its presence says nothing; its absence still does."""
     seen = {t.lower() for t in english}
     out = []
     for token in mixed:
@@ -68,7 +71,7 @@ def hints(mixed: Sequence[str], english: Sequence[str], strength: float = 3.0) -
             out.append(0.0)
             continue
         common = zipf(token.lower(), EN) >= FUNCTION_ZIPF
-        out.append((strength / 6 if common else strength) if token.lower() in seen else -strength)
+        out.append((0.0 if common else strength) if token.lower() in seen else -strength)
     return out
 
 
