@@ -15,6 +15,7 @@ from mixlingo.config import Settings
 from mixlingo.config.settings import parse_pair
 from mixlingo.adapters.hub import is_cached, looks_like_path, not_downloaded
 from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
+from mixlingo.transliteration import available_languages, load_transliterator
 from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
 from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.pair import ChoosePair, WordEvidence
@@ -23,6 +24,7 @@ from mixlingo.nlp.tagging import ExplainsWords, TagLanguages, Tagger
 from mixlingo.nlp.tokenizer import Tokenize
 from mixlingo.nlp.assemble import AssembleTranslation
 from mixlingo.nlp.plan import PlanTranslation
+from mixlingo.nlp.script import ReadNativeScript, WriteScript
 from mixlingo.nlp.rerank import Rerank, RerankWeights
 from mixlingo.nlp.translate import Translate
 from mixlingo.nlp.translation import Encoder, SharesEncoder, Translator
@@ -211,10 +213,14 @@ def load_translator(settings: Settings, notes: list[str] | None = None) -> Trans
 
 
 def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
-    if settings.reranker_share_tagger:
-        for tagger in taggers:
-            if isinstance(tagger, SharesEncoder):
-                return tagger.encoder()
+    """The reranker's encoder: the tagger's own model when asked to share, or when the reranker *is* the
+    tagger's model (one copy in memory, cut at ``rerank_layers``: the same vectors as a second copy)."""
+    for tagger in taggers:
+        if isinstance(tagger, SharesEncoder) and settings.reranker_share_tagger:
+            return tagger.encoder(settings.rerank_layers or None)
+        if getattr(tagger, "model_id", None) == settings.reranker_model and hasattr(tagger, "layer_encoder"):
+            if (shared := tagger.layer_encoder(settings.rerank_layers)) is not None:
+                return shared
     _require_cached(settings.reranker_model, settings, "MIXLINGO_RERANKER_MODEL")
     from mixlingo.adapters.bert_encoder import BertEncoder
 
@@ -235,6 +241,14 @@ def rerank_weights(settings: Settings) -> RerankWeights:
     )
 
 
+def romanized_languages(settings: Settings, pair: str | None = None) -> tuple[str, ...]:
+    """The languages of the pairs (``pair`` overrides; "auto": every one) that ship a transliterator: their
+    romanized words are read in their own script, and readers may ask for them in Latin letters (``hi-Latn``)."""
+    pairs = [parse_pair(pair)] if pair and pair != "auto" else settings.language_pairs
+    wanted = {lang for p in pairs for lang in p} | {settings.target_language}
+    return tuple(lang for lang in available_languages() if pair == "auto" or lang in wanted)
+
+
 def build_translate_pipeline(
     settings: Settings,
     *,
@@ -243,7 +257,9 @@ def build_translate_pipeline(
     translator: Translator | None = None,
     encoder: Encoder | None = None,
 ) -> Built:
-    """protect → tokenize → pair → tag → plan → translate n-best → rerank → assemble."""
+    """protect → tokenize → pair → tag → plan → [native script] → translate n-best → rerank → assemble → [script].
+
+    The two script stages run where a language of the pairs ships a transliterator (Hindi)."""
     if translator is None:
         check_translation_models(settings)
     built = build_tag_pipeline(settings, pair=pair)
@@ -262,14 +278,19 @@ def build_translate_pipeline(
             encoder = None
     translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, list(taggers))
     pipeline.replace_pipe("tag", TagLanguages(*batched))
+    transliterators = {lang: load_transliterator(lang) for lang in romanized_languages(settings, pair)}
     stages = [
         *pipeline.pipeline,
         ("plan", PlanTranslation(strategy or settings.strategy, settings.spans_threshold, settings.max_unit_chars)),
-        ("translate", Translate(translator, settings.n_best)),
     ]
+    if transliterators:
+        stages.append(("transliterate", ReadNativeScript(transliterators)))
+    stages.append(("translate", Translate(translator, settings.n_best)))
     if encoder is not None:
         stages.append(("rerank", Rerank(encoder, rerank_weights(settings))))
     stages.append(("assemble", AssembleTranslation()))
+    if transliterators:
+        stages.append(("script", WriteScript(transliterators, settings.output_script)))
     return Built(Pipeline(stages, notes=built.notes), built.notes, built.details)
 
 
@@ -287,4 +308,5 @@ def translation_service(
     def build() -> Pipeline:
         return build_translate_pipeline(settings, translator=translator, encoder=encoder).pipeline
 
-    return TranslationService(settings, build=build, cache=backends.translation_cache(settings), languages=languages)
+    return TranslationService(settings, build=build, cache=backends.translation_cache(settings), languages=languages,
+                              romanized=romanized_languages(settings))

@@ -10,23 +10,13 @@ script subtag on the target, ``hi-Latn``, or with the ``MIXLINGO_OUTPUT_SCRIPT=l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
-
 import regex
 
-from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.model import Message, TokenKind
-from mixlingo.nlp.tokenizer import Tokenize
+from mixlingo.nlp.transliteration import Direction as Script
+from mixlingo.nlp.transliteration import Transliterator, in_source_script, transliterate_text
 
-if TYPE_CHECKING:
-    from mixlingo.nlp.transliteration import Transliterator
-
-Script = Literal["native", "latin"]
-SCRIPTS: tuple[Script, ...] = ("native", "latin")
 LATIN_SUBTAG = "-Latn"
-_LATIN_WORD = regex.compile(r"^[\p{Latin}'’-]+$")
-_HAS_LATIN = regex.compile(r"\p{Latin}")
-_NOT_LATIN = regex.compile(r"[^\p{Latin}\P{L}]")  # a letter of any other script
 
 
 def split_target(target: str) -> tuple[str, Script | None]:
@@ -62,7 +52,7 @@ class ReadNativeScript:
             if transliterator is None:
                 continue
             words = [t for t in message.tokens if t.kind is TokenKind.WORD and t.lang == unit.lang
-                     and unit.start <= t.start and t.end <= unit.end and _LATIN_WORD.match(t.text)]
+                     and unit.start <= t.start and t.end <= unit.end and in_source_script(t.text, "native")]
             if not words:
                 continue
             native = transliterator.to_native([t.text for t in words])
@@ -109,21 +99,5 @@ class WriteScript:
             return message
         if (message.script or self.default) != "latin":
             return message
-        translation.text = romanize(translation.text, transliterator)
+        translation.text = transliterate_text(translation.text, transliterator, "latin")
         return message
-
-
-def romanize(text: str, transliterator: Transliterator) -> str:
-    """``text`` with every word written in a non-Latin script put into Latin letters; the rest byte for byte."""
-    message = Tokenize()(ProtectMarkup()(Message(text)))
-    words = [t for t in message.tokens if t.kind is TokenKind.WORD and _NOT_LATIN.search(t.text)
-             and not _HAS_LATIN.search(t.text)]
-    if not words:
-        return text
-    latin = transliterator.to_latin([t.text for t in words])
-    out, cursor = [], 0
-    for token, written in zip(words, latin, strict=True):
-        out += [text[cursor : token.start], written]
-        cursor = token.end
-    out.append(text[cursor:])
-    return "".join(out)

@@ -10,7 +10,8 @@ from mixlingo.nlp.assemble import AssembleTranslation
 from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.pair import ChoosePair
 from mixlingo.nlp.plan import PlanTranslation
-from mixlingo.nlp.script import ReadNativeScript, WriteScript, romanize, split_target
+from mixlingo.nlp.script import ReadNativeScript, WriteScript, split_target
+from mixlingo.nlp.transliteration import transliterate_text
 from mixlingo.nlp.tagging import TagLanguages
 from mixlingo.nlp.tokenizer import Tokenize
 from mixlingo.nlp.translate import Translate
@@ -74,4 +75,4 @@ def test_romanize_keeps_every_byte_that_is_not_a_devanagari_word() -> None:
     """Code stays as written; a link's label is text the reader reads, so it is romanized like the rest."""
     translit = FakeTransliterator("hi", NATIVE)
     text = "<@U1> कल `है` <https://x.in|है> है, ok 😂 है।"
-    assert romanize(text, translit) == "<@U1> kal `है` <https://x.in|hai> hai, ok 😂 hai।"
+    assert transliterate_text(text, translit, "latin") == "<@U1> kal `है` <https://x.in|hai> hai, ok 😂 hai।"
