@@ -95,7 +95,7 @@ class Settings(BaseSettings):
         description="Language pairs the workspace mixes; with more than one, langid picks per message.",
     )
     tagger: TaggerChoice = Field(
-        default="auto", description="auto: mBERT when its weights load, else the embedded es/en tagger, else lexicon."
+        default="auto", description="auto: mBERT when its weights load, else the shipped embedded tagger for the pair (es/en, hi/en), else lexicon."
     )
     mbert_model: str = Field(
         default="sagorsarker/codeswitch-spaeng-lid-lince",
