@@ -29,6 +29,7 @@ NGRAM = "ngram.npz"
 SETTINGS = "settings.json"
 
 LATIN_RUN = regex.compile(r"[a-z]+")
+_OTHER_LATIN = regex.compile(r"[\p{Latin}--[a-zA-Z]]", regex.V1)
 NATIVE_RUN = regex.compile(r"[\p{Devanagari}--[\u0964\u0965\u0966-\u096F]]+", regex.V1)
 """Devanagari letters and signs; dandas and digits are left as they are."""
 _MALFORMED = regex.compile(
@@ -81,8 +82,13 @@ class GraphoneTransliterator:
         self.lang = lang
         self.model = model
         self.settings = settings
-        self._native = _most_frequent((latin, native, count) for latin, native, count in lexicon)
-        self._latin = _most_frequent((native, latin, count) for latin, native, count in lexicon)
+        self._native: dict[str, list[tuple[str, float]]] = {}
+        latin_counts: dict[str, tuple[float, str]] = {}
+        for latin, native, count in lexicon:
+            self._native.setdefault(latin, []).append((native, count))
+            if native not in latin_counts or count > latin_counts[native][0]:
+                latin_counts[native] = (count, latin)
+        self._latin = {native: latin for native, (_count, latin) in latin_counts.items()}
         self._from_latin: dict[str, list[tuple[int, str]]] = {}
         self._from_native: dict[str, list[tuple[int, str]]] = {}
         for graphone_id, (latin, native) in enumerate(graphones, start=1):
@@ -93,7 +99,7 @@ class GraphoneTransliterator:
         self._cache: dict[tuple[str, str], str] = {}
 
     def to_native(self, words: Sequence[str]) -> list[str]:
-        """Each word's Latin letters (a–z, any case) written in the native script; anything else kept."""
+        """Each word's Latin letters (a–z, any case) written in the native script; anything else kept (café stays café)."""
         return [self._convert(word, "native") for word in words]
 
     def to_latin(self, words: Sequence[str]) -> list[str]:
@@ -114,6 +120,8 @@ class GraphoneTransliterator:
         return [spelling for spelling, _score in found[:n]]
 
     def _convert(self, word: str, to: str) -> str:
+        if to == "native" and _OTHER_LATIN.search(word):
+            return word  # café, Müller: not romanized Hindi
         pattern = LATIN_RUN if to == "native" else NATIVE_RUN
         source = word.lower() if to == "native" else word
         return pattern.sub(lambda match: self._run(match.group(), to), source) if pattern.search(source) else word
@@ -121,27 +129,32 @@ class GraphoneTransliterator:
     def _run(self, run: str, to: str) -> str:
         key = (run, to)
         if key not in self._cache:
-            known = (self._native if to == "native" else self._latin).get(run)
+            known = self._known_native(run) if to == "native" else self._latin.get(run)
             if known is None:
                 best = self.candidates(run, to, 1)
                 known = best[0] if best else run
             self._cache[key] = known
         return self._cache[key]
 
+    def _known_native(self, latin: str) -> str | None:
+        """The lexicon's spelling for a romanization people used: by how many wrote it, and how common it is.
+
+        Counts alone are few and tied, so the word's frequency weighs in; and when fewer than three
+        people wrote the romanization, the character model's best spelling competes as if one had
+        (``acha`` was written once, for अछा; अच्छा is what most mean)."""
+        options = self._native.get(latin)
+        if not options:
+            return None
+        if max(count for _native, count in options) < 3:
+            options = [*options, *((spelling, 1.0) for spelling in self.candidates(latin, "native", 1))]
+        weight = self.settings.prior_weight
+        return max(options, key=lambda option: math.log(option[1]) + weight * self._log_frequency(option[0]))[0]
+
     def _log_frequency(self, word: str) -> float:
         if self._prior is None:
             self._prior = self._prior_source() if self._prior_source else {}
         frequency = self._prior.get(word)
         return math.log(frequency) if frequency else self.settings.unknown_log_frequency
-
-
-def _most_frequent(rows: object) -> dict[str, str]:
-    """key → the value with the highest count (ties: the first seen), from (key, value, count) rows."""
-    best: dict[str, tuple[float, str]] = {}
-    for key, value, count in rows:  # type: ignore[attr-defined]
-        if key not in best or count > best[key][0]:
-            best[key] = (count, value)
-    return {key: value for key, (_count, value) in best.items()}
 
 
 def save_model(
@@ -168,7 +181,7 @@ def _rows(path: Path) -> list[list[str]]:
 def load_model(directory: Path, lang: str, *, prior: Callable[[], Mapping[str, float]] | None = None) -> GraphoneTransliterator:
     """The transliterator saved in ``directory``; the word prior (wordfreq's list for ``lang``) loads on first use."""
     settings = DecodingSettings(**json.loads((directory / SETTINGS).read_text(encoding="utf-8")))
-    lexicon = [(latin, native, float(count)) for latin, native, count in _rows(directory / LEXICON)]
+    lexicon = [(latin, native, float(count)) for latin, native, count in _rows(directory / LEXICON)]  # ~80k rows
     graphones = [(latin, native) for latin, native, _count in _rows(directory / GRAPHONES)]
     with np.load(directory / NGRAM) as archive:
         model = NGramModel.from_arrays(dict(archive))
