@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.markup import escape
 
 from mixlingo.cli_support import console, errors, friendly
 from mixlingo.errors import InputError
+
+if TYPE_CHECKING:  # rich's progress bar loads only when training runs
+    from rich.progress import Progress
 
 transliterator_app = typer.Typer(help="Train and measure the transliteration models.", no_args_is_help=True)
 
@@ -113,7 +116,7 @@ def eval_(
     _report(data_dir, model or models_dir() / "hi", limit, as_json=as_json)
 
 
-def _progress():  # noqa: ANN202
+def _progress() -> Progress:
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=errors)

@@ -102,8 +102,8 @@ def best_alignment(source: str, target: str, table: dict[Graphone, float], max_c
     path: list[Graphone] = []
     i, j = n, m
     while (i, j) != (0, 0):
-        _score, pi, pj, pair = best[i][j]
-        assert pair is not None
-        path.append(pair)
+        _score, pi, pj, step = best[i][j]
+        assert step is not None
+        path.append(step)
         i, j = pi, pj
     return path[::-1]

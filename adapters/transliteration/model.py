@@ -169,7 +169,7 @@ def save_model(
     with (out / GRAPHONES).open("w", encoding="utf-8", newline="\n") as file:
         file.write("# latin\tnative\tcount (line n after this one is graphone id n)\n")
         file.writelines(f"{latin}\t{native}\t{count:g}\n" for latin, native, count in graphones)
-    np.savez_compressed(out / NGRAM, **model.to_arrays())
+    np.savez_compressed(out / NGRAM, **model.to_arrays())  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
     (out / SETTINGS).write_text(json.dumps(settings.__dict__, indent=2) + "\n", encoding="utf-8")
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import regex
 
 from mixlingo.adapters.transliteration.alignment import best_alignment, train_alignment
-from mixlingo.adapters.transliteration.model import DecodingSettings, GraphoneTransliterator, load_model, save_model
-from mixlingo.adapters.transliteration.ngram import train_ngram
+from mixlingo.adapters.transliteration.model import DecodingSettings, GraphoneTransliterator, save_model
+from mixlingo.adapters.transliteration.ngram import NGramModel, train_ngram
 from mixlingo.errors import InputError
 
 TRAIN = "hi.translit.sampled.train.tsv"
@@ -88,8 +88,9 @@ def training_pairs(data_dir: Path, held_out: set[str]) -> list[Pair]:
     return [pair for pair in pairs if pair[1] not in held_out]
 
 
-def train_model(pairs: Sequence[Pair], options: TrainingOptions, progress: Progress | None = None) -> tuple[
-        list[tuple[str, str, float]], list[tuple[str, str, float]], object]:
+def train_model(
+    pairs: Sequence[Pair], options: TrainingOptions, progress: Progress | None = None
+) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float]], NGramModel]:
     """(lexicon rows, graphones with counts, n-gram) learned from ``pairs``."""
     max_chunk = options.decoding.max_chunk
     table = train_alignment(pairs, max_chunk=max_chunk, iterations=options.iterations, progress=progress)
@@ -159,9 +160,6 @@ def train_and_save(data_dir: Path, out: Path, options: TrainingOptions, progress
     held_out = {native for _latin, native, _weight in held_out_pairs(data_dir)}
     pairs = training_pairs(data_dir, held_out)
     lexicon, graphones, model = train_model(pairs, options, progress)
-    save_model(out, lexicon, graphones, model, options.decoding)  # type: ignore[arg-type]
+    save_model(out, lexicon, graphones, model, options.decoding)
     return len(pairs)
 
-
-def load_for_evaluation(directory: Path, lang: str) -> GraphoneTransliterator:
-    return load_model(directory, lang)
