@@ -11,6 +11,7 @@ so it never imports torch (see :mod:`.bert_tokenizer`, :mod:`.bert_config`).
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import threading
@@ -20,6 +21,7 @@ from typing import Literal
 import numpy as np
 
 from mixlingo.adapters.bert_config import read_config
+from mixlingo.adapters.bert_graphs import WORD_INPUT, WordTable
 from mixlingo.adapters.bert_tokenizer import JsonBertTokenizer
 from mixlingo.adapters.hub import fingerprint, from_pretrained, resolve_model_dir
 from mixlingo.adapters.onnx_session import cpu_session
@@ -45,19 +47,74 @@ def runs_on_onnx(backend: str) -> bool:
 
 
 class OnnxRunner:
-    """An ONNX Runtime session over an exported graph (inputs: ids + mask; outputs: hidden[, logits])."""
+    """An ONNX Runtime session over an exported graph (inputs: ids + mask; outputs: hidden[, logits]).
+
+    ``table``: the word embeddings, memory-mapped outside the graph (:mod:`.bert_graphs`); the
+    graph then takes the looked-up rows as its ``word_embeddings`` input."""
 
     name = "onnx"
 
-    def __init__(self, path: Path, config, threads: int):  # noqa: ANN001
+    def __init__(self, path: Path, config, threads: int, table: WordTable | None = None,  # noqa: ANN001
+                 source: Path | None = None):
         self.session = cpu_session(path, threads)
-        self.config, self.path = config, path
+        self.config, self.path, self.table, self.threads = config, path, table, threads
+        self.source = source or path
+        """The whole exported graph this one was cut from (or is)."""
+        self.inputs = [i.name for i in self.session.get_inputs()]
+
+    def feeds(self, input_ids: np.ndarray, attention_mask: np.ndarray, words: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        out = {"input_ids": input_ids.astype(np.int64), "attention_mask": attention_mask.astype(np.int64)}
+        if self.table is not None:
+            out[WORD_INPUT] = self.table.lookup(input_ids) if words is None else words
+        return {name: value for name, value in out.items() if name in self.inputs}
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        outputs = self.session.run(
-            None, {"input_ids": input_ids.astype(np.int64), "attention_mask": attention_mask.astype(np.int64)}
-        )
+        outputs = self.session.run(None, self.feeds(input_ids, attention_mask))
         return outputs[0], (outputs[1] if len(outputs) > 1 else None)
+
+
+class SplitOnnxRunner:
+    """A token classifier cut after layer L (:func:`.bert_graphs.cut`): the front (embeddings, layers
+    1..L) and the back (the rest, the classifier) run one after the other; :meth:`front_runner` gives
+    the front alone, a runner whose hidden states are layer L's, for a sentence encoder sharing the model."""
+
+    name = "onnx"
+
+    def __init__(self, front: OnnxRunner, back: OnnxRunner, config, layers: int):  # noqa: ANN001
+        self.front, self.back, self.config, self.layers = front, back, config, layers
+        self.path, self.source = front.path, front.source
+        self._cut = front.session.get_outputs()[0].name
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        words = self.front.table.lookup(input_ids) if self.front.table is not None else None
+        (middle,) = self.front.session.run(None, self.front.feeds(input_ids, attention_mask, words))
+        feeds = self.back.feeds(input_ids, attention_mask, words)
+        feeds[self._cut] = middle
+        outputs = self.back.session.run(None, feeds)
+        return outputs[0], (outputs[1] if len(outputs) > 1 else None)
+
+    def front_runner(self) -> OnnxRunner:
+        front = copy.copy(self.front)  # the same session; its config says how many layers it runs
+        front.config = copy.copy(self.config)
+        front.config.num_hidden_layers = self.layers
+        return front
+
+
+def split_runner(runner: OnnxRunner, layers: int) -> SplitOnnxRunner | None:
+    """``runner``'s model cut after ``layers`` (pieces cached beside its graph); None where it cannot be cut."""
+    from mixlingo.adapters.bert_graphs import cut
+
+    if not 0 < layers < runner.config.num_hidden_layers:
+        return None
+    try:
+        paths = cut(runner.source, layers)
+    except Exception:  # noqa: BLE001 - a graph this cutter does not know keeps running whole
+        log.info("could not cut %s after layer %d", runner.source, layers, exc_info=True)
+        return None
+    table = WordTable.open(paths["table"])
+    return SplitOnnxRunner(OnnxRunner(paths["front"], runner.config, runner.threads, table, runner.source),
+                           OnnxRunner(paths["back"], runner.config, runner.threads, table, runner.source),
+                           runner.config, layers)
 
 
 def onnx_path(model_dir: Path, head: Head, optimized_dir: Path, layers: int | None = None) -> Path:
@@ -144,7 +201,20 @@ def load_onnx(
     config = read_config(model_dir)
     if layers and layers < config.num_hidden_layers:
         config.num_hidden_layers = layers  # what the graph runs
-    return OnnxRunner(path, config, threads)
+    graph, table = _words_outside(path)
+    return OnnxRunner(graph, config, threads, table, source=path)
+
+
+def _words_outside(path: Path) -> tuple[Path, WordTable | None]:
+    """The graph without its word-embedding table, and the table memory-mapped; the whole graph where it cannot be cut."""
+    from mixlingo.adapters.bert_graphs import cut
+
+    try:
+        paths = cut(path)
+    except Exception:  # noqa: BLE001 - a graph this cutter does not know keeps its table inside
+        log.info("could not cut the word embeddings out of %s", path, exc_info=True)
+        return path, None
+    return paths["whole"], WordTable.open(paths["table"])
 
 
 def position_limit(config, cap: int = 512) -> int:  # noqa: ANN001

@@ -116,8 +116,29 @@ class MBertTagger:
             out.append((tags, max(first) + 1 if first else 0))
         return out
 
-    def encoder(self):  # noqa: ANN201
-        """A sentence encoder sharing this tagger's model (no second copy in memory, same runtime)."""
+    def encoder(self, layers: int | None = None):  # noqa: ANN201
+        """A sentence encoder sharing this tagger's model (no second copy in memory, same runtime).
+
+        ``layers``: pool that layer where :meth:`layer_encoder` can; elsewhere (torch) the encoder pools
+        the last layer, as before."""
         from mixlingo.adapters.bert_encoder import BertEncoder
 
-        return BertEncoder(self.tokenizer, self.runner)
+        return (self.layer_encoder(layers) if layers else None) or BertEncoder(self.tokenizer, self.runner)
+
+    def layer_encoder(self, layers: int):  # noqa: ANN201
+        """An encoder pooling layer ``layers`` of this tagger's model with no second copy of it (ONNX: the
+        graph cut there); None where that cannot be done (torch, a graph the cutter does not know)."""
+        from mixlingo.adapters.bert_encoder import BertEncoder
+        from mixlingo.adapters.bert_runtime import OnnxRunner, SplitOnnxRunner, split_runner
+
+        split = self.runner if isinstance(self.runner, SplitOnnxRunner) and self.runner.layers == layers else None
+        if split is None and layers and isinstance(self.runner, OnnxRunner):
+            split = split_runner(self.runner, layers)
+        if split is None:
+            return None
+        if self.runner is not split:
+            from mixlingo.adapters.onnx_session import trim_heap
+
+            self.runner = split  # the whole graph's session goes
+            trim_heap()
+        return BertEncoder(self.tokenizer, split.front_runner())

@@ -6,7 +6,8 @@ from pathlib import Path
 
 
 def cpu_session(path: Path, threads: int):  # noqa: ANN201 - an onnxruntime.InferenceSession
-    """A CPU session using ``threads`` intra-op threads, all graph optimisations and quiet logs."""
+    """A CPU session using ``threads`` intra-op threads (blocking, not spinning, when idle), all graph
+    optimisations and quiet logs."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -14,4 +15,26 @@ def cpu_session(path: Path, threads: int):  # noqa: ANN201 - an onnxruntime.Infe
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    # Idle intra-op threads block instead of spinning: mixlingo runs several sessions (tagger front and
+    # back, reranker) and CTranslate2 one after the other on the same cores, and a finished session's
+    # spinning threads took CPU from the next one (docs/performance.md, "ORT threads spin").
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    trim_heap()  # loading parses the whole file and copies its weights: give those pages back
+    return session
+
+
+def trim_heap() -> None:
+    """Hand memory that C code has freed back to the system (glibc ``malloc_trim``); nothing elsewhere.
+
+    glibc keeps freed heap pages mapped, so a model load's temporaries (the parsed graph, weight copies
+    made while pre-packing) stay in the process's RSS after the load. One call after each load is cheap;
+    mixlingo does not call it on the hot path."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS): nothing to do
+        pass

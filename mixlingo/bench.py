@@ -277,8 +277,12 @@ def conversions_missing(options: BenchOptions, marian: Path, bert: Path) -> bool
     if onnx_available():
         from mixlingo.config import load_settings
 
+        from mixlingo.adapters.bert_graphs import pieces_paths
+
         layers = load_settings(**settings_for("optimised", options, marian, bert)).rerank_layers or None
-        wanted += [onnx_path(bert, "tokens", optimized), onnx_path(bert, "base", optimized, layers)]
+        tokens = onnx_path(bert, "tokens", optimized)  # the reranker is the tagger's model, cut at its layer
+        wanted += [tokens, *pieces_paths(tokens).values()]
+        wanted += [*pieces_paths(tokens, layers).values()] if layers else [onnx_path(bert, "base", optimized)]
     if ctranslate2_available():
         wanted.append(converted_path(Path(translation_models(marian)["en-es"]), optimized) / "model.bin")
     return not all(path.is_file() for path in wanted)

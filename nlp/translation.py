@@ -58,7 +58,9 @@ class Encoder(Protocol):
 class SharesEncoder(Protocol):
     """A tagger whose model can also embed texts for the reranker, so one model serves both."""
 
-    def encoder(self) -> Encoder: ...
+    def encoder(self, layers: int | None = None) -> Encoder:
+        """An encoder over this tagger's model that pools layer ``layers`` (None: as the tagger sees fit)."""
+        ...
 
 
 @dataclass(slots=True)

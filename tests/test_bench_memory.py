@@ -1,0 +1,76 @@
+"""Memory levers on the tiny BERT: the word embeddings memory-mapped outside the graph, and the tagger's
+graph cut at the reranker's layer so that one model serves both. Each piece computes what the whole did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from mixlingo.adapters.bert_encoder import BertEncoder
+from mixlingo.adapters.bert_graphs import WORD_INPUT, pieces_paths
+from mixlingo.adapters.bert_runtime import OnnxRunner, SplitOnnxRunner
+from mixlingo.adapters.mbert_tagger import MBertTagger
+
+LABELS = {"lang1": "en", "lang2": "es"}
+TEXTS = ["oye el reporte mañana", "I will send the report tomorrow", "la reunión", "my friend said yes okay"]
+SENTENCES = [["Oye", ",", "I", "will", "send", "el", "reporte", "mañana", "Maria", "?"], ["the", "report"]]
+ATOL = 1e-5
+"""Float32 rounding only: the pieces hold the same int8 weights and see the same inputs."""
+
+
+def tagger(tiny_bert_dir: Path, cache: Path) -> MBertTagger:
+    return MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=cache, backend="onnx", threads=1)
+
+
+def ids_and_mask(tagged: MBertTagger) -> tuple[np.ndarray, np.ndarray]:
+    encoded = tagged.tokenizer(TEXTS, return_tensors="np", padding=True, truncation=True, max_length=64,
+                               return_token_type_ids=False)
+    return encoded["input_ids"], encoded["attention_mask"]
+
+
+def test_the_word_table_lives_outside_the_graph_and_gives_the_same_outputs(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    fast = tagger(tiny_bert_dir, tmp_path)
+    runner = fast.runner
+    assert isinstance(runner, OnnxRunner) and runner.table is not None and WORD_INPUT in runner.inputs
+    assert isinstance(runner.table.rows, np.memmap)  # read from disk as rows are touched, not loaded whole
+    assert runner.path == pieces_paths(runner.source)["whole"] and runner.path.stat().st_size < runner.source.stat().st_size
+    whole = OnnxRunner(runner.source, runner.config, 1)  # the exported graph, table inside
+    assert WORD_INPUT not in whole.inputs
+    ids, mask = ids_and_mask(fast)
+    (hidden, logits), (ref_hidden, ref_logits) = runner(ids, mask), whole(ids, mask)
+    assert logits is not None and ref_logits is not None
+    assert np.abs(logits - ref_logits).max() < ATOL and np.abs(hidden - ref_hidden).max() < ATOL
+
+
+def test_a_reranker_on_the_taggers_model_is_the_taggers_graph_cut_at_its_layer(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    fast = tagger(tiny_bert_dir, tmp_path)
+    before = fast.tag_batch(SENTENCES)
+    ids, mask = ids_and_mask(fast)
+    _, logits_before = fast.runner(ids, mask)
+    shared = fast.layer_encoder(1)
+    assert shared is not None and isinstance(fast.runner, SplitOnnxRunner)
+    assert shared.runner.session is fast.runner.front.session  # one model in memory
+    assert shared.runner.config.num_hidden_layers == 1 and fast.runner.config.num_hidden_layers == 2
+    _, logits_after = fast.runner(ids, mask)
+    assert logits_before is not None and logits_after is not None
+    assert np.abs(logits_after - logits_before).max() < ATOL
+    after = fast.tag_batch(SENTENCES)
+    assert [[t.lang for t in s] for s in after] == [[t.lang for t in s] for s in before]
+    assert all(abs(a.confidence - b.confidence) < 1e-4 for s, r in zip(after, before) for a, b in zip(s, r))
+    own = BertEncoder.load(str(tiny_bert_dir), cache_dir=tmp_path, backend="onnx", threads=1, layers=1)
+    assert np.abs(shared.embed(TEXTS) - own.embed(TEXTS)).max() < ATOL  # the vectors a second copy would give
+    assert fast.layer_encoder(1) is not None and fast.runner.layers == 1  # asked again: the same cut, no new sessions
+
+
+def test_the_factory_shares_the_taggers_model_when_the_reranker_is_that_model(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    from mixlingo.config import load_settings
+    from mixlingo.factory import load_encoder
+
+    fast = tagger(tiny_bert_dir, tmp_path)
+    settings = load_settings(reranker_model=str(tiny_bert_dir), rerank_layers=1, encoder_backend="onnx",
+                             model_cache_dir=tmp_path, offline=True, threads=1)
+    encoder = load_encoder(settings, [fast])
+    assert isinstance(fast.runner, SplitOnnxRunner) and encoder.runner.session is fast.runner.front.session  # type: ignore[attr-defined]
+    torch_tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="torch")
+    assert torch_tagger.layer_encoder(1) is None  # torch cannot cut: the factory loads the reranker on its own
