@@ -115,6 +115,14 @@ TINY_ES_EN = {
     "dijo": "said", "que": "that", "sí": "yes", "casa": "house", "es": "is", "grande": "big", "y": "and", "bonita": "nice",
 }
 
+# Hindi in Devanagari → English, word for word; English words inside Hindi are copied as they are, as
+# opus-mt-hi-en does. Romanized Hindi ("kal") is not in it: a model like this cannot read Latin-letter Hindi.
+TINY_HI_EN = {
+    "कल": "tomorrow", "है": "is", "भेज": "send", "देना": "give", "आज": "today", "मैं": "I", "घर": "home",
+    "नहीं": "not", "काम": "work", "बहुत": "very", "अच्छा": "good", "हम": "we", "और": "and", "भी": "also",
+    "meeting": "meeting", "please": "please", "report": "report", "office": "office", "ok": "ok",
+}
+
 
 def build_tiny_marian(
     out_dir: Path, dictionary: Mapping[str, str] = TINY_ES_EN, *, steps: int = 300, seed: int = 0

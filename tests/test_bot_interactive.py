@@ -85,7 +85,8 @@ async def test_app_home_shows_and_saves_language_and_privacy(slack: Slack) -> No
     assert first.args["user_id"] == "U5"
     view = first.args["view"]
     select = [b for b in view["blocks"] if b.get("accessory", {}).get("type") == "static_select"][0]["accessory"]
-    assert [o["value"] for o in select["options"]] == ["en", "es"] and select["initial_option"]["value"] == "en"
+    # the pair's languages, then the other directions of the translation models (en→hi)
+    assert [o["value"] for o in select["options"]] == ["en", "es", "hi"] and select["initial_option"]["value"] == "en"
 
     def action(action_id: str, **fields: object) -> dict:
         return {"type": "block_actions", "team": {"id": "T0001"}, "user": {"id": "U5"}, "trigger_id": "1",
