@@ -209,6 +209,8 @@ def _words_outside(path: Path) -> tuple[Path, WordTable | None]:
     """The graph without its word-embedding table, and the table memory-mapped; the whole graph where it cannot be cut."""
     from mixlingo.adapters.bert_graphs import cut
 
+    if "words" in os.environ.get("BENCH_LEVERS_OFF", ""):  # the lever off (scripts/bench_levers.py)
+        return path, None
     try:
         paths = cut(path)
     except Exception:  # noqa: BLE001 - a graph this cutter does not know keeps its table inside

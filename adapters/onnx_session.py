@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -18,7 +19,8 @@ def cpu_session(path: Path, threads: int):  # noqa: ANN201 - an onnxruntime.Infe
     # Idle intra-op threads block instead of spinning: mixlingo runs several sessions (tagger front and
     # back, reranker) and CTranslate2 one after the other on the same cores, and a finished session's
     # spinning threads took CPU from the next one (docs/performance.md, "ORT threads spin").
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if "spin" not in os.environ.get("BENCH_LEVERS_OFF", ""):  # the lever off: spin as ORT does by default
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     trim_heap()  # loading parses the whole file and copies its weights: give those pages back
     return session
@@ -33,6 +35,8 @@ def trim_heap() -> None:
     import ctypes
     import ctypes.util
 
+    if "trim" in os.environ.get("BENCH_LEVERS_OFF", ""):  # the lever off (scripts/bench_levers.py)
+        return
     name = ctypes.util.find_library("c")
     try:
         ctypes.CDLL(name).malloc_trim(0)

@@ -135,6 +135,7 @@ def model_time_line(run: dict[str, Any]) -> str:
     if not run.get("burst_model_s"):
         return ""
     calls = "; ".join(f"{model} {c['calls']} call{'s' if c['calls'] != 1 else ''} ({', '.join(map(str, c['batch_sizes']))})"
+                      + (f" {_ms(c['seconds'])}" if "seconds" in c else "")
                       for model, c in run.get("burst_calls", {}).items())
     single = ""
     if run.get("latency_model_s"):

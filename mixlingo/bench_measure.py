@@ -96,12 +96,15 @@ def union_seconds(intervals: Sequence[tuple[float, float]]) -> float:
 
 
 def calls_by_model(calls: Sequence[ModelCall]) -> dict[str, dict[str, Any]]:
-    """Per model, in order of first call: how many calls and the batch size of each (in start order)."""
+    """Per model, in order of first call: how many calls, the batch size of each (in start order) and the
+    seconds its calls ran (their union)."""
     out: dict[str, dict[str, Any]] = {}
     for call in sorted(calls, key=lambda c: c.start):
-        entry = out.setdefault(call.model, {"calls": 0, "batch_sizes": []})
+        entry = out.setdefault(call.model, {"calls": 0, "batch_sizes": [], "seconds": 0.0})
         entry["calls"] += 1
         entry["batch_sizes"].append(call.size)
+    for model, entry in out.items():
+        entry["seconds"] = union_seconds([(c.start, c.end) for c in calls if c.model == model])
     return out
 
 

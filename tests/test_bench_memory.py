@@ -74,3 +74,10 @@ def test_the_factory_shares_the_taggers_model_when_the_reranker_is_that_model(ti
     assert isinstance(fast.runner, SplitOnnxRunner) and encoder.runner.session is fast.runner.front.session  # type: ignore[attr-defined]
     torch_tagger = MBertTagger(str(tiny_bert_dir), label_map=LABELS, cache_dir=tmp_path, backend="torch")
     assert torch_tagger.layer_encoder(1) is None  # torch cannot cut: the factory loads the reranker on its own
+
+
+def test_the_levers_script_can_keep_the_word_table_inside(tiny_bert_dir: Path, tmp_path: Path,
+                                                          monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("BENCH_LEVERS_OFF", "words")
+    runner = tagger(tiny_bert_dir, tmp_path).runner
+    assert isinstance(runner, OnnxRunner) and runner.table is None and runner.path == runner.source
