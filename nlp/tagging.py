@@ -55,9 +55,8 @@ class ExplainsWords(Protocol):
     another's was most likely written in that model's pair."""
 
     def evidence(self, sentences: Sequence[Sequence[str]]) -> list[float]:
-        """Per sentence, the share (0..1) of its alphabetic word tokens that this tagger's
-        languages explain (known training words, or clearly frequent in one of its languages);
-        0.0 for a sentence without such words."""
+        """Per sentence, how well this tagger's languages fit its alphabetic word tokens, 0..1
+        (graded by how frequent each word is in them); 0.0 for a sentence without such words."""
         ...
 
 

@@ -41,7 +41,7 @@ def test_each_message_gets_the_pair_whose_tagger_explains_its_words() -> None:
     spanglish = chosen("Oye, I'll send el reporte mañana, ok?", chooser)
     assert hinglish.pair == ("en", "hi") and spanglish.pair == ("en", "es")
     assert hinglish.pair_evidence == 1.0
-    assert hinglish.pair_reason is not None and "en-hi" in hinglish.pair_reason and "en-es 43%" in hinglish.pair_reason
+    assert hinglish.pair_reason is not None and "en-hi" in hinglish.pair_reason and "en-es 0.43" in hinglish.pair_reason
 
 
 def test_a_tie_goes_to_the_pair_configured_first_and_says_so() -> None:
