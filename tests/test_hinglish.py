@@ -120,3 +120,41 @@ async def test_a_reader_can_choose_hindi_in_latin_letters_in_app_home(tmp_path: 
         assert answer == "kal hai", answer  # the model wrote कल है; the reader asked for Latin letters
     finally:
         await slack.driver.close()  # type: ignore[attr-defined]
+
+
+HINGLISH_SET = [HINGLISH, "yaar aaj office nahi aa raha hoon", "ye movie bahut achhi thi bro", "mujhe kal tak ka time do please",
+                "kya scene hai aaj raat ka?", "main ghar ja raha hu, call me later", "Bhai kal ki meeting cancel ho gayi kya?"]
+SPANGLISH_SET = ["Oye, I'll send el reporte mañana, ok?", "vamos a la playa this weekend", "no sé what you mean",
+                 "mi amigo said que sí", "la reunión is at noon", "I love this canción so much", "Hola! Can we talk mañana?"]
+
+
+def test_two_pairs_in_one_workspace_without_cross_talk() -> None:
+    from mixlingo.config import load_settings
+    from mixlingo.factory import build_tag_pipeline
+
+    nlp = build_tag_pipeline(load_settings(pairs="en-es,en-hi", offline=True)).pipeline
+    for text in HINGLISH_SET:
+        message = nlp(text)
+        assert message.pair == ("en", "hi") and "es" not in {t.lang for t in message.tokens}, (text, message.pair_reason)
+        assert "hi" in {t.lang for t in message.tokens}
+    for text in SPANGLISH_SET:
+        message = nlp(text)
+        assert message.pair == ("en", "es") and "hi" not in {t.lang for t in message.tokens}, (text, message.pair_reason)
+        assert "es" in {t.lang for t in message.tokens}
+
+
+def test_explain_shows_the_pair_chosen_and_the_unit_the_model_reads(hindi_marian: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from mixlingo.cli import app
+
+    monkeypatch.setenv("MIXLINGO_PAIRS", "en-es,en-hi")
+    monkeypatch.setenv("MIXLINGO_TRANSLATION_MODELS", f"hi-en={hindi_marian}")
+    monkeypatch.setenv("MIXLINGO_RERANK", "false")
+    monkeypatch.setenv("MIXLINGO_MAX_NEW_TOKENS", "16")
+    result = CliRunner().invoke(app, ["translate", "--explain", "--to", "en", HINGLISH])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "pair: en-hi: its tagger's languages fit the 7 words" in out and "en-es 0." in out
+    assert "“कल meeting है, please report भेज देना” (written “kal meeting hai, please report bhej dena”)" in out
+    assert "tomorrow meeting is, please report send give" in out
