@@ -92,10 +92,11 @@ class Settings(BaseSettings):
 
     pairs: Annotated[list[str], NoDecode] = Field(
         default=["en-es"],
-        description="Language pairs the workspace mixes; with more than one, langid picks per message.",
+        description="Language pairs the workspace mixes; with more than one, each message gets the pair its words fit best.",
     )
     tagger: TaggerChoice = Field(
-        default="auto", description="auto: mBERT when its weights load, else the shipped embedded tagger for the pair (es/en, hi/en), else lexicon."
+        default="auto",
+        description="auto: mBERT when its weights load, else the shipped embedded tagger for the pair (es/en, hi/en), else lexicon.",
     )
     mbert_model: str = Field(
         default="sagorsarker/codeswitch-spaeng-lid-lince",
@@ -267,7 +268,7 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field(
         default="127.0.0.1", min_length=1,
-        description="Where /metrics listens (front ends and workers); 127.0.0.1: only a Prometheus on this machine.",
+        description="Where /metrics listens (front ends and workers); 127.0.0.1: only a Prometheus on the same host.",
     )
     metrics_on_slack_port: bool = Field(
         default=False,
