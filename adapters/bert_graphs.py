@@ -45,7 +45,7 @@ class WordTable:
         return ((picked.astype(np.float32) - self.zero_point) * self.scale).astype(np.float32)
 
 
-def _layer_output(graph, layer: int) -> str:  # noqa: ANN001 - an onnx GraphProto
+def _layer_output(graph, layer: int) -> str:  # an onnx GraphProto
     """The tensor holding encoder layer ``layer``'s (1-based) output in a transformers BERT export."""
     suffix = f"/encoder/layer.{layer - 1}/output/LayerNorm/LayerNormalization_output_0"
     found = [out for node in graph.node for out in node.output if out.endswith(suffix)]
@@ -54,7 +54,7 @@ def _layer_output(graph, layer: int) -> str:  # noqa: ANN001 - an onnx GraphProt
     return found[0]
 
 
-def _word_lookup(graph):  # noqa: ANN001, ANN202
+def _word_lookup(graph):
     """(table initializer, scale, zero point, dequantised output name) of the word-embedding lookup."""
     inits = {t.name: t for t in graph.initializer}
     for node in graph.node:
@@ -115,7 +115,7 @@ def cut(graph_path: Path, split_at: int | None = None) -> dict[str, Path]:
     return paths
 
 
-def _rename(graph, old: str, new: str) -> None:  # noqa: ANN001
+def _rename(graph, old: str, new: str) -> None:
     for value in graph.input:
         if value.name == old:
             value.name = new

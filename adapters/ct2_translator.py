@@ -102,7 +102,7 @@ class CT2Translator(MarianTranslator):
         device: str = "auto",
         compute_type: str = "auto",
         threads: int | None = None,
-        **kwargs,  # noqa: ANN003 - num_beams, batch_size, max/min_new_tokens: as MarianTranslator
+        **kwargs,  # num_beams, batch_size, max/min_new_tokens: as MarianTranslator
     ):
         super().__init__(models, cache_dir=cache_dir, offline=offline, **kwargs)
         self.optimized_dir = optimized_dir or cache_dir / "optimized"
@@ -138,7 +138,7 @@ class CT2Translator(MarianTranslator):
             loaded = self._load_ct2(model_dir)
         except ModelUnavailableError:
             raise
-        except Exception as error:  # noqa: BLE001 - a converter/runtime failure falls back, it does not stop
+        except Exception as error:  # a converter/runtime failure falls back, it does not stop
             log.info("CTranslate2 conversion of %s failed", model_id, exc_info=True)
             self.notes.append(
                 f"CTranslate2 could not convert {model_id} ({type(error).__name__}: {str(error)[:200]}); "
@@ -170,7 +170,7 @@ class CT2Translator(MarianTranslator):
             from_pretrained(AutoTokenizer, str(model_dir), cache_dir=self.cache_dir, offline=self.offline)
         )
 
-    def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:  # noqa: ANN001
+    def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:
         if not isinstance(model, _Converted):  # this model fell back to transformers
             return super()._generate(tokenizer, model, batch, n)
         # Same lengths as transformers' generate: max_new_tokens counts a forced end token, ct2's length does not.

@@ -141,12 +141,12 @@ def resolve_model_dir(model_id: str, *, cache_dir: Path, offline: bool) -> Path:
         raise not_downloaded(model_id, cache_dir)
     try:
         return Path(snapshot_download(model_id, cache_dir=str(cache_dir), local_files_only=True))
-    except Exception as error:  # noqa: BLE001 - "not cached" comes in several types
+    except Exception as error:  # "not cached" comes in several types
         if offline or not hub_reachable():
             raise _explain(model_id, cache_dir, offline, False, error) from error
     try:
         return Path(snapshot_download(model_id, cache_dir=str(cache_dir)))
-    except Exception as error:  # noqa: BLE001 - any failure becomes one line for the user
+    except Exception as error:  # any failure becomes one line for the user
         raise _explain(model_id, cache_dir, offline, False, error) from error
 
 

@@ -84,7 +84,7 @@ class MarianTranslator:
             out += self._generate(tokenizer, model, batch, n)
         return out
 
-    def target_prefix(self, model_id: str, tokenizer, source: str, target: str, prefix: str) -> str:  # noqa: ANN001
+    def target_prefix(self, model_id: str, tokenizer, source: str, target: str, prefix: str) -> str:
         """``>>es<< `` for a multi-target model (its vocabulary has ``>>xx<<`` tokens), whatever key names it.
 
         So ``en-es=Helsinki-NLP/opus-mt-en-ROMANCE`` works as well as ``en-mul=…``; a model
@@ -104,7 +104,7 @@ class MarianTranslator:
             )
         return f">>{target}<< "
 
-    def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:  # noqa: ANN001
+    def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:
         import torch
 
         encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=_max_length(model))
@@ -127,5 +127,5 @@ class MarianTranslator:
         return grouped
 
 
-def _max_length(model) -> int:  # noqa: ANN001
+def _max_length(model) -> int:
     return int(min(getattr(model.config, "max_position_embeddings", 512) or 512, 512))

@@ -81,7 +81,7 @@ class SentencePieceMarian:
 class TransformersMarian:
     """The same three calls over transformers' ``MarianTokenizer``, for layouts the other does not read."""
 
-    def __init__(self, tokenizer):  # noqa: ANN001 - a transformers tokenizer
+    def __init__(self, tokenizer):  # a transformers tokenizer
         self.tokenizer = tokenizer
 
     def encode(self, texts: Sequence[str], max_length: int) -> list[list[str]]:

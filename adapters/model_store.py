@@ -47,7 +47,7 @@ def plan(model_id: str, cache_dir: Path) -> DownloadPlan:
     """The model's files and sizes, from the hub (no file is downloaded)."""
     try:
         infos = snapshot_download(model_id, cache_dir=str(cache_dir), dry_run=True, tqdm_class=_progress_class(lambda _: None))
-    except Exception as error:  # noqa: BLE001 - hub errors come in many types; all mean "cannot plan"
+    except Exception as error:  # hub errors come in many types; all mean "cannot plan"
         raise ModelUnavailableError(f"cannot download {model_id!r}: {_first_line(error)}", detail=str(error)) from error
     revision = infos[0].commit_hash if infos else "main"
     missing = tuple((info.filename, int(info.file_size or 0)) for info in infos if info.will_download)
@@ -64,7 +64,7 @@ def fetch(download: DownloadPlan, cache_dir: Path, advance: Advance) -> Path:
                             tqdm_class=progress_class)
         return Path(snapshot_download(download.model_id, revision=download.revision, cache_dir=str(cache_dir),
                                       local_files_only=True, tqdm_class=progress_class))
-    except Exception as error:  # noqa: BLE001 - any failure becomes one line for the user
+    except Exception as error:  # any failure becomes one line for the user
         raise ModelUnavailableError(f"download of {download.model_id!r} failed: {_first_line(error)}",
                                     detail=str(error)) from error
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 
-def cpu_session(path: Path, threads: int):  # noqa: ANN201 - an onnxruntime.InferenceSession
+def cpu_session(path: Path, threads: int):  # an onnxruntime.InferenceSession
     """A CPU session using ``threads`` intra-op threads (blocking, not spinning, when idle), all graph
     optimisations and quiet logs."""
     import onnxruntime as ort

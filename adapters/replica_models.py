@@ -79,7 +79,7 @@ def build_codeswitch_replica(
     return out_dir
 
 
-def _set_weights(model, vocab: list[str], word_label: dict[str, int], fallback: int) -> None:  # noqa: ANN001
+def _set_weights(model, vocab: list[str], word_label: dict[str, int], fallback: int) -> None:
     """Embeddings carry the label, the layer passes them through, the classifier reads them back."""
     bert = model.bert
     hidden = model.config.hidden_size

@@ -166,7 +166,7 @@ def _dictionary_pair(rng: random.Random, mapping: Mapping[str, str]) -> tuple[st
     return source.strip(), target.strip()
 
 
-def _marian_tokenizer(out_dir: Path, corpus: Sequence[str]):  # noqa: ANN202 - MarianTokenizer
+def _marian_tokenizer(out_dir: Path, corpus: Sequence[str]):  # MarianTokenizer
     """Source and target sentencepiece models trained on ``corpus``, vocab.json, saved as opus-mt saves them."""
     import json
     import tempfile
@@ -201,7 +201,7 @@ def _marian_tokenizer(out_dir: Path, corpus: Sequence[str]):  # noqa: ANN202 - M
     return tokenizer
 
 
-def _tiny_marian_config(size: int):  # noqa: ANN202 - MarianConfig
+def _tiny_marian_config(size: int):  # MarianConfig
     from transformers import MarianConfig
 
     # Scaled embeddings with a wider init: with opus-mt's 0.02 init the sinusoidal positions drown the
@@ -214,7 +214,7 @@ def _tiny_marian_config(size: int):  # noqa: ANN202 - MarianConfig
     )
 
 
-def _train_seq2seq(config, tokenizer, pairs: Sequence[tuple[str, str]], steps: int, batch: int = 32):  # noqa: ANN001, ANN202
+def _train_seq2seq(config, tokenizer, pairs: Sequence[tuple[str, str]], steps: int, batch: int = 32):
     from transformers import MarianMTModel
 
     model = MarianMTModel(config)

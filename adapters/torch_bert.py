@@ -56,7 +56,7 @@ class _Outputs(torch.nn.Module):
         super().__init__()
         self.model, self.head = model, head
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):  # noqa: ANN201
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
         out = self.model(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=self.head == "tokens")
         if self.head == "tokens":
             return out.hidden_states[-1], out.logits

@@ -38,19 +38,19 @@ class ServerLimits:
     max_connections: int = 512
 
     @classmethod
-    def from_settings(cls, settings) -> ServerLimits:  # noqa: ANN001
+    def from_settings(cls, settings) -> ServerLimits:
         return cls(settings.http_header_timeout, settings.http_body_timeout, settings.http_max_connections)
 
 
 class CappedServer(web.Server):
     """aiohttp's low-level server, closing any connection beyond the cap as soon as it is made."""
 
-    def __init__(self, *args, max_connections: int, **kwargs):  # noqa: ANN002, ANN003
+    def __init__(self, *args, max_connections: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_connections = max_connections
         self._last_note = 0.0
 
-    def connection_made(self, handler, transport: asyncio.Transport) -> None:  # noqa: ANN001
+    def connection_made(self, handler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
         if len(self.connections) > self.max_connections:
             metrics.REJECTED.labels("too_many_connections").inc()
@@ -64,7 +64,7 @@ class CappedServer(web.Server):
 class BoundedRunner(web.AppRunner):
     """An AppRunner whose server applies :class:`ServerLimits`."""
 
-    def __init__(self, app: web.Application, limits: ServerLimits, **kwargs):  # noqa: ANN003
+    def __init__(self, app: web.Application, limits: ServerLimits, **kwargs):
         super().__init__(app, keepalive_timeout=limits.header_timeout, lingering_time=min(2.0, limits.body_timeout),
                          **kwargs)
         self.limits = limits

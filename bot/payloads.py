@@ -63,7 +63,7 @@ def _present(body: dict[str, Any], dotted: str) -> bool:
     return value not in (None, "", {}, [])
 
 
-async def refuse_incomplete(body: Any, next: Callable[[], Awaitable[None]]) -> BoltResponse | None:  # noqa: A002
+async def refuse_incomplete(body: Any, next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
     """bolt middleware: a payload that lacks a field its listener needs is acknowledged, logged once, and dropped."""
     found = missing_fields(body)
     if found is None:

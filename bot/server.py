@@ -150,7 +150,7 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
         await database.close()
 
 
-def _jobs_runner(settings: Settings):  # noqa: ANN202
+def _jobs_runner(settings: Settings):
     """Where the slow part of each request runs: the broker's workers, or this process."""
     if not settings.broker_url:
         return None  # build_app's default: the in-process pool
@@ -161,7 +161,7 @@ def _jobs_runner(settings: Settings):  # noqa: ANN202
     return QueueRunner(settings)
 
 
-def _guard(settings: Settings):  # noqa: ANN202
+def _guard(settings: Settings):
     from mixlingo.bot.replay import replay_guard, seen_for
 
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""

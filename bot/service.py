@@ -169,7 +169,7 @@ class TranslationService:
         pipeline.hooks.append(lambda _name, stage, seconds: metrics.observe_stage(type(stage).__name__, seconds))
         return pipeline
 
-    async def _in_thread(self, work: Callable):  # noqa: ANN202
+    async def _in_thread(self, work: Callable):
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
 
     def _run(self, pipeline: Pipeline, text: str, target: str | None) -> Outcome:

@@ -23,19 +23,19 @@ from slack_sdk.http_retry.jitter import RandomJitter
 NOT_IDEMPOTENT = ("chat.postMessage",)
 
 
-def _idempotent(request) -> bool:  # noqa: ANN001
+def _idempotent(request) -> bool:
     return not str(getattr(request, "url", "")).endswith(NOT_IDEMPOTENT)
 
 
 class _ServerErrors(AsyncServerErrorRetryHandler):
     """slack_sdk retries 500 and 503; a proxy in front of Slack can answer 502 and 504 too."""
 
-    async def _can_retry_async(self, *, state, request, response=None, error=None) -> bool:  # noqa: ANN001
+    async def _can_retry_async(self, *, state, request, response=None, error=None) -> bool:
         return response is not None and response.status_code in (500, 502, 503, 504) and _idempotent(request)
 
 
 class _ConnectionErrors(AsyncConnectionErrorRetryHandler):
-    async def _can_retry_async(self, *, state, request, response=None, error=None) -> bool:  # noqa: ANN001
+    async def _can_retry_async(self, *, state, request, response=None, error=None) -> bool:
         if error is None or not any(isinstance(error, t) for t in self.error_types_to_do_retries):
             return False
         return _idempotent(request) or isinstance(error, ClientConnectorError)  # never connected: never posted

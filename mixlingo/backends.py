@@ -67,7 +67,7 @@ def load_translator(settings: Settings, notes: list[str]) -> Translator:
     return MarianTranslator(settings.translation_models, **common)
 
 
-def micro_batched(settings: Settings, translator: Translator, encoder: Encoder | None, taggers: list[Tagger]):  # noqa: ANN201
+def micro_batched(settings: Settings, translator: Translator, encoder: Encoder | None, taggers: list[Tagger]):
     """Wrap the model-backed parts so concurrent messages share model calls (``micro_batch_ms`` 0: as they are)."""
     if settings.micro_batch_ms <= 0:
         return translator, encoder, taggers

@@ -114,7 +114,7 @@ def translation_models(marian: Path) -> dict[str, str]:
     return {"es-en": str(marian), "en-es": str(other if (other / "config.json").is_file() else marian)}
 
 
-def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> Figures | None:  # noqa: ANN001
+def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> Figures | None:
     """In the child: build, warm up, measure. ``events`` gets ("advance", n) and ("phase", text).
 
     ``convert``: only load (the one-off conversions happen then and on the first message); nothing measured."""
@@ -203,7 +203,7 @@ def describe(pipeline: Pipeline) -> dict[str, str]:
     return out
 
 
-def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> None:  # noqa: ANN001
+def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> None:
     try:
         from mixlingo.adapters.hub import quiet_transformers
         from mixlingo.bench_references import REFERENCES
@@ -213,11 +213,11 @@ def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int
             events.put(("result", REFERENCES[variant](overrides, texts, burst, target, events)))
         else:
             events.put(("result", run_variant(variant, overrides, texts, burst, target, events)))
-    except BaseException as error:  # noqa: BLE001 - reported by the parent as one line
+    except BaseException as error:  # reported by the parent as one line
         events.put(("error", f"{type(error).__name__}: {error}", traceback.format_exc()))
 
 
-def prepare_models(options: BenchOptions, phase) -> tuple[Path, Path]:  # noqa: ANN001
+def prepare_models(options: BenchOptions, phase) -> tuple[Path, Path]:
     """The given model dirs, or real-size random ones built (once) into the bench cache."""
     marian, bert = options.marian_dir, options.bert_dir
     if marian is None or bert is None:
@@ -232,7 +232,7 @@ def prepare_models(options: BenchOptions, phase) -> tuple[Path, Path]:  # noqa: 
     return marian, bert
 
 
-def run_bench(options: BenchOptions, progress=None) -> dict[str, Any]:  # noqa: ANN001
+def run_bench(options: BenchOptions, progress=None) -> dict[str, Any]:
     """Run both variants in child processes; ``progress(kind, value)`` gets ("phase", text) / ("advance", n)."""
     options.check()
     load_before = _load_average()
@@ -288,7 +288,7 @@ def conversions_missing(options: BenchOptions, marian: Path, bert: Path) -> bool
     return not all(path.is_file() for path in wanted)
 
 
-def _in_child(variant: str, overrides: dict[str, Any], texts: list[Any], burst: int, target: str, progress,  # noqa: ANN001
+def _in_child(variant: str, overrides: dict[str, Any], texts: list[Any], burst: int, target: str, progress,
               results: dict[str, Figures | None]) -> None:
     context = mp.get_context("spawn")
     events = context.Queue()
@@ -368,5 +368,5 @@ def _gpu() -> str | None:
         from mixlingo.adapters.ct2_translator import default_device
 
         return "CUDA" if default_device() == "cuda" else None
-    except Exception:  # noqa: BLE001 - no CTranslate2: no GPU it could use either
+    except Exception:  # no CTranslate2: no GPU it could use either
         return None

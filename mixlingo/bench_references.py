@@ -28,7 +28,7 @@ MODEL_TIME_TARGET = 1.10
 """A burst's wall time is at most this multiple of the time a model call was running."""
 
 
-def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], burst: int, target: str, events) -> Figures:  # noqa: ANN001
+def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], burst: int, target: str, events) -> Figures:
     """The translator alone: one call per message (latency), then the burst's units in one call per direction."""
     from mixlingo.backends import load_translator
     from mixlingo.config import load_settings
@@ -58,7 +58,7 @@ def run_floor(overrides: dict[str, Any], units: list[list[tuple[str, str]]], bur
     return figures
 
 
-def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> Figures:  # noqa: ANN001
+def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> Figures:
     """Plain transformers, ``batch_size`` messages per call; single messages as batches of one."""
     from mixlingo.adapters.bert_runtime import set_torch_threads
     from mixlingo.adapters.naive_pipeline import NaiveBatchedPipeline

@@ -183,11 +183,11 @@ def _decoded_lines(raw: bytes) -> list[str]:
     return text.splitlines()
 
 
-def _translate_one(pipeline, text: str, settings: Settings):  # noqa: ANN001, ANN202
+def _translate_one(pipeline, text: str, settings: Settings):
     return pipeline.run(text, max_chars=settings.max_message_chars, target=settings.target_language)
 
 
-def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
+def _show(message, *, as_json: bool, explain_: bool) -> None:
     from mixlingo.nlp.serialize import translation_to_dict
     from mixlingo.render import explain
 
@@ -210,7 +210,7 @@ def _show(message, *, as_json: bool, explain_: bool) -> None:  # noqa: ANN001
         typer.echo(translation.text)
 
 
-def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json: bool) -> int:  # noqa: ANN001
+def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json: bool) -> int:
     """One output line per input line, in order; a bad line is reported and left empty, never dropped.
 
     Lines go through ``pipeline.pipe`` ``batch_size`` at a time (one model call per stage and batch)."""
@@ -339,7 +339,7 @@ def _size(size: int) -> str:
     return decimal(size)  # the unit the progress bars use
 
 
-def _print_check(out, path: Path, settings: Settings) -> None:  # noqa: ANN001
+def _print_check(out, path: Path, settings: Settings) -> None:
     """What was fetched: kind, tokenizer, labels as they map; a warning when a tagger misses a configured pair."""
     from mixlingo.adapters.model_check import check_model_dir
 

@@ -168,7 +168,7 @@ def eval_(
     _print_report(report, as_json=as_json)
 
 
-def _tagger_from(name: str, label_map: dict[str, str], langs: tuple[str, str] | None = None):  # noqa: ANN202
+def _tagger_from(name: str, label_map: dict[str, str], langs: tuple[str, str] | None = None):
     from mixlingo.config import load_settings
     from mixlingo.factory import embedded_model_dir, load_embedded, load_mbert
 
@@ -188,7 +188,7 @@ def _tagger_from(name: str, label_map: dict[str, str], langs: tuple[str, str] | 
     return load_mbert(settings.model_copy(update={"mbert_model": str(path), "mbert_label_map": label_map}), pair)
 
 
-def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:  # noqa: ANN001
+def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:
     from mixlingo.nlp.evaluation import evaluate
     from mixlingo.nlp.language_scores import language_scores
 

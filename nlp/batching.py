@@ -114,7 +114,7 @@ class MicroBatcher:
             results = list(self.run(key, merged))
             if len(results) != len(merged):
                 raise RuntimeError(f"{self.name}: {len(results)} results for {len(merged)} items")
-        except BaseException as error:  # noqa: BLE001 - handed to the callers, who raise it
+        except BaseException as error:  # handed to the callers, who raise it
             for _, future in calls:
                 future.set_exception(error)
             return

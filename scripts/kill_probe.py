@@ -34,7 +34,7 @@ URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 def consume(queue: str) -> None:
     journal = Journal(redis.Redis.from_url(URL), queue)
 
-    def on_message(body: dict, message) -> None:  # noqa: ANN001
+    def on_message(body: dict, message) -> None:
         time.sleep(0.005)
         journal.close(message.headers["id"])
         message.ack()

@@ -11,12 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from slack_harness import fake_encoder, fake_translator  # noqa: E402 - after the sys.path line above
+from slack_harness import fake_encoder, fake_translator  # after the sys.path line above
 
-from mixlingo.bot.jobs.worker import run_worker  # noqa: E402 - after the sys.path line above
-from mixlingo.factory import translation_service  # noqa: E402 - after the sys.path line above
-from mixlingo.cli_jobs import _logging  # noqa: E402 - after the sys.path line above
-from mixlingo.config import load_settings  # noqa: E402 - after the sys.path line above
+from mixlingo.bot.jobs.worker import run_worker  # after the sys.path line above
+from mixlingo.factory import translation_service  # after the sys.path line above
+from mixlingo.cli_jobs import _logging  # after the sys.path line above
+from mixlingo.config import load_settings  # after the sys.path line above
 
 if __name__ == "__main__":
     _logging()

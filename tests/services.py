@@ -27,7 +27,7 @@ def unavailable(service: str, why: str) -> None:
     pytest.skip(message)
 
 
-def _connect_pg(url: str):  # noqa: ANN202
+def _connect_pg(url: str):
     import psycopg
 
     return psycopg.connect(url, autocommit=True, connect_timeout=3)

@@ -33,10 +33,10 @@ def _handler(repos: Mapping[str, Path], requests: list[str]) -> type[BaseHTTPReq
         def log_message(self, *args: object) -> None:  # quiet test output
             return
 
-        def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
+        def do_HEAD(self) -> None:  # http.server's name
             self._serve(body=False)
 
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:  # the name http.server calls
             self._serve(body=True)
 
         def _serve(self, *, body: bool) -> None:

@@ -15,11 +15,11 @@ from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTrans
 WORDS = {("es", "en"): {"hola": "hello", "casa": "house", "perro": "dog", "gato": "cat"}}
 
 
-def concurrently(calls: list, window_s: float = 0.05) -> list:  # noqa: ANN001
+def concurrently(calls: list, window_s: float = 0.05) -> list:
     """Start every call at the same moment (a barrier), return the results in call order."""
     barrier = threading.Barrier(len(calls))
 
-    def go(call):  # noqa: ANN001, ANN202
+    def go(call):
         barrier.wait()
         return call()
 
@@ -52,7 +52,7 @@ def test_a_lone_call_runs_after_the_window_without_waiting_for_company() -> None
 def test_max_items_splits_batches_and_errors_reach_every_caller_of_the_batch() -> None:
     seen: list[list[int]] = []
 
-    def run(key, items):  # noqa: ANN001, ANN202
+    def run(key, items):
         seen.append(list(items))
         if key == "bad":
             raise InputError("no model for that")
@@ -84,7 +84,7 @@ def test_a_shared_gate_lets_one_model_call_run_at_a_time() -> None:
     gate = threading.BoundedSemaphore(1)
     running, overlaps, lock = [0], [], threading.Lock()
 
-    def run(key, items):  # noqa: ANN001, ANN202
+    def run(key, items):
         with lock:
             running[0] += 1
             overlaps.append(running[0])
@@ -102,7 +102,7 @@ def test_a_shared_gate_lets_one_model_call_run_at_a_time() -> None:
 def test_calls_that_queue_while_a_batch_runs_go_together_in_the_next_one() -> None:
     started, release = threading.Event(), threading.Event()
 
-    def run(key, items):  # noqa: ANN001, ANN202
+    def run(key, items):
         started.set()
         release.wait(5)
         return items

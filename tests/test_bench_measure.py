@@ -166,7 +166,7 @@ def test_callers_that_queue_while_the_gate_is_held_go_in_one_call_once_it_frees(
     gate = threading.BoundedSemaphore(1)
     held, release = threading.Event(), threading.Event()
 
-    def slow(key, items):  # noqa: ANN001, ANN202
+    def slow(key, items):
         held.set()
         release.wait(5)
         return items

@@ -87,7 +87,7 @@ def test_settings_accept_both_env_names_and_hide_secrets(monkeypatch: pytest.Mon
         load_settings()
 
 
-async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp_path, fake: FakeSlack) -> None:  # noqa: ANN001
+async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp_path, fake: FakeSlack) -> None:
     import asyncio
     import contextlib
     import re
@@ -130,7 +130,7 @@ async def test_serve_in_token_mode_checks_slack_then_answers_signed_requests(tmp
             await task
 
 
-async def test_serve_stops_on_missing_scopes_before_listening(tmp_path, fake: FakeSlack) -> None:  # noqa: ANN001
+async def test_serve_stops_on_missing_scopes_before_listening(tmp_path, fake: FakeSlack) -> None:
     from slack_harness import SECRET, fake_encoder, fake_translator
 
     from mixlingo.bot.server import run
@@ -165,7 +165,7 @@ async def test_model_check_reports_missing_models_in_plain_words() -> None:
         working.close()
 
 
-async def test_a_silent_slack_is_one_error_within_3_seconds_before_anything_loads(tmp_path) -> None:  # noqa: ANN001
+async def test_a_silent_slack_is_one_error_within_3_seconds_before_anything_loads(tmp_path) -> None:
     """A Slack that takes the connection but never answers (a proxy, a firewall) is named in seconds, once."""
     import asyncio
     import socket
@@ -192,7 +192,7 @@ async def test_a_silent_slack_is_one_error_within_3_seconds_before_anything_load
     assert said == []  # nothing loaded first: no "loading the tagger…", no database
 
 
-async def test_slack_mode_starts_without_alembic_lines_or_bolt_warnings(fake: FakeSlack, tmp_path) -> None:  # noqa: ANN001
+async def test_slack_mode_starts_without_alembic_lines_or_bolt_warnings(fake: FakeSlack, tmp_path) -> None:
     """What `mixlingo serve` prints on a good start: our own lines only, at the default log level."""
     import asyncio
     import os

@@ -20,8 +20,8 @@ class Recorder:
     def __init__(self) -> None:
         self.seen: dict[str, list[str]] = defaultdict(list)
 
-    def __getattr__(self, kind: str):  # noqa: ANN204
-        def register(name: str):  # noqa: ANN202
+    def __getattr__(self, kind: str):
+        def register(name: str):
             self.seen[kind].append(name)
             return lambda **listeners: None
 
@@ -46,8 +46,8 @@ def test_slash_command_jobs_keep_their_names() -> None:
     """A command's lazy listener names its job in the queue, the metrics and the failed-jobs list."""
     jobs: dict[str, list[str]] = {}
 
-    def command(name: str):  # noqa: ANN202
-        def listeners(*, ack, lazy):  # noqa: ANN001, ANN202
+    def command(name: str):
+        def listeners(*, ack, lazy):
             jobs[name] = [function.__name__ for function in lazy]
 
         return listeners

@@ -102,11 +102,11 @@ class MissingModels:
     def has_direction(self, source: str, target: str) -> bool:
         return True
 
-    def translate(self, texts, source, target, n):  # noqa: ANN001, ANN201
+    def translate(self, texts, source, target, n):
         raise ModelUnavailableError(f"model 'opus-mt-{source}-{target}' is not in the cache; run `mixlingo models pull`")
 
 
-async def test_missing_models_give_a_plain_words_reply(tmp_path, fake) -> None:  # noqa: ANN001
+async def test_missing_models_give_a_plain_words_reply(tmp_path, fake) -> None:
     from slack_harness import open_app
 
     _, _, driver = await open_app(tmp_path, fake, translator=MissingModels())

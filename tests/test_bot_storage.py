@@ -24,7 +24,7 @@ async def test_migrations_match_the_models_and_are_idempotent(database_url: str)
     await database.migrate()  # a second run is a no-op
     try:
         async with database.engine.connect() as connection:
-            def diff(sync_connection):  # noqa: ANN001, ANN202
+            def diff(sync_connection):
                 context = MigrationContext.configure(sync_connection)
                 return compare_metadata(context, all_metadata()), inspect(sync_connection).get_table_names()
 

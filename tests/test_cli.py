@@ -310,7 +310,7 @@ def test_batch_mode_goes_through_pipe_in_batches(tiny_models_env: None, monkeypa
     batches: list[int] = []
     pipe = Pipeline.pipe
 
-    def counting_pipe(self: Pipeline, texts, **options):  # noqa: ANN001, ANN202 - wraps the real method
+    def counting_pipe(self: Pipeline, texts, **options):  # wraps the real method
         texts = list(texts)
         batches.append(len(texts))
         return pipe(self, texts, **options)

@@ -31,7 +31,7 @@ FINAL_EPS = 0.3
 PLAIN = dict(translation_backend="transformers", encoder_backend="torch", micro_batch_ms=0)
 
 
-def run_all(pipeline, texts: list[str]) -> list[Message]:  # noqa: ANN001
+def run_all(pipeline, texts: list[str]) -> list[Message]:
     return [pipeline.run(text, target="en") for text in texts]
 
 

@@ -67,7 +67,7 @@ long_piece = st.one_of(  # longer than a unit: never cut, never sent to a model
 messages = st.lists(st.one_of(element, element, element, element, element, long_piece), min_size=1, max_size=20).map("".join)
 
 
-def pipeline():  # noqa: ANN201
+def pipeline():
     global _pipeline
     if _pipeline is None:
         _pipeline = build_translate_pipeline(load_settings(tagger="lexicon"), translator=fake_translator(),
@@ -114,7 +114,7 @@ LIVE = regex.compile(r"<([@#!][^<>|]*|(?:https?|mailto|ftp|tel):[^<>|]*)(?:\|[^<
 """A live token in Slack mrkdwn, keyed by what it points at (a label may be translated)."""
 
 
-def hostile_pipeline(rng: random.Random):  # noqa: ANN201
+def hostile_pipeline(rng: random.Random):
     def write(text: str, source: str, target: str) -> list[Candidate]:
         marks = MT_PLACEHOLDER.findall(text)
         outputs = []

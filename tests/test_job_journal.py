@@ -48,7 +48,7 @@ def envelope(text: str = "hola") -> Envelope:
     return Envelope(function="run_message", body=json.dumps({"event": {"text": text}}), headers={})
 
 
-def take(celery, queue: str, *, file_it: bool):  # noqa: ANN001, ANN201
+def take(celery, queue: str, *, file_it: bool):
     """Take one message off the queue as a worker does; ``file_it=False``: the worker died before filing it.
 
     Returns the open connection too: closing it gives its unacked messages back, like a worker's warm shutdown.
@@ -63,7 +63,7 @@ def waiting_ids(journal: Journal) -> list[str]:
     return [json.loads(raw)["headers"]["id"] for raw in journal.client.lrange(journal.queue, 0, -1)]
 
 
-def test_a_job_a_dying_worker_took_off_the_queue_is_sent_again(setup) -> None:  # noqa: ANN001
+def test_a_job_a_dying_worker_took_off_the_queue_is_sent_again(setup) -> None:
     settings, celery, journal, clock = setup
     job = envelope()
     send(celery, settings.queue_name, job, journal)
@@ -87,7 +87,7 @@ def test_a_job_a_dying_worker_took_off_the_queue_is_sent_again(setup) -> None:  
     assert journal.envelope(job.id).body == job.body
 
 
-def test_a_job_a_live_worker_holds_or_that_ended_is_left_alone(setup) -> None:  # noqa: ANN001
+def test_a_job_a_live_worker_holds_or_that_ended_is_left_alone(setup) -> None:
     settings, celery, journal, clock = setup
     running, finished = envelope("a"), envelope("b")
     send(celery, settings.queue_name, running, journal)
@@ -110,11 +110,11 @@ def test_a_job_a_live_worker_holds_or_that_ended_is_left_alone(setup) -> None:  
     assert journal.waiting_since(clock.now + 1) == [] and journal.client.hlen(journal.missing) == 0
 
 
-def test_a_publish_that_fails_takes_its_journal_entry_back(setup) -> None:  # noqa: ANN001
+def test_a_publish_that_fails_takes_its_journal_entry_back(setup) -> None:
     settings, _, journal, _ = setup
 
     class Down:
-        def send_task(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        def send_task(self, *args, **kwargs) -> None:
             raise ConnectionRefusedError("broker down")
 
     with pytest.raises(ConnectionRefusedError):
@@ -122,7 +122,7 @@ def test_a_publish_that_fails_takes_its_journal_entry_back(setup) -> None:  # no
     assert journal.waiting_since(float("inf")) == []  # the front end answers 500: Slack sends the request again
 
 
-def test_begin_runs_a_job_once_at_a_time_and_never_after_it_ended(setup) -> None:  # noqa: ANN001
+def test_begin_runs_a_job_once_at_a_time_and_never_after_it_ended(setup) -> None:
     settings, celery, journal, _ = setup
     job = replace(envelope(), journaled=True)
     assert journal.begin(job.id, lease_seconds=60) == "ended"  # never journaled (or already closed)
@@ -142,19 +142,19 @@ def test_begin_runs_a_job_once_at_a_time_and_never_after_it_ended(setup) -> None
 class Runtime:
     """A worker runtime whose job just counts its runs."""
 
-    def __init__(self, settings, journal: Journal):  # noqa: ANN001
+    def __init__(self, settings, journal: Journal):
         self.settings, self.journal, self.runs = settings, journal, 0
 
     async def execute(self, envelope: Envelope) -> None:
         self.runs += 1
 
-    def call(self, coroutine, timeout=None):  # noqa: ANN001, ANN201
+    def call(self, coroutine, timeout=None):
         import asyncio
 
         return asyncio.run(coroutine)
 
 
-def test_a_worker_runs_a_journaled_job_once_however_often_it_is_delivered(setup) -> None:  # noqa: ANN001
+def test_a_worker_runs_a_journaled_job_once_however_often_it_is_delivered(setup) -> None:
     settings, celery, journal, _ = setup
     runtime = Runtime(settings, journal)
     task = register_task(celery, lambda: runtime)

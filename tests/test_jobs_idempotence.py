@@ -102,7 +102,7 @@ async def test_slack_429_and_500_are_retried_and_each_translation_posts_once(sla
         assert (await slack.bot.repo.record(TEAM, "C1", f"700.{i}", "en")).posted_ts is not None
 
 
-async def test_a_job_that_fails_for_good_is_recorded_and_listed(slack: Slack, capsys) -> None:  # noqa: ANN001
+async def test_a_job_that_fails_for_good_is_recorded_and_listed(slack: Slack, capsys) -> None:
     await auto_on(slack)
     slack.fake.fault_modes, slack.fake.fault_budget = ("channel_not_found",), 1
     await slack.driver.event({**SPANISH, "ts": "800.1"})

@@ -13,7 +13,7 @@ HINDI = {"kal", "meeting", "hai", "please", "report", "bhej", "dena", "ok", "yaa
 SPANISH = {"oye", "i'll", "send", "el", "reporte", "mañana", "ok", "please", "report", "meeting", "the"}
 
 
-def known_share(vocabulary: set[str]):  # noqa: ANN201 - a WordEvidence
+def known_share(vocabulary: set[str]):  # a WordEvidence
     def explain(words: Sequence[str]) -> float:
         return sum(w.lower() in vocabulary for w in words) / len(words) if words else 0.0
 

@@ -227,7 +227,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         driver.quit()
 
 
-def _translate_in_page(driver, url: str, text: str, target: str) -> None:  # noqa: ANN001
+def _translate_in_page(driver, url: str, text: str, target: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -242,7 +242,7 @@ def _translate_in_page(driver, url: str, text: str, target: str) -> None:  # noq
     wait.until(lambda d: d.find_element(By.ID, "plan").text.startswith("strategy:"))
 
 
-def _colours(driver) -> dict[str, str]:  # noqa: ANN001
+def _colours(driver) -> dict[str, str]:
     from selenium.webdriver.common.by import By
 
     colours = {}
@@ -251,7 +251,7 @@ def _colours(driver) -> dict[str, str]:  # noqa: ANN001
     return colours
 
 
-def test_page_shows_tags_plan_and_missing_models_message(browser, served: str) -> None:  # noqa: ANN001
+def test_page_shows_tags_plan_and_missing_models_message(browser, served: str) -> None:
     from selenium.webdriver.common.by import By
 
     _translate_in_page(browser, served, MIXED, "en")
@@ -269,7 +269,7 @@ def test_page_shows_tags_plan_and_missing_models_message(browser, served: str) -
     assert browser.find_element(By.ID, "plan").text.startswith("strategy: spans")
 
 
-async def test_page_renders_block_kit_with_working_buttons(browser, api: tuple[ClientSession, str]) -> None:  # noqa: ANN001
+async def test_page_renders_block_kit_with_working_buttons(browser, api: tuple[ClientSession, str]) -> None:
     _, url = api
 
     def steps() -> tuple[str, str, str, str]:
@@ -305,7 +305,7 @@ async def test_api_warns_when_the_message_is_in_neither_language_of_the_pair(api
     assert mixed["warning"] is None
 
 
-def test_page_clears_every_result_panel_on_an_error(browser, served: str) -> None:  # noqa: ANN001
+def test_page_clears_every_result_panel_on_an_error(browser, served: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -112,7 +112,7 @@ def test_translate_runs_through_the_multilingual_replica_with_its_target_token(
     prefixes: list[str] = []
     real = MarianTranslator.target_prefix
 
-    def spy(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def spy(self, *args, **kwargs):
         prefixes.append(real(self, *args, **kwargs))
         return prefixes[-1]
 

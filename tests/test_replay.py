@@ -103,7 +103,7 @@ class FailsFirst(EmbeddedRunner):
     failed = False
     started = 0
 
-    def start(self, function, request) -> None:  # noqa: ANN001
+    def start(self, function, request) -> None:
         if not FailsFirst.failed:
             FailsFirst.failed = True
             raise QueueUnavailable("broker down")

@@ -56,7 +56,7 @@ def test_commands_explain_what_is_missing(tmp_path: Path) -> None:
 
 
 @asynccontextmanager
-async def queue_front_end(tmp_path: Path, fake: FakeSlack, settings):  # noqa: ANN001, ANN201
+async def queue_front_end(tmp_path: Path, fake: FakeSlack, settings):
     """A front end whose listeners enqueue to ``settings.broker_url`` instead of running."""
     from aiohttp.test_utils import TestServer
 

@@ -76,7 +76,7 @@ def test_serve_logs_never_carry_a_url_password(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(redact, "_installed", False)  # as in a fresh `mixlingo serve` process
     original = logging.getLogRecordFactory()
 
-    async def failing_run(settings, say, warn, *, service) -> None:  # noqa: ANN001
+    async def failing_run(settings, say, warn, *, service) -> None:
         log = logging.getLogger("mixlingo.bot")
         log.error("broker down: cannot connect to %s", URLS["broker_url"])
         try:

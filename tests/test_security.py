@@ -116,7 +116,7 @@ async def test_1000_forged_tampered_and_replayed_requests_none_accepted(tmp_path
         await driver.close()  # type: ignore[attr-defined]
 
 
-def _guarded(bot, database, limits=None):  # noqa: ANN001, ANN202
+def _guarded(bot, database, limits=None):
     """The app as `mixlingo serve` builds it: replay guard and metrics in front of bolt."""
     from mixlingo.bot.app import build_app
 

@@ -102,7 +102,7 @@ def test_cli_batch_file_translates_lines_in_one_batch_per_model_stage(
     seen: list[int] = []
     batched = Translate.translate_many
 
-    def spy(self, messages):  # noqa: ANN001, ANN202
+    def spy(self, messages):
         seen.append(len(messages))
         return batched(self, messages)
 

@@ -55,7 +55,7 @@ class CrfScorer:
 
         with safe_open(str(path), framework="numpy") as handle:  # one read: metadata and tensors
             described = json.loads(handle.metadata()["crf"])
-            tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118 - not a dict
+            tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # not a dict
         self.labels: list[str] = described["labels"]
         self.rows = {attribute: i for i, attribute in enumerate(described["attributes"])}
         # one extra zero row: the weights of an attribute the CRF never kept

@@ -28,10 +28,10 @@ class BiLstmTagger(nn.Module):
         self.dropout = nn.Dropout(0.3)
         self.out = nn.Linear(2 * hidden, n_labels)
 
-    def forward(self, words, chars, dense, ngrams, offsets):  # noqa: ANN001, ANN201
+    def forward(self, words, chars, dense, ngrams, offsets):
         return self.sequence(self.inputs(words, chars, dense, ngrams, offsets), words)
 
-    def inputs(self, words, chars, dense, ngrams, offsets):  # noqa: ANN001, ANN201
+    def inputs(self, words, chars, dense, ngrams, offsets):
         """Per-token input vectors: word, characters, n-gram bag and dense features."""
         batch, length, width = chars.shape
         flat_chars = chars.view(batch * length, width)
@@ -42,7 +42,7 @@ class BiLstmTagger(nn.Module):
         bag = self.ngrams(ngrams, offsets).view(batch, length, 48)
         return torch.cat([self.dropout(self.words(words)), char_rep, self.dropout(bag), dense], -1)
 
-    def sequence(self, x, words):  # noqa: ANN001, ANN201
+    def sequence(self, x, words):
         """BiLSTM over the input vectors, then label logits."""
         # Packed, so padding never reaches the backward direction: a sentence's tags do not
         # depend on what else shares its batch.
@@ -64,7 +64,7 @@ class SequenceHead(nn.Module):
         super().__init__()
         self.lstm, self.out = net.lstm, net.out
 
-    def forward(self, x):  # noqa: ANN001, ANN201
+    def forward(self, x):
         return self.out(self.lstm(x)[0]).softmax(-1)
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mixlingo.adapters.embedded.network import BiLstmTagger
 
 
-def head_session(path: Path, threads: int):  # noqa: ANN201 - an onnxruntime.InferenceSession, or None
+def head_session(path: Path, threads: int):  # an onnxruntime.InferenceSession, or None
     """ONNX Runtime session for the exported sequence head; None (torch runs it) when absent."""
     return cpu_session(path, threads) if path.is_file() else None
 

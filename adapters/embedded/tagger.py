@@ -264,7 +264,7 @@ def check_contract(model_dir: Path, config: dict) -> None:
         )
 
 
-def _torch_network(weights: dict[str, np.ndarray], n_words: int, n_chars: int, n_labels: int, buckets: int):  # noqa: ANN202
+def _torch_network(weights: dict[str, np.ndarray], n_words: int, n_chars: int, n_labels: int, buckets: int):
     import torch
 
     from mixlingo.adapters.embedded.network import BiLstmTagger
@@ -274,7 +274,7 @@ def _torch_network(weights: dict[str, np.ndarray], n_words: int, n_chars: int, n
     return net.eval()
 
 
-def _torch_probabilities(net, arrays: tuple[np.ndarray, ...]) -> np.ndarray:  # noqa: ANN001
+def _torch_probabilities(net, arrays: tuple[np.ndarray, ...]) -> np.ndarray:
     import torch
 
     from mixlingo.adapters.embedded.network import as_tensors

@@ -140,7 +140,7 @@ def _train_crf(corpus: Corpus, path: Path, options: EmbeddedTrainingOptions, zip
     import pycrfsuite
 
     class Trainer(pycrfsuite.Trainer):
-        def on_iteration(self, log, info):  # noqa: ANN001, ANN202 - crfsuite's hook
+        def on_iteration(self, log, info):  # crfsuite's hook
             progress("CRF", min(int(info.get("num", 0)), options.crf_iterations), options.crf_iterations)
 
     features = FeatureExtractor(options.langs, zipf_of=zipf_of)

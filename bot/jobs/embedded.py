@@ -25,7 +25,7 @@ log = logging.getLogger("mixlingo.jobs")
 
 
 class EmbeddedRunner(AsyncLazyListenerRunner):
-    def __init__(self, bot, *, max_retries: int | None = None, backoff_base: float = 1.0):  # noqa: ANN001
+    def __init__(self, bot, *, max_retries: int | None = None, backoff_base: float = 1.0):
         self.logger = log
         self.bot = bot
         self.max_retries = bot.settings.job_max_retries if max_retries is None else max_retries
@@ -33,7 +33,7 @@ class EmbeddedRunner(AsyncLazyListenerRunner):
         self.tasks: set[asyncio.Task] = set()
         metrics.set_queue_depth(lambda: len(self.tasks))
 
-    def start(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001
+    def start(self, function, request: AsyncBoltRequest) -> None:
         name = get_name_for_callable(function)
         envelope = Envelope.of(name, request)
         metrics.ENQUEUED.labels(name).inc()
@@ -41,7 +41,7 @@ class EmbeddedRunner(AsyncLazyListenerRunner):
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def _run(self, function, request: AsyncBoltRequest, envelope: Envelope) -> None:  # noqa: ANN001
+    async def _run(self, function, request: AsyncBoltRequest, envelope: Envelope) -> None:
         inflight = self.bot.inflight
         inflight.count += 1  # across retries, so shutdown and tests wait for the last try
         try:
@@ -63,5 +63,5 @@ class EmbeddedRunner(AsyncLazyListenerRunner):
         finally:
             inflight.count -= 1
 
-    async def run(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001
+    async def run(self, function, request: AsyncBoltRequest) -> None:
         await call_listener(function, request, Envelope.of(get_name_for_callable(function), request).id, log)

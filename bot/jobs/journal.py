@@ -31,7 +31,7 @@ return 'busy'
 class Journal:
     """Jobs of one queue that were published and have not ended: ``envelopes`` (id → job) and ``since`` (id → time)."""
 
-    def __init__(self, client: Any, queue: str, *, clock=time.time):  # noqa: ANN001
+    def __init__(self, client: Any, queue: str, *, clock=time.time):
         self.client, self.queue, self.clock = client, queue, clock
         prefix = f"mixlingo:journal:{queue}"
         self.envelopes, self.since, self.missing, self.prefix = f"{prefix}:jobs", f"{prefix}:since", f"{prefix}:missing", prefix
@@ -65,7 +65,7 @@ class Journal:
         return f"{self.prefix}:running:{job_id}"
 
 
-def journal_for(settings: Any) -> Journal | None:  # noqa: ANN401
+def journal_for(settings: Any) -> Journal | None:
     """The journal of ``settings``' queue; None for brokers that cannot lose a taken message (AMQP)."""
     from mixlingo.bot.jobs.queue import redis_broker
 

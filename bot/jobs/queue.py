@@ -108,7 +108,7 @@ class QueueRunner(AsyncLazyListenerRunner):
         self.journal = journal_for(settings)
         self.retry_policy = {"max_retries": 2, "interval_start": 0.05, "interval_step": 0.2, "interval_max": 0.5}
 
-    def start(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001
+    def start(self, function, request: AsyncBoltRequest) -> None:
         name = get_name_for_callable(function)
         envelope = Envelope.of(name, request)
         try:
@@ -119,19 +119,19 @@ class QueueRunner(AsyncLazyListenerRunner):
             raise QueueUnavailable(f"cannot reach the job queue: {error}") from error
         metrics.ENQUEUED.labels(name).inc()
 
-    async def run(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001
+    async def run(self, function, request: AsyncBoltRequest) -> None:
         raise RuntimeError("a front end never runs jobs itself in queue mode")
 
 
 @lru_cache(maxsize=8)
-def redis_client(url: str):  # noqa: ANN201
+def redis_client(url: str):
     """One client (connection pool) per broker URL and process, with short timeouts: callers answer fast or fail."""
     import redis
 
     return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
 
 
-def redis_broker(settings: Settings):  # noqa: ANN201
+def redis_broker(settings: Settings):
     """The broker's Redis client, or None when the broker is not Redis."""
     url = settings.broker_url or ""
     return redis_client(url) if url.startswith(("redis://", "rediss://")) else None

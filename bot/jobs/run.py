@@ -19,7 +19,7 @@ from mixlingo.bot.jobs.current import current_job
 
 
 async def call_listener(function: Callable[..., Awaitable[None]], request: AsyncBoltRequest, job_id: str,
-                        logger) -> None:  # noqa: ANN001
+                        logger) -> None:
     """Run ``function`` as bolt would, with ``job_id`` as the holder of every claim it takes; exceptions propagate."""
     kwargs = build_async_required_kwargs(logger=logger, required_arg_names=get_arg_names_of_callable(function),
                                          request=request, response=None, this_func=function)

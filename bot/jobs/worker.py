@@ -49,10 +49,10 @@ class CallerRunner(AsyncLazyListenerRunner):
 
     logger = log
 
-    def start(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001
+    def start(self, function, request: AsyncBoltRequest) -> None:
         raise RuntimeError("a worker never starts new jobs of its own")
 
-    async def run(self, function, request: AsyncBoltRequest) -> None:  # noqa: ANN001
+    async def run(self, function, request: AsyncBoltRequest) -> None:
         state: _JobState = request.context[_STATE]
         state.ran = True
         try:
@@ -219,7 +219,7 @@ def run_worker(settings: Settings, *, service: TranslationService, name: str | N
         runtime.close()
 
 
-def _start_sweeper(celery: Celery, settings: Settings, journal: Journal | None):  # noqa: ANN202
+def _start_sweeper(celery: Celery, settings: Settings, journal: Journal | None):
     """The thread that sends again jobs a dying worker took off the Redis queue (none for other brokers)."""
     if journal is None:
         return None

@@ -17,10 +17,10 @@ STATE_SECONDS = 600
 
 
 class ExpiringOAuthStateStore(AsyncSQLAlchemyOAuthStateStore):
-    def __init__(self, engine, expiration_seconds: int = STATE_SECONDS):  # noqa: ANN001
+    def __init__(self, engine, expiration_seconds: int = STATE_SECONDS):
         super().__init__(expiration_seconds=expiration_seconds, engine=engine)
 
-    async def async_issue(self, *args, **kwargs) -> str:  # noqa: ANN002, ANN003
+    async def async_issue(self, *args, **kwargs) -> str:
         await self.prune()
         return await super().async_issue(*args, **kwargs)
 

@@ -12,7 +12,7 @@ from mixlingo.bot.storage.models import all_metadata
 target_metadata = all_metadata()
 
 
-def run_on(connection) -> None:  # noqa: ANN001
+def run_on(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
