@@ -86,12 +86,17 @@ class SplitOnnxRunner:
         self._cut = front.session.get_outputs()[0].name
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        _, hidden, logits = self.run_with_middle(input_ids, attention_mask)
+        return hidden, logits
+
+    def run_with_middle(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(layer L's hidden states, the last layer's, the logits): what the front alone would give, for free."""
         words = self.front.table.lookup(input_ids) if self.front.table is not None else None
         (middle,) = self.front.session.run(None, self.front.feeds(input_ids, attention_mask, words))
         feeds = self.back.feeds(input_ids, attention_mask, words)
         feeds[self._cut] = middle
         outputs = self.back.session.run(None, feeds)
-        return outputs[0], (outputs[1] if len(outputs) > 1 else None)
+        return middle, outputs[0], (outputs[1] if len(outputs) > 1 else None)
 
     def front_runner(self) -> OnnxRunner:
         front = copy.copy(self.front)  # the same session; its config says how many layers it runs

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mixlingo.adapters.bert_runtime import load_config, load_runner, position_limit, tokenizer_lock
+from mixlingo.adapters.bert_encoder import VectorMemo, pool, row_ids
+from mixlingo.adapters.bert_runtime import SplitOnnxRunner, load_config, load_runner, position_limit, tokenizer_lock
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.labels import UNKNOWN, describe_mapping, is_language, label_mapping, pairs_covered
 from mixlingo.nlp.tagging import Tag
@@ -41,6 +42,8 @@ class MBertTagger:
     ):
         self.model_id = model_id
         self.notes: list[str] = []
+        self.source_vectors: VectorMemo | None = None
+        """Layer-L vectors of what it tagged, for an encoder sharing its model (see :meth:`layer_encoder`)."""
         config = load_config(model_id, backend=backend, cache_dir=cache_dir, offline=offline)
         self.mapping = label_mapping([config.id2label[i] for i in range(config.num_labels)], label_map)
         self.labels = [tag for _, tag in self.mapping]
@@ -97,7 +100,13 @@ class MBertTagger:
                 padding=True,
                 return_tensors="np",
             )
-        _, logits = self.runner(encoded["input_ids"], encoded["attention_mask"])
+        if self.source_vectors is not None and isinstance(self.runner, SplitOnnxRunner):
+            # the front's output is the shared reranker's layer: pool it, so sentences tagged here need no second forward
+            middle, _, logits = self.runner.run_with_middle(encoded["input_ids"], encoded["attention_mask"])
+            for row, vector in enumerate(pool(middle, encoded["attention_mask"])):
+                self.source_vectors.put(row_ids(encoded["input_ids"], encoded["attention_mask"], row), vector)
+        else:
+            _, logits = self.runner(encoded["input_ids"], encoded["attention_mask"])
         probs = np.exp(logits - logits.max(-1, keepdims=True))
         probs /= probs.sum(-1, keepdims=True)
         best_p, best_i = probs.max(-1), probs.argmax(-1)
@@ -125,11 +134,15 @@ class MBertTagger:
 
         return (self.layer_encoder(layers) if layers else None) or BertEncoder(self.tokenizer, self.runner)
 
-    def layer_encoder(self, layers: int):  # noqa: ANN201
+    def layer_encoder(self, layers: int, share_sources: bool = True):  # noqa: ANN201
         """An encoder pooling layer ``layers`` of this tagger's model with no second copy of it (ONNX: the
-        graph cut there); None where that cannot be done (torch, a graph the cutter does not know)."""
-        from mixlingo.adapters.bert_encoder import BertEncoder
-        from mixlingo.adapters.bert_runtime import OnnxRunner, SplitOnnxRunner, split_runner
+        graph cut there); None where that cannot be done (torch, a graph the cutter does not know).
+
+        ``share_sources``: the tagger also pools that layer over what it tags, and the encoder takes
+        those vectors for any text whose token ids are the same (a one-sentence message without
+        markup: its source needs no encoder forward), up to ``VectorMemo.size`` recent ones."""
+        from mixlingo.adapters.bert_encoder import BertEncoder, VectorMemo
+        from mixlingo.adapters.bert_runtime import OnnxRunner, split_runner
 
         split = self.runner if isinstance(self.runner, SplitOnnxRunner) and self.runner.layers == layers else None
         if split is None and layers and isinstance(self.runner, OnnxRunner):
@@ -141,4 +154,6 @@ class MBertTagger:
 
             self.runner = split  # the whole graph's session goes
             trim_heap()
-        return BertEncoder(self.tokenizer, split.front_runner())
+        if self.source_vectors is None and share_sources:
+            self.source_vectors = VectorMemo()
+        return BertEncoder(self.tokenizer, split.front_runner(), known=self.source_vectors)

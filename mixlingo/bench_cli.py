@@ -159,7 +159,7 @@ def _ratio(value: float) -> str:
 
 def convert() -> None:
     """Convert the configured models for the fast backends (CTranslate2 int8, ONNX int8); cached, reused on start."""
-    from mixlingo.adapters.bert_runtime import load_runner
+    from mixlingo.adapters.bert_runtime import OnnxRunner, load_runner, split_runner
     from mixlingo.adapters.ct2_translator import convert_marian, ctranslate2_available
     from mixlingo.adapters.hub import resolve_model_dir
     from mixlingo.backends import optimized_dir, runtime_kwargs
@@ -173,12 +173,20 @@ def convert() -> None:
         path = convert_marian(source, optimized_dir(settings))
         console.print(f"[green]ok[/] {direction} {model_id} → {path}", highlight=False)
 
+    tagger_runner = None
     for role, model_id, head, layers in (("tagger", settings.mbert_model, "tokens", None),
                                          ("reranker", settings.reranker_model, "base", settings.rerank_layers or None)):
         notes: list[str] = []
         kwargs = runtime_kwargs(settings)
+        if role == "reranker" and model_id == settings.mbert_model and layers and isinstance(tagger_runner, OnnxRunner):
+            split = split_runner(tagger_runner, layers)  # the reranker runs the tagger's graph, cut at its layer
+            if split is not None:
+                console.print(f"[green]ok[/] {role} {model_id} → the tagger's graph cut after layer {layers} "
+                              f"({split.front.path})", highlight=False)
+                continue
         _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
                                 notes=notes, layers=layers, **kwargs)
+        tagger_runner = runner if role == "tagger" else tagger_runner
         for note in notes:
             errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
         where = getattr(runner, "path", None)

@@ -81,3 +81,61 @@ def test_the_levers_script_can_keep_the_word_table_inside(tiny_bert_dir: Path, t
     monkeypatch.setenv("BENCH_LEVERS_OFF", "words")
     runner = tagger(tiny_bert_dir, tmp_path).runner
     assert isinstance(runner, OnnxRunner) and runner.table is None and runner.path == runner.source
+
+
+# --- the shared-model path: the tagger's forward also gives the source's sentence vector -----------------
+
+MESSAGES = [
+    "la casa es grande y bonita",
+    "oye el reporte mañana",
+    "vamos a revisar esto antes de la reunión. mi amigo dijo que sí",
+    "the meeting is tomorrow, y el reporte es grande",
+]
+DECISIVE = 0.3
+"""As tests/test_fast_pipeline.py: a choice leading by more than this is one batch-dependent int8 rounding cannot flip."""
+
+
+def test_a_sentence_the_tagger_saw_needs_no_encoder_forward(tiny_bert_dir: Path, tmp_path: Path) -> None:
+    fast = tagger(tiny_bert_dir, tmp_path)
+    alone = [[(t.lang, t.confidence) for t in s] for s in fast.tag_batch(SENTENCES)]
+    shared = fast.layer_encoder(1)
+    assert shared is not None and fast.source_vectors is not None and shared.known is fast.source_vectors
+    tags = fast.tag_batch(SENTENCES + [["la", "casa", "es", "grande"]])
+    assert [[t.lang for t in s] for s in tags[:2]] == [[lang for lang, _ in s] for s in alone]  # the same tags
+    assert all(abs(t.confidence - c) < 1e-4 for s, r in zip(tags, alone) for t, (_, c) in zip(s, r))
+    own = BertEncoder.load(str(tiny_bert_dir), cache_dir=tmp_path, backend="onnx", threads=1, layers=1)
+    texts = ["la casa es grande", "el perro"]  # the first was tagged (same token ids), the second was not
+    got, want = shared.embed(texts), own.embed(texts)
+    assert fast.source_vectors.hits == 1
+    # dynamic int8 quantises each batch as a whole, so vectors from other batches differ by rounding only
+    assert min(float(got[i] @ want[i]) for i in range(2)) > 0.999
+
+
+def test_the_shared_path_chooses_as_two_models_do_where_the_choice_is_decisive(
+    tiny_models_env: None, tiny_bert_dir: Path, tmp_path: Path
+) -> None:
+    from mixlingo.config import load_settings
+    from mixlingo.factory import build_translate_pipeline
+
+    copy = tmp_path / "reranker-copy"  # the same weights under another name: a second model, loaded on its own
+    copy.mkdir()
+    for file in tiny_bert_dir.iterdir():
+        if file.is_file():
+            (copy / file.name).symlink_to(file.resolve())
+    common = dict(tagger="mbert", mbert_model=str(tiny_bert_dir), mbert_label_map=LABELS, rerank_layers=1,
+                  rerank_skip_margin=0.0, encoder_backend="onnx", threads=1, strategy="whole")
+    one = build_translate_pipeline(load_settings(**common, reranker_model=str(tiny_bert_dir))).pipeline
+    two = build_translate_pipeline(load_settings(**common, reranker_model=str(copy))).pipeline
+    shared_tagger = one.get_pipe("tag").taggers[0].inner
+    assert shared_tagger.source_vectors is not None and two.get_pipe("tag").taggers[0].inner.source_vectors is None
+    got = [one.run(text, target="en") for text in MESSAGES]
+    want = [two.run(text, target="en") for text in MESSAGES]
+    assert shared_tagger.source_vectors.hits > 0  # some sources came from the tagger's forward
+    decisive = 0
+    for have, expected in zip(got, want, strict=True):
+        assert [t.lang for t in have.tokens] == [t.lang for t in expected.tokens]
+        for unit_have, unit_want in zip(have.translation.units, expected.translation.units, strict=True):
+            if unit_want.lead() > DECISIVE:
+                decisive += 1
+                assert unit_have.scored[unit_have.chosen].candidate.text == unit_want.scored[unit_want.chosen].candidate.text
+    assert decisive > 0  # the comparison has teeth
