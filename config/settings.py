@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic_core import ErrorDetails
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import AliasChoices, Field, JsonValue, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -68,6 +68,21 @@ TOML_TABLE = "mixlingo"
 """mixlingo.toml may hold the settings at the top level or under one ``[mixlingo]`` table."""
 
 
+AFFECTS_OUTPUT = "affects_output"
+"""Each setting's field says whether it changes what a translation says: ``json_schema_extra=affects_output()``
+for those that do (they make up the translation cache key, :func:`output_settings`), ``json_schema_extra=RUNTIME``
+for those that do not (speed, where things live, Slack, scale-out). A field with neither fails the tests."""
+RUNTIME: dict[str, JsonValue] = {AFFECTS_OUTPUT: False}
+
+
+def affects_output(group: str | None = None, key: str | None = None) -> dict[str, JsonValue]:
+    """The marker for a setting that changes the translation; ``group``/``key``: it is ``key`` of :meth:`Settings.group`."""
+    marker: dict[str, JsonValue] = {AFFECTS_OUTPUT: True}
+    if group is not None:
+        marker.update(group=group, key=key)
+    return marker
+
+
 def _slack_env(name: str) -> AliasChoices:
     """Accept both MIXLINGO_<NAME> and Slack's own conventional <NAME>."""
     return AliasChoices(f"{ENV_PREFIX}{name}", name, name.lower())
@@ -91,41 +106,45 @@ class Settings(BaseSettings):
     )
 
     pairs: Annotated[list[str], NoDecode] = Field(
-        default=["en-es"],
+        json_schema_extra=affects_output(), default=["en-es"],
         description="Language pairs the workspace mixes; with more than one, each message gets the pair its words fit best.",
     )
     tagger: TaggerChoice = Field(
-        default="auto",
+        json_schema_extra=affects_output(), default="auto",
         description="auto: mBERT when its weights load, else the shipped embedded tagger for the pair (es/en, hi/en), else lexicon.",
     )
     mbert_model: str = Field(
-        default="sagorsarker/codeswitch-spaeng-lid-lince",
+        json_schema_extra=affects_output(), default="sagorsarker/codeswitch-spaeng-lid-lince",
         description="Hub id or local directory of a BERT token-classification model.",
     )
     mbert_label_map: Annotated[dict[str, str], NoDecode] = Field(
-        default={"lang1": "en", "lang2": "es"},
+        json_schema_extra=affects_output(), default={"lang1": "en", "lang2": "es"},
         description="The model's own labels → ISO 639-1 codes, as lang1=en,lang2=es or JSON; ISO 639 labels (spa, hin) need none.",
     )
     model_cache_dir: Path = Field(
-        default=Path.home() / ".cache" / "mixlingo" / "models",
+        json_schema_extra=RUNTIME, default=Path.home() / ".cache" / "mixlingo" / "models",
         description="Where downloaded models are kept.",
     )
-    offline: bool = Field(default=False, description="Never try the model hub, not even `mixlingo models pull`.")
+    offline: bool = Field(json_schema_extra=RUNTIME, default=False, description="Never try the model hub, not even `mixlingo models pull`.")
     allow_downloads: bool = Field(
-        default=False,
+        json_schema_extra=RUNTIME, default=False,
         description="Let tag, translate and serve download a missing model on first use (default: only `mixlingo models pull` downloads).",
     )
-    target_language: str = Field(default="en", min_length=2, max_length=3, description="Default language to translate into.")
+    target_language: str = Field(
+        json_schema_extra=RUNTIME,
+        default="en", min_length=2, max_length=3, description="Default language to translate into."
+    )
     output_script: Literal["native", "latin"] = Field(
-        default="native",
+        json_schema_extra=affects_output(), default="native",
         description="Hindi output in Devanagari (native) or Latin letters (latin); each reader can choose in App Home.",
     )
-    strategy: StrategyChoice = Field(default="auto", description="auto | whole | spans (see README).")
+    strategy: StrategyChoice = Field(json_schema_extra=affects_output(), default="auto", description="auto | whole | spans (see README).")
     spans_threshold: float = Field(
+        json_schema_extra=affects_output(),
         default=0.5, ge=0.0, le=1.0, description="auto picks spans when at least this share of words is already in the target."
     )
     translation_models: Annotated[dict[str, str], NoDecode] = Field(
-        default={
+        json_schema_extra=affects_output(), default={
             "es-en": "Helsinki-NLP/opus-mt-es-en",
             "en-es": "Helsinki-NLP/opus-mt-en-es",
             "hi-en": "Helsinki-NLP/opus-mt-hi-en",
@@ -134,148 +153,196 @@ class Settings(BaseSettings):
         },
         description="Direction → hub id or local dir; 'mul-en' serves any source into English.",
     )
-    n_best: int = Field(default=4, ge=1, le=32, description="Candidates per sentence from beam search.")
-    num_beams: int = Field(default=4, ge=1, le=64, description="Beam width (at least n_best is used).")
-    max_new_tokens: int | None = Field(default=None, ge=1, description="Cap on generated tokens (default: the model's limit).")
-    max_unit_chars: int = Field(default=400, ge=20, description="Longer sentences are split before translation.")
-    rerank: bool = Field(default=True, description="Rerank n-best candidates with mBERT similarity.")
-    reranker_model: str = Field(default="bert-base-multilingual-cased", description="Encoder for the reranker.")
-    reranker_share_tagger: bool = Field(
-        default=False, description="Use the mBERT tagger's encoder for the reranker when it is loaded."
+    n_best: int = Field(json_schema_extra=affects_output(), default=4, ge=1, le=32, description="Candidates per sentence from beam search.")
+    num_beams: int = Field(json_schema_extra=affects_output(), default=4, ge=1, le=64, description="Beam width (at least n_best is used).")
+    max_new_tokens: int | None = Field(
+        json_schema_extra=affects_output(),
+        default=None, ge=1, description="Cap on generated tokens (default: the model's limit)."
     )
-    rerank_model_weight: float = Field(default=1.0, description="Weight of the model's log-probability.")
-    rerank_similarity_weight: float = Field(default=2.0, description="Weight of source–candidate cosine similarity.")
-    rerank_copy_penalty: float = Field(default=1.0, ge=0, description="Penalty for a candidate that copies the source.")
-    rerank_placeholder_penalty: float = Field(default=2.0, ge=0, description="Penalty for dropping all markup placeholders.")
-    rerank_length_penalty: float = Field(default=1.0, ge=0, description="Penalty for a wildly off length ratio.")
+    max_unit_chars: int = Field(
+        json_schema_extra=affects_output(),
+        default=400, ge=20, description="Longer sentences are split before translation."
+    )
+    rerank: bool = Field(json_schema_extra=affects_output(), default=True, description="Rerank n-best candidates with mBERT similarity.")
+    reranker_model: str = Field(
+        json_schema_extra=affects_output(),
+        default="bert-base-multilingual-cased", description="Encoder for the reranker."
+    )
+    reranker_share_tagger: bool = Field(
+        json_schema_extra=affects_output(), default=False, description="Use the mBERT tagger's encoder for the reranker when it is loaded."
+    )
+    rerank_model_weight: float = Field(
+        json_schema_extra=affects_output("rerank_weights", "model"),
+        default=1.0, description="Weight of the model's log-probability."
+    )
+    rerank_similarity_weight: float = Field(
+        json_schema_extra=affects_output("rerank_weights", "similarity"),
+        default=2.0, description="Weight of source–candidate cosine similarity."
+    )
+    rerank_copy_penalty: float = Field(
+        json_schema_extra=affects_output("rerank_weights", "copy_penalty"),
+        default=1.0, ge=0, description="Penalty for a candidate that copies the source."
+    )
+    rerank_placeholder_penalty: float = Field(
+        json_schema_extra=affects_output("rerank_weights", "placeholder_penalty"),
+        default=2.0, ge=0, description="Penalty for dropping all markup placeholders."
+    )
+    rerank_length_penalty: float = Field(
+        json_schema_extra=affects_output("rerank_weights", "length_penalty"),
+        default=1.0, ge=0, description="Penalty for a wildly off length ratio."
+    )
     rerank_layers: int = Field(
-        default=6, ge=0, le=48,
+        json_schema_extra=affects_output(), default=6, ge=0, le=48,
         description="Reranker: mean-pool this encoder layer and stop the forward there (a middle layer aligns languages "
         "as well as the last, at a fraction of the cost); 0: the last layer.",
     )
     rerank_skip_margin: float = Field(
-        default=1.0, ge=0,
+        json_schema_extra=affects_output("rerank_weights", "skip_margin"), default=1.0, ge=0,
         description="Skip the reranker's encoder for a sentence whose best candidate leads by more than this "
         "(model score and penalties); 0: always embed.",
     )
-    max_message_chars: int = Field(default=40_000, ge=1, description="Longest message accepted.")
-    batch_size: int = Field(default=16, ge=1, le=1024, description="Sentences per model call.")
+    max_message_chars: int = Field(json_schema_extra=RUNTIME, default=40_000, ge=1, description="Longest message accepted.")
+    batch_size: int = Field(json_schema_extra=RUNTIME, default=16, ge=1, le=1024, description="Sentences per model call.")
 
     # --- speed (docs/performance.md) ---
     translation_backend: TranslationBackend = Field(
+        json_schema_extra=affects_output(),
         default="auto", description="auto (CTranslate2 int8 when installed, else transformers) | ctranslate2 | transformers."
     )
     encoder_backend: EncoderBackend = Field(
+        json_schema_extra=affects_output(),
         default="auto", description="Tagger/reranker runtime: auto (ONNX Runtime int8, else torch int8) | onnx | torch-int8 | torch."
     )
-    device: DeviceChoice = Field(default="auto", description="CTranslate2 device: auto (cuda when a GPU is there) | cpu | cuda.")
+    device: DeviceChoice = Field(
+        json_schema_extra=affects_output(),
+        default="auto", description="CTranslate2 device: auto (cuda when a GPU is there) | cpu | cuda."
+    )
     compute_type: ComputeType = Field(
-        default="auto", description="CTranslate2 compute type; auto: int8 on CPU, int8_float16 on GPU."
+        json_schema_extra=affects_output(), default="auto", description="CTranslate2 compute type; auto: int8 on CPU, int8_float16 on GPU."
     )
-    threads: int = Field(default=0, ge=0, le=256, description="Threads per model call; 0: one per CPU core.")
+    threads: int = Field(json_schema_extra=RUNTIME, default=0, ge=0, le=256, description="Threads per model call; 0: one per CPU core.")
     optimized_model_dir: Path | None = Field(
-        default=None, description="Converted models (CTranslate2, ONNX); default: <model_cache_dir>/optimized."
+        json_schema_extra=RUNTIME, default=None, description="Converted models (CTranslate2, ONNX); default: <model_cache_dir>/optimized."
     )
-    min_new_tokens: int | None = Field(default=None, ge=1, description="Floor on generated tokens (the bench fixes lengths).")
-    translation_cache_size: int = Field(default=1024, ge=0, description="Finished translations kept in memory; 0: off.")
+    min_new_tokens: int | None = Field(
+        json_schema_extra=affects_output(),
+        default=None, ge=1, description="Floor on generated tokens (the bench fixes lengths)."
+    )
+    translation_cache_size: int = Field(
+        json_schema_extra=RUNTIME,
+        default=1024, ge=0, description="Finished translations kept in memory; 0: off."
+    )
     micro_batch_ms: float = Field(
+        json_schema_extra=RUNTIME,
         default=5.0, ge=0, le=1000, description="Concurrent messages are gathered this long into one model call; 0: off."
     )
-    micro_batch_max: int = Field(default=64, ge=1, le=4096, description="Most items in one gathered model call.")
+    micro_batch_max: int = Field(json_schema_extra=RUNTIME, default=64, ge=1, le=4096, description="Most items in one gathered model call.")
     model_calls_at_once: int = Field(
-        default=1, ge=0, le=64,
+        json_schema_extra=RUNTIME, default=1, ge=0, le=64,
         description="Micro-batched model calls (tagger, translator, reranker) that may run at the same time; each "
         "already uses `threads` threads, so 1 avoids oversubscribing the cores; 0: no limit.",
     )
     pipeline_workers: int = Field(
+        json_schema_extra=RUNTIME,
         default=1, ge=1, le=64, description="Messages one bot process translates at once (>1: they share micro-batches)."
     )
 
     # --- Slack app (mixlingo serve) ---
     slack_bot_token: SecretStr | None = Field(
-        default=None, validation_alias=_slack_env("SLACK_BOT_TOKEN"),
+        json_schema_extra=RUNTIME, default=None, validation_alias=_slack_env("SLACK_BOT_TOKEN"),
         description="xoxb-… token for one workspace (also read from SLACK_BOT_TOKEN).",
     )
     slack_signing_secret: SecretStr | None = Field(
-        default=None, validation_alias=_slack_env("SLACK_SIGNING_SECRET"),
+        json_schema_extra=RUNTIME, default=None, validation_alias=_slack_env("SLACK_SIGNING_SECRET"),
         description="Verifies HTTP requests from Slack (also SLACK_SIGNING_SECRET).",
     )
     slack_app_token: SecretStr | None = Field(
-        default=None, validation_alias=_slack_env("SLACK_APP_TOKEN"),
+        json_schema_extra=RUNTIME, default=None, validation_alias=_slack_env("SLACK_APP_TOKEN"),
         description="xapp-… token: when set, serve uses Socket Mode (also SLACK_APP_TOKEN).",
     )
     slack_client_id: str | None = Field(
-        default=None, validation_alias=_slack_env("SLACK_CLIENT_ID"),
+        json_schema_extra=RUNTIME, default=None, validation_alias=_slack_env("SLACK_CLIENT_ID"),
         description="OAuth client id for multi-workspace installs (also SLACK_CLIENT_ID).",
     )
     slack_client_secret: SecretStr | None = Field(
-        default=None, validation_alias=_slack_env("SLACK_CLIENT_SECRET"),
+        json_schema_extra=RUNTIME, default=None, validation_alias=_slack_env("SLACK_CLIENT_SECRET"),
         description="OAuth client secret (also SLACK_CLIENT_SECRET).",
     )
     slack_scopes: Annotated[list[str], NoDecode] = Field(
-        default=DEFAULT_SLACK_SCOPES, description="Bot scopes requested at install and checked at startup."
+        json_schema_extra=RUNTIME, default=DEFAULT_SLACK_SCOPES, description="Bot scopes requested at install and checked at startup."
     )
     slack_api_url: str = Field(
-        default="https://slack.com/api/", description="Slack Web API base URL (tests point it at a fake)."
+        json_schema_extra=RUNTIME, default="https://slack.com/api/", description="Slack Web API base URL (tests point it at a fake)."
     )
     database_url: str = Field(
-        default=f"sqlite:///{Path.home() / '.local' / 'share' / 'mixlingo' / 'mixlingo.db'}",
+        json_schema_extra=RUNTIME, default=f"sqlite:///{Path.home() / '.local' / 'share' / 'mixlingo' / 'mixlingo.db'}",
         description="SQLAlchemy URL for installations, settings and translation records.",
     )
     flag_languages: Annotated[dict[str, str], NoDecode] = Field(
-        default=DEFAULT_FLAG_LANGUAGES,
+        json_schema_extra=RUNTIME, default=DEFAULT_FLAG_LANGUAGES,
         description="Flag reaction (es, flag-mx, us…) → language, as mx=es,br=pt or JSON.",
     )
     autotranslate_output: OutputMode = Field(
-        default="thread", description="Where auto-translations go: thread | inline."
+        json_schema_extra=RUNTIME, default="thread", description="Where auto-translations go: thread | inline."
     )
-    host: str = Field(default="127.0.0.1", description="Address `mixlingo serve` listens on.")
-    port: int = Field(default=3000, ge=0, le=65535, description="Port `mixlingo serve` listens on.")
+    host: str = Field(json_schema_extra=RUNTIME, default="127.0.0.1", description="Address `mixlingo serve` listens on.")
+    port: int = Field(json_schema_extra=RUNTIME, default=3000, ge=0, le=65535, description="Port `mixlingo serve` listens on.")
     public_playground: bool = Field(
-        default=False, description="Let the playground listen on a non-loopback address (it has no login)."
+        json_schema_extra=RUNTIME, default=False, description="Let the playground listen on a non-loopback address (it has no login)."
     )
     http_header_timeout: float = Field(
+        json_schema_extra=RUNTIME,
         default=10.0, gt=0, le=600, description="Seconds a client has to send a request's headers, then it is dropped."
     )
     http_body_timeout: float = Field(
+        json_schema_extra=RUNTIME,
         default=10.0, gt=0, le=600, description="Seconds a client has to send a request's body, then it gets 408."
     )
     http_max_connections: int = Field(
-        default=512, ge=1, le=100_000, description="Open HTTP connections at most; more are closed at once."
+        json_schema_extra=RUNTIME, default=512, ge=1, le=100_000, description="Open HTTP connections at most; more are closed at once."
     )
 
     # --- Scale-out (queue workers, PostgreSQL, metrics, token encryption): docs/deployment.md ---
     broker_url: str | None = Field(
-        default=None,
+        json_schema_extra=RUNTIME, default=None,
         description="Celery broker (redis://host:6379/0). Unset: one process runs everything (in-process workers).",
     )
-    queue_name: str = Field(default="mixlingo", min_length=1, max_length=100, description="Broker queue for translation jobs.")
-    worker_concurrency: int = Field(default=4, ge=1, le=256, description="Jobs one `mixlingo worker` process runs at once.")
+    queue_name: str = Field(
+        json_schema_extra=RUNTIME,
+        default="mixlingo", min_length=1, max_length=100, description="Broker queue for translation jobs."
+    )
+    worker_concurrency: int = Field(
+        json_schema_extra=RUNTIME,
+        default=4, ge=1, le=256, description="Jobs one `mixlingo worker` process runs at once."
+    )
     job_lease_seconds: int = Field(
-        default=120, ge=2, le=3600,
+        json_schema_extra=RUNTIME, default=120, ge=2, le=3600,
         description="A job holds its translation for this long; a crashed worker's job is redone after it.",
     )
-    job_max_retries: int = Field(default=6, ge=0, le=100, description="Retries (with backoff) before a job is recorded as failed.")
+    job_max_retries: int = Field(
+        json_schema_extra=RUNTIME,
+        default=6, ge=0, le=100, description="Retries (with backoff) before a job is recorded as failed."
+    )
     encryption_key: SecretStr | None = Field(
-        default=None,
+        json_schema_extra=RUNTIME, default=None,
         description="Fernet key(s), comma-separated (newest first): encrypts stored bot/user tokens. "
         "Required with OAuth install. `mixlingo db keygen` makes one.",
     )
-    metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    metrics: bool = Field(json_schema_extra=RUNTIME, default=True, description="Serve Prometheus metrics at /metrics.")
     metrics_port: int = Field(
-        default=9464, ge=0, le=65535,
+        json_schema_extra=RUNTIME, default=9464, ge=0, le=65535,
         description="The front end's /metrics port, on MIXLINGO_METRICS_HOST, never the Slack port (0: any free port).",
     )
     metrics_host: str = Field(
-        default="127.0.0.1", min_length=1,
+        json_schema_extra=RUNTIME, default="127.0.0.1", min_length=1,
         description="Where /metrics listens (front ends and workers); 127.0.0.1: only a Prometheus on the same host.",
     )
     metrics_on_slack_port: bool = Field(
-        default=False,
+        json_schema_extra=RUNTIME, default=False,
         description="Serve /metrics on the public Slack port instead of its own (anyone who reaches the port reads it).",
     )
     worker_metrics_port: int | None = Field(
-        default=None, ge=0, le=65535, description="Port for a worker's /metrics (unset: none; 0: any free port)."
+        json_schema_extra=RUNTIME, default=None, ge=0, le=65535, description="Port for a worker's /metrics (unset: none; 0: any free port)."
     )
 
     @field_validator("broker_url")
@@ -367,6 +434,15 @@ class Settings(BaseSettings):
     def language_pairs(self) -> list[tuple[str, str]]:
         return [parse_pair(p) for p in self.pairs]
 
+    def group(self, name: str) -> dict[str, Any]:
+        """The settings declared in group ``name`` (``affects_output(name, key)``), by their key in the group:
+        ``settings.group("rerank_weights")`` is ``{"model": …, "similarity": …, …}``."""
+        return {
+            str(marker["key"]): getattr(self, field)
+            for field, marker in _markers().items()
+            if marker.get("group") == name
+        }
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -381,6 +457,22 @@ class Settings(BaseSettings):
         if path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path, toml_table_header=_toml_header(path)))
         return tuple(sources)
+
+
+def _markers() -> dict[str, dict[str, JsonValue]]:
+    """Each setting's ``json_schema_extra`` marker (empty for a field that has none)."""
+    return {name: dict(info.json_schema_extra) if isinstance(info.json_schema_extra, dict) else {}
+            for name, info in Settings.model_fields.items()}
+
+
+def output_settings() -> tuple[str, ...]:
+    """The settings that change what a translation says, from their fields' markers: the cache key's settings."""
+    return tuple(name for name, marker in _markers().items() if marker.get(AFFECTS_OUTPUT) is True)
+
+
+def unclassified_settings() -> tuple[str, ...]:
+    """Settings whose field says neither ``affects_output()`` nor ``RUNTIME`` (should be none; a test checks)."""
+    return tuple(name for name, marker in _markers().items() if not isinstance(marker.get(AFFECTS_OUTPUT), bool))
 
 
 def _toml_header(path: Path) -> tuple[str, ...]:

@@ -16,19 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from mixlingo.config import Settings
+from mixlingo.config.settings import output_settings
 from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTranslator
 from mixlingo.nlp.cache import TranslationCache
 from mixlingo.nlp.tagging import Tagger
 from mixlingo.nlp.translation import Encoder, Translator
-
-# Settings that change what a translation says (so they belong in the cache key's model version).
-_OUTPUT_SETTINGS = (
-    "pairs", "tagger", "mbert_model", "mbert_label_map", "output_script", "strategy", "spans_threshold", "translation_models",
-    "n_best", "num_beams", "max_new_tokens", "min_new_tokens", "max_unit_chars", "rerank", "reranker_model",
-    "reranker_share_tagger", "rerank_model_weight", "rerank_similarity_weight", "rerank_copy_penalty",
-    "rerank_placeholder_penalty", "rerank_length_penalty", "rerank_layers", "rerank_skip_margin", "translation_backend", "encoder_backend",
-    "compute_type", "device",
-)
 
 
 def threads(settings: Settings) -> int:
@@ -81,8 +73,10 @@ def micro_batched(settings: Settings, translator: Translator, encoder: Encoder |
 
 
 def model_version(settings: Settings) -> str:
-    """A short hash of every setting and model file that changes the output: the cache key's version."""
-    values = {name: getattr(settings, name) for name in _OUTPUT_SETTINGS}
+    """A short hash of every setting and model file that changes the output: the cache key's version.
+
+    The settings are those whose field is marked ``affects_output()`` in :mod:`mixlingo.config.settings`."""
+    values = {name: getattr(settings, name) for name in output_settings()}
     for name in ("mbert_model", "reranker_model", *(f"tm:{k}" for k in settings.translation_models)):
         model = settings.translation_models[name[3:]] if name.startswith("tm:") else getattr(settings, name)
         path = Path(model).expanduser()

@@ -231,14 +231,8 @@ def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
 
 
 def rerank_weights(settings: Settings) -> RerankWeights:
-    return RerankWeights(
-        model=settings.rerank_model_weight,
-        similarity=settings.rerank_similarity_weight,
-        copy_penalty=settings.rerank_copy_penalty,
-        placeholder_penalty=settings.rerank_placeholder_penalty,
-        length_penalty=settings.rerank_length_penalty,
-        skip_margin=settings.rerank_skip_margin,
-    )
+    """The reranker's weights: the settings whose field says ``affects_output("rerank_weights", <weight>)``."""
+    return RerankWeights(**settings.group("rerank_weights"))
 
 
 def romanized_languages(settings: Settings, pair: str | None = None) -> tuple[str, ...]:
