@@ -14,9 +14,8 @@ from pathlib import Path
 
 from mixlingo.adapters.hub import from_pretrained
 from mixlingo.errors import InputError
+from mixlingo.nlp.directions import model_for
 from mixlingo.nlp.translation import Candidate
-
-MULTI = "mul"
 
 
 class MarianTranslator:
@@ -47,14 +46,8 @@ class MarianTranslator:
         return "transformers fp32"
 
     def model_for(self, source: str, target: str) -> tuple[str, str] | None:
-        """(model id, input prefix) for a direction, preferring a direct model."""
-        if f"{source}-{target}" in self.models:
-            return self.models[f"{source}-{target}"], ""
-        if f"{MULTI}-{target}" in self.models:
-            return self.models[f"{MULTI}-{target}"], ""
-        if f"{source}-{MULTI}" in self.models:
-            return self.models[f"{source}-{MULTI}"], f">>{target}<< "
-        return None
+        """(model id, input prefix) for a direction, preferring a direct model: :func:`mixlingo.nlp.directions.model_for`."""
+        return model_for(self.models, source, target)
 
     def has_direction(self, source: str, target: str) -> bool:
         return self.model_for(source, target) is not None

@@ -352,6 +352,7 @@ def _print_check(out, path: Path, settings: Settings) -> None:
 
 def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
     from mixlingo.config.settings import parse_pair
+    from mixlingo.nlp.directions import model_for
 
     if not pairs:
         translation = list(settings.translation_models.values())
@@ -359,12 +360,10 @@ def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
     wanted = []
     for text in pairs:
         source, target = parse_pair(text)
-        for key in (f"{source}-{target}", f"mul-{target}", f"{source}-mul"):
-            if key in settings.translation_models:
-                wanted.append(settings.translation_models[key])
-                break
-        else:
+        found = model_for(settings.translation_models, source, target)
+        if found is None:
             raise InputError(f"no translation model configured for {source}-{target}; set MIXLINGO_TRANSLATION_MODELS")
+        wanted.append(found[0])
     return list(dict.fromkeys(wanted))
 
 

@@ -23,6 +23,7 @@ from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.tagging import ExplainsWords, TagLanguages, Tagger
 from mixlingo.nlp.tokenizer import Tokenize
 from mixlingo.nlp.assemble import AssembleTranslation
+from mixlingo.nlp.directions import models_into
 from mixlingo.nlp.plan import PlanTranslation
 from mixlingo.nlp.script import ReadNativeScript, WriteScript
 from mixlingo.nlp.rerank import Rerank, RerankWeights
@@ -70,7 +71,7 @@ def missing_translation_models(settings: Settings, target: str) -> list[str]:
 
     A local directory that does not exist is an error naming its setting first."""
     check_translation_models(settings)
-    into = [m for d, m in settings.translation_models.items() if d.lower().endswith(f"-{target}") or d.lower().endswith("-mul")]
+    into = models_into(settings.translation_models, target)
     if not into or not settings.hub_offline or any(is_cached(m, settings.model_cache_dir) for m in into):
         return []
     return into
