@@ -55,11 +55,13 @@ def row_ids(input_ids: np.ndarray, attention_mask: np.ndarray, row: int) -> tupl
 class BertEncoder:
     """The ``Encoder`` protocol; loads its own model, or shares a tagger's (see ``MBertTagger.encoder``)."""
 
-    def __init__(self, tokenizer, runner, batch_size: int = 32, max_length: int = 256,  # noqa: ANN001
+    def __init__(self, tokenizer, runner, batch_size: int = 16, max_length: int = 256,  # noqa: ANN001
                  known: VectorMemo | None = None):
         """``runner``: a runner from :mod:`.bert_runtime` (torch, torch int8 or ONNX).
 
-        Inputs are truncated to ``max_length`` tokens or the model's own position limit, whichever is less.
+        Inputs are truncated to ``max_length`` tokens or the model's own position limit, whichever is less;
+        ``batch_size`` texts per forward (16: ORT's arena grows with the largest forward; 32 raised the
+        bench's peak RSS by 60–80 MiB, docs/performance.md).
         ``known``: vectors another forward of the same model (layer, pooling) already gave, by token ids:
         a text whose ids are there is not run again.
         """

@@ -9,6 +9,7 @@ The forward runs on torch, torch int8 or ONNX Runtime (``backend``, see
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -154,6 +155,6 @@ class MBertTagger:
 
             self.runner = split  # the whole graph's session goes
             trim_heap()
-        if self.source_vectors is None and share_sources:
+        if self.source_vectors is None and share_sources and "sources" not in os.environ.get("BENCH_LEVERS_OFF", ""):
             self.source_vectors = VectorMemo()
         return BertEncoder(self.tokenizer, split.front_runner(), known=self.source_vectors)

@@ -4,7 +4,7 @@
 
 Every configuration runs in its own child process (as ``mixlingo bench`` does), one after
 the other, followed by the translation floor; compare the ratios, not absolute times. Levers
-without a setting are turned off for one child by ``BENCH_LEVERS_OFF`` (spin, trim, words);
+without a setting are turned off for one child by ``BENCH_LEVERS_OFF`` (spin, trim, words, sources);
 each configuration's one-off conversions run first in a child of their own, not measured.
 """
 
@@ -26,6 +26,7 @@ LEVERS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     "all levers (defaults)": ({}, {}),
     "ORT threads spin (ORT's default)": ({}, {"BENCH_LEVERS_OFF": "spin"}),
     "no heap trim after loads": ({}, {"BENCH_LEVERS_OFF": "trim"}),
+    "no source vectors from the tagger's forward": ({}, {"BENCH_LEVERS_OFF": "sources"}),
     "reranker a second model copy (tagger graph not cut)": ({"reranker_model": SECOND_COPY}, {}),
     "second copy, word tables inside both graphs": ({"reranker_model": SECOND_COPY}, {"BENCH_LEVERS_OFF": "words"}),
     "reranker on the last layer (rerank_layers=0)": ({"rerank_layers": 0}, {}),
