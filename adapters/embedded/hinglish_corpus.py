@@ -97,8 +97,8 @@ def looks_like_name(tokens: Sequence[str], i: int, anchor: Anchor) -> bool:
     return max(name_strengths(lowered)) >= 2 and zipf(lowered, EN) < 3.5 and anchor.hindi_zipf(lowered) < 3.0
 
 
-def build(data_dir: Path, seed: int = 0, english_sentences: int = 3000, dakshina_sentences: int = 4000,
-          splices: int = 2500) -> HinglishCorpus:
+def build(data_dir: Path, seed: int = 0, english_sentences: int = 1000, dakshina_sentences: int = 6000,
+          splices: int = 3000) -> HinglishCorpus:
     """The silver training corpus and the development split, the same for the same data and seed."""
     rng = random.Random(seed)
     dakshina, top, phinc = (sources.find(data_dir, name) for name in (sources.DAKSHINA, sources.TOP, sources.PHINC))

@@ -24,8 +24,10 @@ class WordList:
     splitting the text is done in C and a lookup is one ``bisect`` (answers are cached)."""
 
     def __init__(self, text: str):
-        self._lines = [line for line in text.split("\n") if line and not line.startswith("#")]
-        if any(a >= b for a, b in zip(self._lines, self._lines[1:])):
+        lines = text.split("\n")
+        start = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))  # the header comes first
+        self._lines = [line for line in lines[start:] if line]
+        if self._lines != sorted(self._lines):  # in C, and linear for a sorted list
             raise ValueError("word list lines are not sorted by word")
         self._seen: dict[str, float] = {}
 
