@@ -60,6 +60,7 @@ def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner |
     s = bot.settings
     secret = s.slack_signing_secret.get_secret_value() if s.slack_signing_secret else ""
     if uses_oauth(bot):
+        assert s.slack_client_secret is not None  # uses_oauth checked it
         cipher = TokenCipher.from_settings(s)  # before anything is stored: no key, no start
         client = AsyncWebClient(base_url=s.slack_api_url, retry_handlers=retry_handlers())
         oauth = AsyncOAuthSettings(

@@ -82,9 +82,11 @@ def source_ref(*, channel: str | None = None, ts: str | None = None, text: str |
     """A button value that leads back to the original: its channel and ts, or the text itself."""
     if channel and ts:
         return json.dumps({"ch": channel, "ts": ts})
-    value = {"t": text or ""}
+    kept = text or ""
+    value: dict[str, str | bool] = {"t": kept}
     while len(json.dumps(value)) > VALUE_LIMIT:
-        value = {"t": value["t"][: len(value["t"]) * 3 // 4], "cut": True}
+        kept = kept[: len(kept) * 3 // 4]
+        value = {"t": kept, "cut": True}
     return json.dumps(value)
 
 

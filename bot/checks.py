@@ -60,7 +60,8 @@ CHECK_TIMEOUT = 2.5
 
 def check_client(s: Settings, token: str | None = None) -> AsyncWebClient:
     """A client for the startup checks only: one try (no retry handlers), a short timeout."""
-    return AsyncWebClient(token=token, base_url=s.slack_api_url, timeout=CHECK_TIMEOUT, retry_handlers=[])
+    # slack_sdk annotates timeout as int; it hands it to aiohttp's ClientTimeout, which takes the float
+    return AsyncWebClient(token=token, base_url=s.slack_api_url, timeout=CHECK_TIMEOUT, retry_handlers=[])  # type: ignore[arg-type]
 
 
 async def check_slack(s: Settings, mode: Mode) -> dict | None:
@@ -96,6 +97,8 @@ async def check_bot_token(client: AsyncWebClient, scopes: list[str]) -> dict:
             f"{'them' if len(missing) > 1 else 'it'} under OAuth & Permissions → Scopes → Bot Token Scopes at {APPS} "
             "(or recreate the app from manifest.yml), then reinstall the app to the workspace"
         )
+    if not isinstance(response.data, dict):  # auth.test answers JSON; bytes would be a proxy's page
+        raise ConfigError("Slack's auth.test did not answer with JSON")
     return response.data
 
 

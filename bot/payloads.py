@@ -34,6 +34,7 @@ def missing_fields(body: Any) -> tuple[str, list[str]] | None:
     """(what the payload is, the fields it lacks), or None when it has what its listener needs."""
     if not isinstance(body, dict):
         return None
+    needed: tuple[str, ...]
     if "command" in body:
         what, needed = f"{body['command']} command", COMMAND
     elif body.get("type") == "message_action":

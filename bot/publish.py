@@ -166,6 +166,7 @@ async def resync(bot: Bot, client: AsyncWebClient, source: Source, *, also: tupl
 
 
 async def _apply_edit(bot: Bot, client: AsyncWebClient, source: Source, record: Claim, version: str | None) -> None:
+    assert record.posted_ts is not None, "lease_posted leases posted records only"
     outcome = await bot.service.translate(source.text, record.target)
     if outcome.error:
         log.warning("edit of %s not reflected in its %s translation: %s", source.ts, record.target, outcome.error)

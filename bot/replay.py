@@ -104,7 +104,7 @@ class RedisSeen:
 
     async def value(self, key: str) -> str | None:
         found = await self.client.get(self.prefix + key)
-        return found.decode() if found is not None else None
+        return found.decode() if isinstance(found, bytes) else found
 
     async def put(self, key: str, value: str, ttl: float) -> None:
         await self.client.set(self.prefix + key, value.encode(), ex=max(1, int(ttl + 0.999)))
@@ -258,5 +258,6 @@ def delivery_key(request: AsyncBoltRequest) -> str | None:
 
 
 def _retry_note(request: AsyncBoltRequest) -> str:
-    retry = (request.headers.get("x-slack-retry-num") or [None])[0]
+    values = request.headers.get("x-slack-retry-num")
+    retry = values[0] if values else None
     return f" (Slack's retry {retry})" if retry else ""

@@ -111,6 +111,7 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
         if mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+            assert settings.slack_app_token is not None  # the socket mode is chosen for an app token
             app_token = settings.slack_app_token.get_secret_value()
             say("mixlingo is running in Socket Mode (Ctrl-C to stop).")
             handler = AsyncSocketModeHandler(app, app_token)

@@ -144,6 +144,7 @@ class TranslationService:
         pipeline = await self._pipeline()
         cached = self.cache.get(text, target, self.settings.strategy)
         if cached is not None:
+            assert cached.translation is not None  # the cache keeps translated messages only
             return Outcome(text=text, target=target, message=cached, notes=list(cached.translation.notes))
         outcome = await self._in_thread(lambda: self._run(pipeline, text, target))
         if outcome.error is None and outcome.message is not None:

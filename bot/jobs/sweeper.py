@@ -70,8 +70,8 @@ class Sweeper:
             pipe.lrange(name, 0, -1)
         pipe.hvals(RedisChannel.unacked_key)
         *waiting, unacked = pipe.execute()
-        ids = {_task_id(raw) for page in waiting for raw in page}
-        ids.update(_task_id(raw, filed=True) for raw in unacked)
+        ids = {task for page in waiting for raw in page if (task := _task_id(raw)) is not None}
+        ids.update(task for raw in unacked if (task := _task_id(raw, filed=True)) is not None)
         return ids
 
     def _remember(self, missing: list[str], now: float) -> dict[str, float]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from mixlingo.bot.storage.models import ChannelSetting, FailedJob, TranslationRecord, UserSetting, utcnow
+from mixlingo.bot.storage.models import Base, ChannelSetting, FailedJob, TranslationRecord, UserSetting, utcnow
 
 DEFAULT_LEASE = 120.0
 
@@ -87,7 +88,7 @@ class Repository:
     async def set_channel(
         self, team_id: str, channel_id: str, *, auto_translate: bool, languages: tuple[str, ...] | None, by: str | None
     ) -> None:
-        values = {"auto_translate": auto_translate, "updated_by": by}
+        values: dict[str, object] = {"auto_translate": auto_translate, "updated_by": by}
         if languages is not None:
             values["languages"] = ",".join(languages)
         await self._upsert(ChannelSetting, {"team_id": team_id, "channel_id": channel_id}, values)
@@ -249,7 +250,7 @@ class Repository:
 
     # --- helpers ----------------------------------------------------------------
 
-    async def _upsert(self, model: type, key: dict[str, str], values: dict[str, object]) -> None:
+    async def _upsert(self, model: type[Base], key: dict[str, str], values: dict[str, object]) -> None:
         """Update the row for ``key`` or insert it; a lost insert race turns into an update."""
         conditions = [getattr(model, k) == v for k, v in key.items()]
         for _ in range(2):
@@ -285,7 +286,7 @@ async def _lease(
                    TranslationRecord.holder == holder))
         .values(holder=holder, lease_until=until, **also)
     )
-    return until if result.rowcount == 1 else None
+    return until if cast(CursorResult[Any], result).rowcount == 1 else None  # an UPDATE's result is a CursorResult
 
 
 def _claim(row: TranslationRecord) -> Claim:

@@ -61,7 +61,7 @@ def _check(target: str, supported: tuple[str, ...]) -> None:
 
 def register(app: AsyncApp, bot: Bot) -> None:
     async def run_translate(request: TranslateRequest, command: dict[str, Any], respond: Any, context: Any) -> None:
-        user = command.get("user_id")
+        user = command["user_id"]  # checked at ack (mixlingo.bot.payloads)
         prefs = await bot.repo.user(team_of(context, command), user)
         target = request.target or prefs.language or bot.settings.target_language
         outcome = await bot.service.translate(request.text, target)

@@ -37,7 +37,7 @@ def is_human(message: dict[str, Any]) -> bool:
 
 def register(app: AsyncApp, bot: Bot) -> None:
     async def run_message(event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
-        team, channel = team_of(context, event), event.get("channel")
+        team, channel = team_of(context, event), event["channel"]  # checked at ack (mixlingo.bot.payloads)
         subtype = event.get("subtype")
         if subtype == "message_deleted" or (subtype == "message_changed" and (event.get("message") or {}).get("subtype") == "tombstone"):
             ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts") or (event.get("message") or {}).get("ts")

@@ -25,7 +25,7 @@ def register(app: AsyncApp, bot: Bot) -> None:
         item = event.get("item") or {}
         if target is None or item.get("type") != "message":
             return  # an ordinary reaction, not a request
-        channel, ts, user = item["channel"], item["ts"], event.get("user")
+        channel, ts, user = item["channel"], item["ts"], event["user"]  # checked at ack (mixlingo.bot.payloads)
         if target not in bot.service.languages():
             await _tell(client, channel, user, f"mixlingo cannot translate into {label(target)} here. Supported: "
                         f"{listing(bot.service.languages())}.")

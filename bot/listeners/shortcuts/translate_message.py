@@ -16,7 +16,7 @@ CALLBACK_ID = "mixlingo_translate_message"
 def register(app: AsyncApp, bot: Bot) -> None:
     async def run_shortcut(body: dict[str, Any], respond: Any, context: Any) -> None:
         message = body.get("message") or {}
-        user = (body.get("user") or {}).get("id")
+        user = body["user"]["id"]  # checked at ack (mixlingo.bot.payloads)
         text = message_text(message)
         if not text:
             await respond(response_type="ephemeral", text="That message has no text to translate (only files or images).")
