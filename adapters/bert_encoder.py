@@ -55,7 +55,7 @@ def row_ids(input_ids: np.ndarray, attention_mask: np.ndarray, row: int) -> tupl
 class BertEncoder:
     """The ``Encoder`` protocol; loads its own model, or shares a tagger's (see ``MBertTagger.encoder``)."""
 
-    def __init__(self, tokenizer, runner, batch_size: int = 16, max_length: int = 256,  # noqa: ANN001
+    def __init__(self, tokenizer, runner, batch_size: int = 16, max_length: int = 256,
                  known: VectorMemo | None = None):
         """``runner``: a runner from :mod:`.bert_runtime` (torch, torch int8 or ONNX).
 
@@ -110,7 +110,7 @@ class BertEncoder:
                 out[row] = vector
         return np.stack(out)  # type: ignore[arg-type]
 
-    def _tokenize(self, batch: list[str]):  # noqa: ANN202
+    def _tokenize(self, batch: list[str]):
         with tokenizer_lock(self.tokenizer):
             return self.tokenizer(
                 batch, return_tensors="np", padding=True, truncation=True, max_length=self.max_length,

@@ -54,7 +54,7 @@ class OnnxRunner:
 
     name = "onnx"
 
-    def __init__(self, path: Path, config, threads: int, table: WordTable | None = None,  # noqa: ANN001
+    def __init__(self, path: Path, config, threads: int, table: WordTable | None = None,
                  source: Path | None = None):
         self.session = cpu_session(path, threads)
         self.config, self.path, self.table, self.threads = config, path, table, threads
@@ -80,7 +80,7 @@ class SplitOnnxRunner:
 
     name = "onnx"
 
-    def __init__(self, front: OnnxRunner, back: OnnxRunner, config, layers: int):  # noqa: ANN001
+    def __init__(self, front: OnnxRunner, back: OnnxRunner, config, layers: int):
         self.front, self.back, self.config, self.layers = front, back, config, layers
         self.path, self.source = front.path, front.source
         self._cut = front.session.get_outputs()[0].name
@@ -113,7 +113,7 @@ def split_runner(runner: OnnxRunner, layers: int) -> SplitOnnxRunner | None:
         return None
     try:
         paths = cut(runner.source, layers)
-    except Exception:  # noqa: BLE001 - a graph this cutter does not know keeps running whole
+    except Exception:  # a graph this cutter does not know keeps running whole
         log.info("could not cut %s after layer %d", runner.source, layers, exc_info=True)
         return None
     table = WordTable.open(paths["table"])
@@ -138,7 +138,7 @@ def load_runner(
     optimized_dir: Path | None = None,
     notes: list[str] | None = None,
     layers: int | None = None,
-):  # noqa: ANN201
+):
     """(tokenizer, runner) for ``backend`` in auto | onnx | torch-int8 | torch; failures fall back with a note.
 
     ``layers``: run only the first N encoder layers (a sentence encoder that stops at a middle layer)."""
@@ -157,7 +157,7 @@ def load_runner(
                                             optimized_dir=optimized_dir or cache_dir / "optimized", layers=layers)
             except ModelUnavailableError:
                 raise
-            except Exception as error:  # noqa: BLE001 - an exporter or runtime failure must not stop translation
+            except Exception as error:  # an exporter or runtime failure must not stop translation
                 log.info("ONNX export of %s failed", model_id, exc_info=True)
                 notes.append(f"ONNX export of {model_id} failed ({type(error).__name__}: {error}); using torch int8")
         backend = "torch-int8"
@@ -167,7 +167,7 @@ def load_runner(
     return tokenizer, TorchRunner(model, head, int8=backend == "torch-int8")
 
 
-def load_tokenizer(model_id: str, *, backend: str, cache_dir: Path, offline: bool):  # noqa: ANN201
+def load_tokenizer(model_id: str, *, backend: str, cache_dir: Path, offline: bool):
     """The model's tokenizer: read from tokenizer.json without transformers where the ONNX path runs
     and the file needs nothing of transformers to give the same tokens; transformers' otherwise."""
     if runs_on_onnx(backend):
@@ -179,7 +179,7 @@ def load_tokenizer(model_id: str, *, backend: str, cache_dir: Path, offline: boo
     return from_pretrained(AutoTokenizer, model_id, cache_dir=cache_dir, offline=offline)
 
 
-def load_config(model_id: str, *, backend: str, cache_dir: Path, offline: bool):  # noqa: ANN201
+def load_config(model_id: str, *, backend: str, cache_dir: Path, offline: bool):
     """The model's config: its config.json read with json where the ONNX path runs, transformers' otherwise."""
     if runs_on_onnx(backend):
         model_dir = resolve_model_dir(model_id, cache_dir=cache_dir, offline=offline)
@@ -218,13 +218,13 @@ def _words_outside(path: Path) -> tuple[Path, WordTable | None]:
         return path, None
     try:
         paths = cut(path)
-    except Exception:  # noqa: BLE001 - a graph this cutter does not know keeps its table inside
+    except Exception:  # a graph this cutter does not know keeps its table inside
         log.info("could not cut the word embeddings out of %s", path, exc_info=True)
         return path, None
     return paths["whole"], WordTable.open(paths["table"])
 
 
-def position_limit(config, cap: int = 512) -> int:  # noqa: ANN001
+def position_limit(config, cap: int = 512) -> int:
     """The most tokens one forward of this model takes: its own position table, at most ``cap``.
 
     Longer inputs index past the table (torch: an index error; ONNX: ``invalid expand shape``).
@@ -236,7 +236,7 @@ _TOKENIZER_LOCKS: dict[int, threading.Lock] = {}
 _GUARD = threading.Lock()
 
 
-def tokenizer_lock(tokenizer) -> threading.Lock:  # noqa: ANN001
+def tokenizer_lock(tokenizer) -> threading.Lock:
     """One lock per tokenizer: fast tokenizers raise 'Already borrowed' when two threads pad at once."""
     with _GUARD:
         return _TOKENIZER_LOCKS.setdefault(id(tokenizer), threading.Lock())

@@ -126,7 +126,7 @@ class MBertTagger:
             out.append((tags, max(first) + 1 if first else 0))
         return out
 
-    def encoder(self, layers: int | None = None):  # noqa: ANN201
+    def encoder(self, layers: int | None = None):
         """A sentence encoder sharing this tagger's model (no second copy in memory, same runtime).
 
         ``layers``: pool that layer where :meth:`layer_encoder` can; elsewhere (torch) the encoder pools
@@ -135,7 +135,7 @@ class MBertTagger:
 
         return (self.layer_encoder(layers) if layers else None) or BertEncoder(self.tokenizer, self.runner)
 
-    def layer_encoder(self, layers: int, share_sources: bool = True):  # noqa: ANN201
+    def layer_encoder(self, layers: int, share_sources: bool = True):
         """An encoder pooling layer ``layers`` of this tagger's model with no second copy of it (ONNX: the
         graph cut there); None where that cannot be done (torch, a graph the cutter does not know).
 

@@ -77,7 +77,7 @@ def test_the_factory_shares_the_taggers_model_when_the_reranker_is_that_model(ti
 
 
 def test_the_levers_script_can_keep_the_word_table_inside(tiny_bert_dir: Path, tmp_path: Path,
-                                                          monkeypatch) -> None:  # noqa: ANN001
+                                                          monkeypatch) -> None:
     monkeypatch.setenv("BENCH_LEVERS_OFF", "words")
     runner = tagger(tiny_bert_dir, tmp_path).runner
     assert isinstance(runner, OnnxRunner) and runner.table is None and runner.path == runner.source

@@ -23,7 +23,7 @@ def test_the_cache_key_uses_exactly_the_output_settings(monkeypatch: pytest.Monk
     seen: list[str] = []
 
     class Recording(Settings):
-        def __getattribute__(self, name: str):  # noqa: ANN204
+        def __getattribute__(self, name: str):
             if name in type(self).model_fields:
                 seen.append(name)
             return super().__getattribute__(name)
