@@ -13,6 +13,7 @@ from rich.table import Table
 from mixlingo.config import load_settings
 
 from mixlingo.cli_support import console, errors
+from mixlingo.notes import print_notes
 
 
 def bench(
@@ -87,8 +88,7 @@ def show(result: dict[str, Any]) -> None:
             continue  # --no-baseline
         parts = ", ".join(f"{k} {v}" for k, v in run["backends"].items())
         console.print(f"{name}: {parts}; burst workers {run['burst_workers']}; load+warm-up {run['load_s']:.1f} s", highlight=False)
-        for note in run["notes"]:
-            errors.print(f"[yellow]note ({name}):[/] {note}", highlight=False, soft_wrap=True)
+        print_notes(run["notes"], source=name)
     m = result["machine"]
     load = m.get("load_average_before_after") or [None, None]
     console.print(
@@ -132,8 +132,9 @@ def show_references(result: dict[str, Any]) -> None:
 
 def model_time_line(run: dict[str, Any]) -> str:
     """Wall time over model time (the time a model call ran), for the burst and one message, and the calls per model."""
-    if not run.get("burst_model_s"):
-        return ""
+    model_s = run.get("burst_model_s")
+    if not isinstance(model_s, (int, float)) or math.isnan(model_s) or not model_s or not isinstance(run.get("burst_calls"), dict):
+        return ""  # no model clock, or the --no-baseline row of NaNs
     calls = "; ".join(f"{model} {c['calls']} call{'s' if c['calls'] != 1 else ''} ({', '.join(map(str, c['batch_sizes']))})"
                       + (f" {_ms(c['seconds'])}" if "seconds" in c else "")
                       for model, c in run.get("burst_calls", {}).items())
@@ -167,7 +168,7 @@ def convert() -> None:
     settings = load_settings()
     for direction, model_id in settings.translation_models.items():
         if not ctranslate2_available():
-            errors.print("[yellow]note:[/] CTranslate2 is not installed; translation models stay on transformers")
+            print_notes(["CTranslate2 is not installed; translation models stay on transformers"])
             break
         source = resolve_model_dir(model_id, cache_dir=settings.model_cache_dir, offline=settings.hub_offline)
         path = convert_marian(source, optimized_dir(settings))
@@ -187,7 +188,6 @@ def convert() -> None:
         _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
                                 notes=notes, layers=layers, **kwargs)
         tagger_runner = runner if role == "tagger" else tagger_runner
-        for note in notes:
-            errors.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        print_notes(notes)
         where = getattr(runner, "path", None)
         console.print(f"[green]ok[/] {role} {model_id} → {runner.name}{f' ({where})' if where else ''}", highlight=False)

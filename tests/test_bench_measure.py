@@ -124,6 +124,7 @@ def test_the_summary_and_its_json_carry_the_model_time_figures(tmp_path: Path) -
     line = model_time_line(fast)
     assert "= 1.05×" in line and "translator 1 call (16)" in line
     assert summary["baseline"]["burst"] == 16  # --no-baseline: a row of NaNs, same keys
+    assert model_time_line(summary["baseline"]) == ""
 
 
 def test_the_timed_pipeline_accounts_every_message_in_its_model_calls() -> None:
