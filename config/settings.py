@@ -513,17 +513,16 @@ _warned: set[str] = set()
 
 def warn_unknown_env() -> list[str]:
     """One stderr warning (once per process) per MIXLINGO_* variable that is not a setting, e.g. a typo."""
-    import sys
+    from mixlingo.notes import Note, print_notes
 
     known = known_env_names()
-    lines = []
+    warnings = []
     for name in sorted(os.environ):
         if name.startswith(ENV_PREFIX) and name not in known and name not in _warned:
             _warned.add(name)
-            lines.append(f"warning: {name} is not a mixlingo setting and is ignored{did_you_mean(name, known)}")
-    for line in lines:
-        print(line, file=sys.stderr)
-    return lines
+            warnings.append(Note(f"{name} is not a mixlingo setting and is ignored{did_you_mean(name, known)}", kind="warning"))
+    print_notes(warnings)
+    return [f"{note.kind}: {note}" for note in warnings]
 
 
 def env_format(value: Any) -> str:

@@ -21,6 +21,7 @@ from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTrans
 from mixlingo.nlp.cache import TranslationCache
 from mixlingo.nlp.tagging import Tagger
 from mixlingo.nlp.translation import Encoder, Translator
+from mixlingo.notes import Note
 
 
 def threads(settings: Settings) -> int:
@@ -36,7 +37,7 @@ def runtime_kwargs(settings: Settings) -> dict[str, Any]:
     return {"backend": settings.encoder_backend, "threads": threads(settings), "optimized_dir": optimized_dir(settings)}
 
 
-def load_translator(settings: Settings, notes: list[str]) -> Translator:
+def load_translator(settings: Settings, notes: list[Note] | list[str]) -> Translator:
     """CTranslate2 when chosen or ``auto`` and installed; plain transformers otherwise."""
     common = dict(
         cache_dir=settings.model_cache_dir, offline=settings.hub_offline, num_beams=settings.num_beams,
@@ -50,10 +51,10 @@ def load_translator(settings: Settings, notes: list[str]) -> Translator:
                 settings.translation_models, optimized_dir=optimized_dir(settings), device=settings.device,
                 compute_type=settings.compute_type, threads=threads(settings), **common,
             )
-        notes.append(
+        notes.append(Note(
             "CTranslate2 is not installed, so translation runs on plain transformers "
             "(slower; pip install ctranslate2 for the fast backend)"
-        )
+        ))
     from mixlingo.adapters.marian import MarianTranslator
 
     return MarianTranslator(settings.translation_models, **common)

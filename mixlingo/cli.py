@@ -68,7 +68,7 @@ def tag(
         raise InputError("the message is empty; give some text to tag")
     built = build_tag_pipeline(settings, pair=pair)
     message = built.pipeline.run(cleaned, max_chars=settings.max_message_chars)
-    show_notes(built.notes, built.details, verbose=verbose)
+    show_notes(built.notes, verbose=verbose)
     if cleaned != raw:
         note(REPLACED_NOTE)
     if as_json:
@@ -118,7 +118,7 @@ def translate(
             "run `mixlingo models pull` (or set MIXLINGO_ALLOW_DOWNLOADS=true)"
         )
     built = build_translate_pipeline(settings, pair=pair)
-    show_notes(built.notes, built.details, verbose=verbose)
+    show_notes(built.notes, verbose=verbose)
     if lines is None:
         timings: list[tuple[str, float]] = []
         if explain_:
@@ -143,7 +143,7 @@ def _explain_plan(text: str, settings: Settings, *, pair: str | None, verbose: b
     from mixlingo.render import explain
 
     built = build_tag_pipeline(settings, pair=pair)
-    show_notes(built.notes, built.details, verbose=verbose)
+    show_notes(built.notes, verbose=verbose)
     plan = PlanTranslation(settings.strategy, settings.spans_threshold, settings.max_unit_chars)
     planned = Pipeline([*built.pipeline.pipeline, ("plan", plan)], notes=built.notes)
     message = planned.run(text, max_chars=settings.max_message_chars, target=settings.target_language)

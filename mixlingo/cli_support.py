@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -12,6 +12,7 @@ from rich.markup import escape
 from typer.core import TyperOption
 
 from mixlingo.errors import MixlingoError
+from mixlingo.notes import Note, print_notes
 
 console = Console()
 errors = Console(stderr=True)
@@ -27,21 +28,14 @@ _typed = TyperOption.display_type_rich
 TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
-def note(text: str) -> None:
-    """One short line on stderr, at most once per process however often it is raised."""
-    if text in _noted:
-        return
-    _noted.add(text)
-    errors.print(f"[yellow]note:[/] {escape(text)}", highlight=False, soft_wrap=True)
+def note(text: str | Note) -> None:
+    """One short line on stderr, at most once per command however often it is raised."""
+    print_notes([text], shown=_noted)
 
 
-def show_notes(notes: list[str], details: list[str], *, verbose: bool) -> None:
-    """The notes; with ``--verbose`` also the detail behind them (cache paths, loader messages)."""
-    for text in notes:
-        note(text)
-    if verbose:
-        for text in details:
-            errors.print(f"[dim]detail:[/] {escape(text)}", highlight=False, soft_wrap=True)
+def show_notes(notes: Sequence[Note | str], *, verbose: bool) -> None:
+    """The notes, each once per command; with ``--verbose`` also the detail behind them (cache paths, loader messages)."""
+    print_notes(notes, verbose=verbose, shown=_noted)
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -15,6 +15,7 @@ from mixlingo.config import Settings
 from mixlingo.config.settings import parse_pair
 from mixlingo.adapters.hub import is_cached, looks_like_path, not_downloaded
 from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
+from mixlingo.notes import Note, as_notes
 from mixlingo.transliteration import available_languages, load_transliterator
 from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
 from mixlingo.nlp.markup import ProtectMarkup
@@ -37,10 +38,9 @@ if TYPE_CHECKING:  # the bot (slack-bolt) loads only for the commands that serve
 @dataclass
 class Built:
     pipeline: Pipeline
-    notes: list[str] = field(default_factory=list)
-    """Short plain-words remarks for the user (one line each), e.g. why a fallback tagger runs."""
-    details: list[str] = field(default_factory=list)
-    """The longer story behind the notes (cache paths, loader messages): shown with ``--verbose``."""
+    notes: list[Note] = field(default_factory=list)
+    """Short plain-words remarks for the user (one line each), e.g. why a fallback tagger runs, each with the
+    longer story behind it (cache paths, loader messages) that ``--verbose`` shows: :func:`mixlingo.notes.print_notes`."""
 
 
 def _skipped(error: ModelUnavailableError) -> str:
@@ -141,9 +141,7 @@ def _embedded_names(taggers: list[Tagger]) -> str:
     return f"the embedded {' and '.join(names)} tagger{'s' if len(names) > 1 else ''}"
 
 
-def build_taggers(
-    settings: Settings, notes: list[str], pairs: list[tuple[str, str]] | None = None, details: list[str] | None = None
-) -> list[Tagger]:
+def build_taggers(settings: Settings, notes: list[Note], pairs: list[tuple[str, str]] | None = None) -> list[Tagger]:
     """Taggers in order of preference for the configured choice.
 
     ``auto``: mBERT when it is in the cache (or may be downloaded), then each shipped
@@ -151,7 +149,6 @@ def build_taggers(
     for every other pair; each message goes to the first that covers its pair, and one
     short note says why mBERT was skipped and which tagger runs instead.
     """
-    details = details if details is not None else []
     if settings.tagger == "lexicon":
         return [LexiconTagger()]
     if settings.tagger == "mbert":
@@ -162,15 +159,15 @@ def build_taggers(
     taggers: list[Tagger] = []
     if settings.hub_offline and not is_cached(settings.mbert_model, settings.model_cache_dir):
         embedded = load_embedded_for(wanted)
-        notes.append(f"mBERT tagger not downloaded, using {_embedded_names(embedded)}; `mixlingo models pull` gets it")
-        details.append(f"mBERT tagger: {_skipped(not_downloaded(settings.mbert_model, settings.model_cache_dir))}")
+        notes.append(Note(f"mBERT tagger not downloaded, using {_embedded_names(embedded)}; `mixlingo models pull` gets it",
+                          f"mBERT tagger: {_skipped(not_downloaded(settings.mbert_model, settings.model_cache_dir))}"))
     else:
         try:
             taggers.append(load_mbert(settings, pairs))
         except ModelUnavailableError as error:
             embedded = load_embedded_for(wanted)
-            notes.append(f"mBERT tagger could not load, using {_embedded_names(embedded)}; see `--verbose`")
-            details.append(f"mBERT tagger: {_skipped(error)}")
+            notes.append(Note(f"mBERT tagger could not load, using {_embedded_names(embedded)}; see `--verbose`",
+                              f"mBERT tagger: {_skipped(error)}"))
         else:
             embedded = load_embedded_for(wanted)
     return [*taggers, *embedded, LexiconTagger()]
@@ -193,22 +190,21 @@ def _explained_share(tagger: ExplainsWords, words: Sequence[str]) -> float:
 
 def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
     """protect markup → tokenize → choose pair → tag. ``pair`` overrides the config ("auto": detect)."""
-    notes: list[str] = []
-    details: list[str] = []
+    notes: list[Note] = []
     pairs = [] if pair == "auto" else [parse_pair(pair)] if pair else settings.language_pairs
-    taggers = build_taggers(settings, notes, pairs, details)
+    taggers = build_taggers(settings, notes, pairs)
     chooser = ChoosePair(pairs, languages=sorted(supported_languages()) if pair == "auto" else (),
                          evidence=pair_evidence(taggers, pairs))
     if taggers[-1].languages() is None:  # the lexicon tagger is last: check up front the pairs only it would tag
         for fixed in chooser.pairs:
             if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
                 check_pair(fixed)
-    notes += [note for tagger in taggers for note in tagger.notes]  # e.g. a runtime that fell back
+    notes += as_notes(note for tagger in taggers for note in tagger.notes)  # e.g. a runtime that fell back
     stages = [("markup", ProtectMarkup()), ("tokenize", Tokenize()), ("pair", chooser), ("tag", TagLanguages(*taggers))]
-    return Built(Pipeline(stages, notes=notes), notes, details)
+    return Built(Pipeline(stages, notes=notes), notes)
 
 
-def load_translator(settings: Settings, notes: list[str] | None = None) -> Translator:
+def load_translator(settings: Settings, notes: list[Note] | None = None) -> Translator:
     """The configured backend (see :mod:`mixlingo.backends`): CTranslate2 by default, transformers as fallback."""
     return backends.load_translator(settings, notes if notes is not None else [])
 
@@ -264,12 +260,12 @@ def build_translate_pipeline(
     if settings.rerank:
         try:
             encoder = encoder or load_encoder(settings, list(taggers))
-            built.notes += encoder.notes
+            built.notes += as_notes(encoder.notes)
         except ModelUnavailableError as error:
-            built.notes.append("reranker model not downloaded, so reranking is off; `mixlingo models pull` gets it"
-                               if isinstance(error, ModelNotDownloadedError)
-                               else "reranker could not load, so reranking is off; see `--verbose`")
-            built.details.append(f"reranker: {_skipped(error)}")
+            built.notes.append(Note("reranker model not downloaded, so reranking is off; `mixlingo models pull` gets it"
+                                    if isinstance(error, ModelNotDownloadedError)
+                                    else "reranker could not load, so reranking is off; see `--verbose`",
+                                    f"reranker: {_skipped(error)}"))
             encoder = None
     translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, list(taggers))
     pipeline.replace_pipe("tag", TagLanguages(*batched))
@@ -286,7 +282,7 @@ def build_translate_pipeline(
     stages.append(("assemble", AssembleTranslation()))
     if transliterators:
         stages.append(("script", WriteScript(transliterators, settings.output_script)))
-    return Built(Pipeline(stages, notes=built.notes), built.notes, built.details)
+    return Built(Pipeline(stages, notes=built.notes), built.notes)
 
 
 def translation_service(

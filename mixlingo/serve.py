@@ -12,6 +12,7 @@ from rich.console import Console
 
 from mixlingo.config import load_settings
 from mixlingo.errors import MixlingoError
+from mixlingo.notes import print_notes
 
 errors = Console(stderr=True)
 
@@ -34,7 +35,7 @@ def serve(
         typer.echo(line)
 
     def warn(line: str) -> None:
-        errors.print(f"[yellow]note:[/] {line}", highlight=False, soft_wrap=True)
+        print_notes([line])
 
     try:
         settings = load_settings(host=host, port=port, public_playground=public_playground or None)
