@@ -92,7 +92,9 @@ def show(result: dict[str, Any]) -> None:
     m = result["machine"]
     load = m.get("load_average_before_after") or [None, None]
     console.print(
-        f"machine: {m['cpu']}, {m['cores']} cores, GPU: {m['gpu'] or 'none'}; load average before/after: {load[0]} / {load[1]}",
+        f"machine: {m['cpu']} ({', '.join(m.get('isa') or []) or 'no avx2'}), {m['cores']} cores, GPU: {m['gpu'] or 'none'}; "
+        f"load average before/after: {load[0]} / {load[1]}; "
+        + ", ".join(f"{k} {v}" for k, v in (m.get("versions") or {}).items()),
         highlight=False,
     )
 
