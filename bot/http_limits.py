@@ -39,7 +39,7 @@ class ServerLimits:
 
     @classmethod
     def from_settings(cls, settings) -> ServerLimits:
-        return cls(settings.http_header_timeout, settings.http_body_timeout, settings.http_max_connections)
+        return cls(**settings.group("http"))  # the settings marked runtime("http", <field>)
 
 
 class CappedServer(web.Server):

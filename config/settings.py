@@ -71,7 +71,8 @@ TOML_TABLE = "mixlingo"
 AFFECTS_OUTPUT = "affects_output"
 """Each setting's field says whether it changes what a translation says: ``json_schema_extra=affects_output()``
 for those that do (they make up the translation cache key, :func:`output_settings`), ``json_schema_extra=RUNTIME``
-for those that do not (speed, where things live, Slack, scale-out). A field with neither fails the tests."""
+for those that do not (speed, where things live, Slack, scale-out; ``runtime(group, key)`` when grouped).
+A field with neither fails the tests."""
 RUNTIME: dict[str, JsonValue] = {AFFECTS_OUTPUT: False}
 
 
@@ -81,6 +82,11 @@ def affects_output(group: str | None = None, key: str | None = None) -> dict[str
     if group is not None:
         marker.update(group=group, key=key)
     return marker
+
+
+def runtime(group: str, key: str) -> dict[str, JsonValue]:
+    """The marker for a setting that does not change the translation and is ``key`` of :meth:`Settings.group`."""
+    return {AFFECTS_OUTPUT: False, "group": group, "key": key}
 
 
 def _slack_env(name: str) -> AliasChoices:
@@ -291,15 +297,16 @@ class Settings(BaseSettings):
         json_schema_extra=RUNTIME, default=False, description="Let the playground listen on a non-loopback address (it has no login)."
     )
     http_header_timeout: float = Field(
-        json_schema_extra=RUNTIME,
+        json_schema_extra=runtime("http", "header_timeout"),
         default=10.0, gt=0, le=600, description="Seconds a client has to send a request's headers, then it is dropped."
     )
     http_body_timeout: float = Field(
-        json_schema_extra=RUNTIME,
+        json_schema_extra=runtime("http", "body_timeout"),
         default=10.0, gt=0, le=600, description="Seconds a client has to send a request's body, then it gets 408."
     )
     http_max_connections: int = Field(
-        json_schema_extra=RUNTIME, default=512, ge=1, le=100_000, description="Open HTTP connections at most; more are closed at once."
+        json_schema_extra=runtime("http", "max_connections"),
+        default=512, ge=1, le=100_000, description="Open HTTP connections at most; more are closed at once."
     )
 
     # --- Scale-out (queue workers, PostgreSQL, metrics, token encryption): docs/deployment.md ---
@@ -435,8 +442,9 @@ class Settings(BaseSettings):
         return [parse_pair(p) for p in self.pairs]
 
     def group(self, name: str) -> dict[str, Any]:
-        """The settings declared in group ``name`` (``affects_output(name, key)``), by their key in the group:
-        ``settings.group("rerank_weights")`` is ``{"model": …, "similarity": …, …}``."""
+        """The settings declared in group ``name`` (``affects_output(name, key)``, ``runtime(name, key)``), by their key
+        in the group: ``settings.group("rerank_weights")`` is ``{"model": …, "similarity": …, …}``, ``settings.group("http")``
+        ``{"header_timeout": …, "body_timeout": …, "max_connections": …}``."""
         return {
             str(marker["key"]): getattr(self, field)
             for field, marker in _markers().items()

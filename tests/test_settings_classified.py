@@ -58,3 +58,11 @@ def test_the_rerank_weights_come_from_their_group() -> None:
         if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("group") == "rerank_weights"}
     weights = rerank_weights(settings)
     assert (weights.model, weights.skip_margin, weights.similarity) == (0.5, 0.25, settings.rerank_similarity_weight)
+
+
+def test_the_http_limits_come_from_their_group() -> None:
+    from mixlingo.bot.http_limits import ServerLimits
+
+    settings = load_settings(http_header_timeout=3.0, http_max_connections=7)
+    assert set(settings.group("http")) == {f.name for f in dataclasses.fields(ServerLimits)}
+    assert ServerLimits.from_settings(settings) == ServerLimits(3.0, settings.http_body_timeout, 7)
