@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from typing import Any, Generic, Protocol, TypeVar
@@ -36,7 +37,11 @@ class MicroBatcher:
       while callers keep coming, up to ``4 × window_s`` after the first (a lone caller waits ``window_s``,
       as before);
     - with a ``gate``, the batcher takes its callers only once it holds the gate: whoever queued while
-      another model ran goes in this call, not the next.
+      another model ran goes in this call, not the next;
+    - callers coming back from a model call of the same pipeline (the batchers sharing a gate) are
+      *expected*: once every caller is such a returner and no other returner of the last
+      ``4 × window_s`` is still between two calls, the call runs without waiting for the gap (a
+      message's translation and rerank calls go at once; so do a burst's, once all have arrived).
     """
 
     WAIT_CAP = 4
@@ -49,9 +54,10 @@ class MicroBatcher:
         """``gate``: shared by the batchers of one pipeline, so at most that many model calls run at once
         (each already uses every core: two at once only fight over them). Callers keep queueing meanwhile."""
         self.run, self.window_s, self.max_items, self.name, self.gate = run, window_s, max_items, name, gate
-        self._pending: list[tuple[Hashable, list, Future, float]] = []
-        """(key, items, future, arrival time): the oldest first; calls that queued while the previous
-        batch ran are past their window and go at once (continuous batching)."""
+        self._pending: list[tuple[Hashable, list, Future, float, bool]] = []
+        """(key, items, future, arrival time, a returner?): the oldest first; calls that queued while the
+        previous batch ran are past their window and go at once (continuous batching)."""
+        self._group = _Group.of(gate, self)
         self._last_at = 0.0
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -63,21 +69,29 @@ class MicroBatcher:
         if not items:
             return []
         future: Future = Future()
+        ident = threading.get_ident()
         with self._cond:
             self._last_at = time.monotonic()
-            self._pending.append((key, list(items), future, self._last_at))
+            returner = self._group.called(ident, self._last_at, self.WAIT_CAP * self.window_s)
+            self._pending.append((key, list(items), future, self._last_at, returner))
+            self._group.register(future, ident)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name=f"mixlingo-{self.name}", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
+        self._group.wake(self)  # a batcher waiting for this returner may go now
         return future.result()
 
     def _gathered(self) -> bool:
         """Enough items, or the window has passed since the latest caller (or the cap since the first)."""
-        if sum(len(items) for _, items, _, _ in self._pending) >= self.max_items:
+        if sum(len(entry[1]) for entry in self._pending) >= self.max_items:
             return True
-        deadline = min(self._last_at + self.window_s, self._pending[0][3] + self.WAIT_CAP * self.window_s)
-        left = deadline - time.monotonic()
+        now = time.monotonic()
+        horizon = self.WAIT_CAP * self.window_s
+        if all(entry[4] for entry in self._pending) and not self._group.outstanding(now, horizon):
+            return True  # every caller came back from a model call, and nobody else is on the way
+        deadline = min(self._last_at + self.window_s, self._pending[0][3] + horizon)
+        left = deadline - now
         if left > 0:
             self._cond.wait(left)
             return False
@@ -119,10 +133,64 @@ class MicroBatcher:
                 future.set_exception(error)
             return
         self.batches.append(len(calls))
+        self._group.back([future for _, future in calls])
         offset = 0
         for items, future in calls:
             future.set_result(results[offset : offset + len(items)])
             offset += len(items)
+
+
+class _Group:
+    """The batchers sharing one gate (one pipeline's models) and the threads between two of their calls."""
+
+    _by_gate: weakref.WeakKeyDictionary[object, _Group] = weakref.WeakKeyDictionary()
+    _guard = threading.Lock()
+
+    def __init__(self) -> None:
+        self.batchers: weakref.WeakSet[MicroBatcher] = weakref.WeakSet()
+        self.returned: dict[int, float] = {}
+        """Thread id → when its last call's results were handed back (it has not called again since)."""
+        self.callers: dict[int, int] = {}
+        """id(future) → the thread that waits on it."""
+        self.lock = threading.Lock()
+
+    @classmethod
+    def of(cls, gate: object | None, batcher: MicroBatcher) -> _Group:
+        with cls._guard:
+            group = cls._by_gate.setdefault(gate, cls()) if gate is not None else cls()
+            group.batchers.add(batcher)
+            return group
+
+    def called(self, ident: int, now: float, horizon: float) -> bool:
+        """This thread calls again: was it a returner (back from a call of this group within ``horizon``)?"""
+        with self.lock:
+            back = self.returned.pop(ident, None)
+            return back is not None and now - back < horizon
+
+    def register(self, future: Future, ident: int) -> None:
+        with self.lock:
+            self.callers[id(future)] = ident
+
+    def back(self, futures: list[Future]) -> None:
+        now = time.monotonic()
+        with self.lock:
+            for future in futures:
+                ident = self.callers.pop(id(future), None)
+                if ident is not None:
+                    self.returned[ident] = now
+
+    def outstanding(self, now: float, horizon: float) -> int:
+        """Returners of the last ``horizon`` seconds that have not called again."""
+        with self.lock:
+            for ident in [i for i, at in self.returned.items() if now - at >= horizon]:
+                del self.returned[ident]
+            return len(self.returned)
+
+    def wake(self, caller: MicroBatcher) -> None:
+        for batcher in list(self.batchers):
+            if batcher is not caller:
+                with batcher._cond:
+                    batcher._cond.notify_all()
 
 
 class _Describes(Protocol):

@@ -199,3 +199,22 @@ def test_a_call_takes_at_most_max_items_from_the_queue() -> None:
         gate.release()
         assert [f.result() for f in futures] == [[0], [1], [2]]
     assert sorted(map(len, seen)) == [1, 2] and sorted(i for call in seen for i in call) == [0, 1, 2]
+
+
+def test_a_caller_back_from_a_model_call_of_the_same_pipeline_does_not_wait_for_the_window() -> None:
+    gate = threading.BoundedSemaphore(1)
+    window = 0.5
+    tag = MicroBatcher(lambda key, items: items, window_s=window, gate=gate, name="tag")
+    translate = MicroBatcher(lambda key, items: items, window_s=window, gate=gate, name="translate")
+    started = time.monotonic()
+    tag.submit("k", [1])
+    first = time.monotonic() - started
+    started = time.monotonic()
+    translate.submit("k", [1])  # the same thread, back from the tagger: nobody else can be coming
+    second = time.monotonic() - started
+    assert first >= window  # a fresh caller waits the window for company
+    assert second < window / 2  # 0.25 s covers a loaded machine; the window would have been 0.5 s
+    alone = MicroBatcher(lambda key, items: items, window_s=window, name="alone")  # another pipeline (no shared gate)
+    started = time.monotonic()
+    alone.submit("k", [1])
+    assert time.monotonic() - started >= window
