@@ -4,8 +4,9 @@ as one batch per model.
 A burst of messages in a busy channel reaches the pipeline from several worker
 threads at once; each thread still runs its message stage by stage, but the
 wrappers below hand every model call to one gathering thread per model, which
-waits ``window_s`` after the first call, merges what arrived (up to ``max_items``)
-by key (direction, language pair), runs it once and hands each caller its rows.
+gathers callers until none has come for ``window_s`` (see :class:`MicroBatcher`), merges
+what arrived (up to ``max_items``) by key (direction, language pair), runs it once and
+hands each caller its rows.
 Batched inference on CPU costs far less per item than one call per message.
 """
 
