@@ -68,7 +68,7 @@ def build_mbert(out_dir: Path, *, seed: int = 0) -> Path:
         tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]",
         mask_token="[MASK]", model_max_length=512,
     )
-    config = BertConfig(
+    config = BertConfig(  # type: ignore[call-arg]  # num_labels: accepted (PreTrainedConfig takes it), missing from transformers 5's typed __init__
         vocab_size=MBERT_VOCAB, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
         intermediate_size=3072, max_position_embeddings=512, num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)},
@@ -115,7 +115,7 @@ def build_opus_mt(out_dir: Path, *, seed: int = 0) -> Path:
         spm_file = str(prefix.with_suffix(".model"))
         MarianTokenizer(vocab=str(Path(tmp) / "vocab.json"), source_spm=spm_file, target_spm=spm_file).save_pretrained(out_dir)
     size = len(vocab)
-    config = MarianConfig(
+    config = MarianConfig(  # type: ignore[call-arg]  # num_beams, max_length, bad_words_ids: not config fields, transformers 5.24 drops them
         vocab_size=size, d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8,
         decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512,
         pad_token_id=size - 1, decoder_start_token_id=size - 1, eos_token_id=0, bad_words_ids=[[size - 1]],

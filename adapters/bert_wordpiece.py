@@ -41,7 +41,7 @@ def wordpiece_from_vocab(model_dir: Path) -> Tokenizer | None:
         vocab.setdefault(token, index)
     if not set(SPECIALS.values()) <= set(vocab):
         return None
-    normalizer = {"type": "BertNormalizer", "clean_text": True, "lowercase": bool(settings.get("do_lower_case", True)),
+    normalizer: dict[str, Any] = {"type": "BertNormalizer", "clean_text": True, "lowercase": bool(settings.get("do_lower_case", True)),
                   "handle_chinese_chars": bool(settings.get("tokenize_chinese_chars", True)),
                   "strip_accents": settings.get("strip_accents")}
     if not _file_agrees((model_dir / "tokenizer.json"), normalizer, vocab):

@@ -21,12 +21,16 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mixlingo.adapters.hub import fingerprint, from_pretrained, quiet_transformers, resolve_model_dir
 from mixlingo.adapters.marian import MarianTranslator
 from mixlingo.adapters.marian_tokens import SentencePieceMarian, TransformersMarian
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.translation import Candidate
+
+if TYPE_CHECKING:
+    import ctranslate2
 
 log = logging.getLogger(__name__)
 QUANTIZATION = "int8"
@@ -83,7 +87,7 @@ def default_device() -> str:
 
 @dataclass(frozen=True)
 class _Converted:
-    translator: object
+    translator: ctranslate2.Translator
     forced_eos: bool
     """The model's config forces an end token at the length limit (transformers then counts it)."""
     max_length: int

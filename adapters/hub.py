@@ -14,12 +14,10 @@ import os
 import re
 import socket
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlparse
 
 from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
-
-T = TypeVar("T")
 
 
 def looks_like_path(model_id: str) -> bool:
@@ -55,8 +53,11 @@ def not_downloaded(model_id: str, cache_dir: Path) -> ModelNotDownloadedError:
     )
 
 
-def from_pretrained(loader: type[T], model_id: str, *, cache_dir: Path, offline: bool, **kwargs: Any) -> T:
+def from_pretrained(loader: type, model_id: str, *, cache_dir: Path, offline: bool, **kwargs: Any) -> Any:
     """``loader.from_pretrained(model_id)`` with the cache dir and a clear error on failure.
+
+    Any: transformers' Auto classes annotate what they load as the Auto class itself, not the model,
+    tokenizer or config they return.
 
     ``offline``: never download (the default for tag/translate/serve); a model missing from
     the cache fails at once, before transformers is imported."""

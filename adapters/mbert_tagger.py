@@ -108,6 +108,7 @@ class MBertTagger:
                 self.source_vectors.put(row_ids(encoded["input_ids"], encoded["attention_mask"], row), vector)
         else:
             _, logits = self.runner(encoded["input_ids"], encoded["attention_mask"])
+        assert logits is not None  # the tagger loads the token-classification head, which gives logits
         probs = np.exp(logits - logits.max(-1, keepdims=True))
         probs /= probs.sum(-1, keepdims=True)
         best_p, best_i = probs.max(-1), probs.argmax(-1)

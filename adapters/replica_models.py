@@ -56,7 +56,7 @@ def build_codeswitch_replica(
             if word not in word_label:
                 vocab.append(word)
                 word_label[word] = labels.index(label)
-    config = BertConfig(
+    config = BertConfig(  # type: ignore[call-arg]  # num_labels: accepted (PreTrainedConfig takes it), missing from transformers 5's typed __init__
         vocab_size=len(vocab), hidden_size=hidden, num_hidden_layers=1, num_attention_heads=2,
         intermediate_size=2 * hidden, max_position_embeddings=128, num_labels=len(labels),
         id2label=dict(enumerate(labels)), label2id={label: i for i, label in enumerate(labels)},
@@ -147,7 +147,7 @@ def build_opus_mt_replica(
             vocab=str(Path(tmp) / "vocab.json"), source_spm=str(spm_paths[0]), target_spm=str(spm_paths[1])
         )
         tokenizer.save_pretrained(out_dir)
-    config = MarianConfig(
+    config = MarianConfig(  # type: ignore[call-arg]  # num_beams, max_length, bad_words_ids: not config fields, transformers 5.24 drops them
         vocab_size=size, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
         pad_token_id=size - 1, decoder_start_token_id=size - 1, eos_token_id=0, bad_words_ids=[[size - 1]],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 import torch
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
@@ -61,7 +62,7 @@ def build_tiny_token_classifier(
     labels = sorted(words_by_label)
     sentences = [_synthetic_sentence(rng, words_by_label) for _ in range(400)]
     tokenizer = build_wordpiece_tokenizer([" ".join(w for w, _ in s) for s in sentences])
-    config = BertConfig(
+    config = BertConfig(  # type: ignore[call-arg]  # num_labels: accepted (PreTrainedConfig takes it), missing from transformers 5's typed __init__
         vocab_size=len(tokenizer),
         hidden_size=32,
         num_hidden_layers=2,
@@ -206,7 +207,7 @@ def _tiny_marian_config(size: int):  # MarianConfig
 
     # Scaled embeddings with a wider init: with opus-mt's 0.02 init the sinusoidal positions drown the
     # token embeddings of so small a model and it never learns to attend to the source.
-    return MarianConfig(
+    return MarianConfig(  # type: ignore[call-arg]  # num_beams, max_length, bad_words_ids: not config fields, transformers 5.24 drops them
         vocab_size=size, d_model=64, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=128, decoder_ffn_dim=128, max_position_embeddings=128,
         pad_token_id=size - 1, decoder_start_token_id=size - 1, eos_token_id=0, bad_words_ids=[[size - 1]],
@@ -218,7 +219,7 @@ def _train_seq2seq(config, tokenizer, pairs: Sequence[tuple[str, str]], steps: i
     from transformers import MarianMTModel
 
     model = MarianMTModel(config)
-    embeddings = model.get_input_embeddings().weight
+    embeddings = cast(torch.nn.Embedding, model.get_input_embeddings()).weight  # Marian's are an nn.Embedding
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a model this small trains fastest on one thread, and a busy machine cannot stall it

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import AutoModel, AutoModelForTokenClassification
+from transformers import AutoModel, AutoModelForTokenClassification, PreTrainedModel
 
 from mixlingo.adapters.bert_runtime import Head
 
@@ -101,7 +101,7 @@ def export_onnx(model: torch.nn.Module, head: Head, out_path: Path, *, quantize:
     return out_path
 
 
-def keep_layers(model: torch.nn.Module, layers: int | None) -> torch.nn.Module:
+def keep_layers(model: PreTrainedModel, layers: int | None) -> PreTrainedModel:
     """Only the first ``layers`` encoder layers: the forward stops there, and the rest is never loaded
     into a session. A middle layer's mean-pool aligns languages at least as well as the last one."""
     encoder = getattr(getattr(model, "base_model", model), "encoder", None)

@@ -13,7 +13,7 @@ embedded model trains on (:mod:`.hinglish_corpus`).
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,8 +38,8 @@ class CharTrigrams:
     """Average per-character log-probability under a trigram model of a weighted word list."""
 
     def __init__(self, weights: Mapping[str, float]):
-        counts: Counter[str] = Counter()
-        context: Counter[str] = Counter()
+        counts: defaultdict[str, float] = defaultdict(float)
+        context: defaultdict[str, float] = defaultdict(float)
         for word, weight in weights.items():
             padded = f"^^{word}$"
             for i in range(len(padded) - 2):
@@ -181,7 +181,7 @@ def aligned_counts(pairs: Iterable[tuple[Sequence[str], Sequence[str]]]) -> tupl
 
 def mixture(parts: Sequence[tuple[Mapping[str, float], float]], scale: float = 1e7) -> dict[str, float]:
     """Count tables mixed as distributions (each normalised, then weighted), returned as pseudo-counts."""
-    out: Counter[str] = Counter()
+    out: defaultdict[str, float] = defaultdict(float)
     for counts, weight in parts:
         total = sum(counts.values()) or 1.0
         for word, count in counts.items():

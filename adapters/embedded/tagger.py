@@ -230,7 +230,7 @@ class EmbeddedTagger:
             if self.crf_skip_above is not None:  # a cascade: the CRF only where the network hesitates
                 unsure = np.flatnonzero(probs.max(-1).min(-1) < self.crf_skip_above)
             if len(unsure):
-                marginals = self.crf.marginals([sentences[i] for i in unsure])
+                marginals = self.crf.marginals([sentences[i] for i in unsure.tolist()])
                 probs[unsure] = (1 - self.crf_weight) * probs[unsure] + self.crf_weight * marginals
         return probs
 

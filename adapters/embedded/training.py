@@ -106,7 +106,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
 
 
 def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: EmbeddedTrainingOptions, zipf_of: Zipf,
-                   progress: Progress) -> nn.Module:
+                   progress: Progress) -> BiLstmTagger:
     encoding = Encoding(vocab["words"], vocab["chars"], options.langs, options.buckets, zipf_of)
     index = {label: i for i, label in enumerate(labels)}
     examples = [(s.tokens, [index[label] for label in s.labels]) for s in corpus.sentences]
