@@ -195,7 +195,8 @@ class _Group:
 
 
 class _Describes(Protocol):
-    notes: list[str]
+    @property
+    def notes(self) -> list[str]: ...
 
     def describe(self) -> str: ...
 

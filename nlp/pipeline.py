@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
 from mixlingo.errors import InputError
 from mixlingo.nlp.labels import normalize_language
@@ -21,6 +21,7 @@ from mixlingo.nlp.text import clean_text
 
 BATCH_METHODS = ("tag_many", "translate_many", "rerank_many")
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 @runtime_checkable
@@ -142,9 +143,18 @@ class Pipeline:
     def has_pipe(self, name: str) -> bool:
         return any(n == name for n, _ in self._pipes)
 
-    def get_pipe(self, name: str) -> Stage:
+    @overload
+    def get_pipe(self, name: str) -> Stage: ...
+    @overload
+    def get_pipe(self, name: str, kind: type[S]) -> S: ...
+
+    def get_pipe(self, name: str, kind: type[Any] | None = None) -> Any:
+        """The stage called ``name``; with ``kind``, checked to be one (a typed handle on its own attributes,
+        e.g. ``get_pipe("tag", TagLanguages).taggers``): a stage of another class is a TypeError."""
         for n, stage in self._pipes:
             if n == name:
+                if kind is not None and not isinstance(stage, kind):
+                    raise TypeError(f"stage {name!r} is a {type(stage).__name__}, not a {kind.__name__}")
                 return stage
         raise KeyError(f"no stage named {name!r}; the stages are {[n for n, _ in self._pipes]}")
 

@@ -31,8 +31,13 @@ class Tagger(Protocol):
     """Tags each word of each sentence with a language code or a non-language label."""
 
     name: str
-    notes: list[str]
-    """Short remarks for the user (a runtime that fell back), passed on once; usually empty."""
+
+    @property
+    def notes(self) -> list[str]:
+        """Short remarks for the user (a runtime that fell back), passed on once; usually empty.
+
+        Read-only here: a plain attribute satisfies it, and so does a wrapper's property (micro-batching)."""
+        ...
 
     def describe(self) -> str:
         """What it runs on, after any fallback (``mbert on onnx``): for ``--explain`` and the bench."""
