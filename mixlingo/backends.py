@@ -39,7 +39,7 @@ def runtime_kwargs(settings: Settings) -> dict[str, Any]:
 
 def load_translator(settings: Settings, notes: list[Note] | list[str]) -> Translator:
     """CTranslate2 when chosen or ``auto`` and installed; plain transformers otherwise."""
-    common = dict(
+    common: dict[str, Any] = dict(
         cache_dir=settings.model_cache_dir, offline=settings.hub_offline, num_beams=settings.num_beams,
         batch_size=settings.batch_size, max_new_tokens=settings.max_new_tokens, min_new_tokens=settings.min_new_tokens,
     )

@@ -25,6 +25,9 @@ from mixlingo.bench_references import targets
 from mixlingo.errors import InputError
 from mixlingo.nlp.batching import BatchingTranslator
 from mixlingo.nlp.pipeline import Pipeline
+from mixlingo.nlp.rerank import Rerank
+from mixlingo.nlp.tagging import TagLanguages
+from mixlingo.nlp.translate import Translate
 
 # Chat-like messages of realistic lengths: mixed Spanish/English, Slack markup, several sentences some of the time.
 MESSAGES = [
@@ -82,7 +85,7 @@ class BenchOptions:
                 raise InputError(f"{flag} {path}: not a model directory (no config.json); give a from_pretrained directory")
 
 
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "baseline": dict(translation_backend="transformers", encoder_backend="torch", micro_batch_ms=0, translation_cache_size=0),
     "optimised": dict(translation_backend="auto", encoder_backend="auto"),
 }
@@ -133,7 +136,7 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     built = build_translate_pipeline(settings)
     pipeline = built.pipeline
     stages_rss["tagger + reranker loaded"] = rss_mib()
-    preload_directions(pipeline.get_pipe("translate").translator, settings)
+    preload_directions(pipeline.get_pipe("translate", Translate).translator, settings)
     stages_rss["both translation directions loaded"] = rss_mib()
     if variant == "convert":  # only the one-off conversions were wanted (the first message does them)
         pipeline.run(texts[0], target=target)
@@ -145,12 +148,13 @@ def run_variant(variant: str, overrides: dict[str, Any], texts: list[str], burst
     def timed(name: str, _stage: object, seconds: float) -> None:
         stage_s[name] += seconds
 
+    load_s = 0.0
+
     def warmed() -> None:
         nonlocal load_s
         stages_rss["after warm-up"] = rss_mib()  # warm-up: lazy loads, first-call allocations
         load_s = time.perf_counter() - started
 
-    load_s = 0.0
     workers = 1 if settings.micro_batch_ms <= 0 else burst  # the naive bot ran one message at a time
     measured = measure(
         variant, texts, lambda text: pipeline.run(text, target=target), lambda batch: run_burst(pipeline, batch, target, workers),
@@ -193,13 +197,13 @@ def describe(pipeline: Pipeline) -> dict[str, str]:
     """Which runtime each model part actually runs on (after fallbacks), as each one says."""
     out: dict[str, str] = {}
     if "tag" in pipeline.pipe_names:
-        out["tagger"] = pipeline.get_pipe("tag").taggers[0].describe()
+        out["tagger"] = pipeline.get_pipe("tag", TagLanguages).taggers[0].describe()
     if "translate" in pipeline.pipe_names:
-        translator = pipeline.get_pipe("translate").translator
+        translator = pipeline.get_pipe("translate", Translate).translator
         out["translator"] = translator.describe()
         out["micro_batching"] = "on" if isinstance(translator, BatchingTranslator) else "off"
     if "rerank" in pipeline.pipe_names:
-        out["reranker"] = pipeline.get_pipe("rerank").encoder.describe()
+        out["reranker"] = pipeline.get_pipe("rerank", Rerank).encoder.describe()
     return out
 
 
@@ -352,7 +356,8 @@ def agreement(base: dict[str, Any], fast: dict[str, Any]) -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    cpu, flags = platform.processor() or "", set()
+    cpu = platform.processor() or ""
+    flags: set[str] = set()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name") and not cpu:

@@ -148,7 +148,7 @@ def model_time_line(run: dict[str, Any]) -> str:
             f"{run['burst_s'] / run['burst_model_s']:.2f}×{single}; burst calls (batch sizes): {calls}")
 
 
-def _or_dash(fmt, value: float) -> str:  # noqa: ANN001
+def _or_dash(fmt, value: float) -> str:
     return "—" if isinstance(value, float) and math.isnan(value) else fmt(value)
 
 
@@ -162,7 +162,7 @@ def _ratio(value: float) -> str:
 
 def convert() -> None:
     """Convert the configured models for the fast backends (CTranslate2 int8, ONNX int8); cached, reused on start."""
-    from mixlingo.adapters.bert_runtime import OnnxRunner, load_runner, split_runner
+    from mixlingo.adapters.bert_runtime import Head, OnnxRunner, load_runner, split_runner
     from mixlingo.adapters.ct2_translator import convert_marian, ctranslate2_available
     from mixlingo.adapters.hub import resolve_model_dir
     from mixlingo.backends import optimized_dir, runtime_kwargs
@@ -177,8 +177,10 @@ def convert() -> None:
         console.print(f"[green]ok[/] {direction} {model_id} → {path}", highlight=False)
 
     tagger_runner = None
-    for role, model_id, head, layers in (("tagger", settings.mbert_model, "tokens", None),
-                                         ("reranker", settings.reranker_model, "base", settings.rerank_layers or None)):
+    models: tuple[tuple[str, str, Head, int | None], ...] = (
+        ("tagger", settings.mbert_model, "tokens", None), ("reranker", settings.reranker_model, "base", settings.rerank_layers or None),
+    )
+    for role, model_id, head, layers in models:
         notes: list[str] = []
         kwargs = runtime_kwargs(settings)
         if role == "reranker" and model_id == settings.mbert_model and layers and isinstance(tagger_runner, OnnxRunner):

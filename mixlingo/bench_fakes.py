@@ -103,13 +103,14 @@ def timed_pipeline(
     from mixlingo.factory import build_translate_pipeline
     from mixlingo.nlp.batching import BatchingTagger
     from mixlingo.nlp.tagging import TagLanguages
+    from mixlingo.nlp.translate import Translate
 
     config = load_settings(**{"tagger": "lexicon", "offline": True, "strategy": "whole", "translation_cache_size": 0,
                               "translation_models": {"es-en": "fake", "en-es": "fake"}, **settings})
     built = build_translate_pipeline(config, translator=TimedTranslator(translate_s), encoder=TimedEncoder(embed_s))
     pipeline = built.pipeline
     tagger = TimedTagger(tag_s)
-    translator = pipeline.get_pipe("translate").translator
+    translator = pipeline.get_pipe("translate", Translate).translator
     if hasattr(translator, "batcher"):  # micro-batched: the tagger joins the same gate, as the factory does for mBERT
         batcher = translator.batcher
         pipeline.replace_pipe("tag", TagLanguages(BatchingTagger(tagger, window_s=batcher.window_s,

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,7 @@ def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, t
     return figures
 
 
-REFERENCES = {"floor": run_floor, "naive_batched": run_naive_batched}
+REFERENCES: dict[str, Callable[..., Figures]] = {"floor": run_floor, "naive_batched": run_naive_batched}
 
 
 def targets(results: dict[str, Figures]) -> list[dict[str, Any]]:

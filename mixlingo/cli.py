@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -111,7 +112,7 @@ def translate(
         raise InputError("the message is empty; give some text, '-' for stdin, or --file PATH")
     missing = missing_translation_models(settings, settings.target_language)
     if missing:
-        if explain_ and lines is None and not as_json:  # what can be shown without a model: the tags and the plan
+        if explain_ and lines is None and text is not None and not as_json:  # what can be shown without a model: the tags and the plan
             _explain_plan(text, settings, pair=pair, verbose=verbose)
         raise ModelNotDownloadedError(
             f"no model that translates into {settings.target_language} is downloaded ({', '.join(missing)}); "
@@ -123,6 +124,7 @@ def translate(
         timings: list[tuple[str, float]] = []
         if explain_:
             built.pipeline.hooks.append(lambda name, _stage, seconds: timings.append((name, seconds)))
+        assert text is not None  # checked above: a lone message is never empty
         message = _translate_one(built.pipeline, text, settings)
         _show(message, as_json=as_json, explain_=explain_)
         if explain_ and not as_json:
@@ -234,7 +236,7 @@ def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json:
                     typer.echo(json.dumps(translation_to_dict(result), ensure_ascii=False))
                 else:
                     t = result.translation
-                    typer.echo(t.text if t.strategy != "none" else result.text)
+                    typer.echo(t.text if t is not None and t.strategy != "none" else result.text)
                 progress.advance(task)
     return failed
 
@@ -305,7 +307,7 @@ def models_pull(
     with Progress(*columns, console=console) as progress:
         for download in plans:
             task = progress.add_task(download.model_id, total=download.bytes_to_fetch or 1)
-            path = fetch(download, settings.model_cache_dir, lambda n, task=task: progress.advance(task, n))
+            path = fetch(download, settings.model_cache_dir, partial(progress.advance, task))
             progress.update(task, completed=download.bytes_to_fetch or 1)
             progress.console.print(f"[green]ok[/] {escape(download.model_id)} → {escape(str(path))}", highlight=False)
             _print_check(progress.console, path, settings)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -73,8 +73,9 @@ def train(
         raise InputError(f"--pair {pair}: only en-hi trains from --data-dir; for a LinCE corpus give --data and --langs")
     if data is None:
         raise InputError("give --data FILE (a LinCE corpus), or --pair en-hi --data-dir DIR")
-    pair = _langs(langs)
-    label_map = {"lang1": pair[0], "lang2": pair[1]}
+    codes = _langs(langs)
+    label_map = {"lang1": codes[0], "lang2": codes[1]}
+    more: dict[str, Any] = {"epochs": epochs} if epochs else {}
     corpus = _load(data)
     train_part, validation = corpus.split()
     errors.print(f"training {kind} on {len(train_part.sentences):,} sentences; validation: {len(validation.sentences):,}")
@@ -88,22 +89,22 @@ def train(
             from mixlingo.adapters.embedded.training import EmbeddedTrainingOptions, train_embedded
 
             options = EmbeddedTrainingOptions(
-                langs=pair, label_map=tuple(label_map.items()), seed=seed, threads=threads,
-                crf_weight=0.5 if kind == "embedded" else 0.0, **({"epochs": epochs} if epochs else {}),
+                langs=codes, label_map=tuple(label_map.items()), seed=seed, threads=threads,
+                crf_weight=0.5 if kind == "embedded" else 0.0, **more,
             )
             train_embedded(train_part, out, options, report)
         elif kind == "mbert":
             from mixlingo.adapters.mbert_training import MBertTrainingOptions, fine_tune_mbert
 
             settings = load_settings()
-            options = MBertTrainingOptions(base=base, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}))
-            fine_tune_mbert(train_part, out, options, label_map=label_map, cache_dir=settings.model_cache_dir,
+            mbert_options = MBertTrainingOptions(base=base, seed=seed, threads=threads, **more)
+            fine_tune_mbert(train_part, out, mbert_options, label_map=label_map, cache_dir=settings.model_cache_dir,
                             offline=settings.hub_offline, progress=report)
         else:
             raise InputError(f"unknown --kind {kind!r}; use embedded, bilstm or mbert")
     console.print(f"[green]model written to[/] {out}")
     tagger = _tagger_from(str(out), label_map)
-    _print_report(_evaluate(tagger, validation, label_map, pair), as_json=False)
+    _print_report(_evaluate(tagger, validation, label_map, codes), as_json=False)
 
 
 def _train_hineng(data_dir: Path | None, out: Path, kind: str, seed: int, epochs: int | None, threads: int) -> None:
@@ -121,8 +122,10 @@ def _train_hineng(data_dir: Path | None, out: Path, kind: str, seed: int, epochs
 
     for name in (hinglish_sources.DAKSHINA, hinglish_sources.TOP, hinglish_sources.PHINC):
         hinglish_sources.find(data_dir, name)  # all three present, before minutes of work
-    options = replace(HINENG_OPTIONS, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}),
-                      **({"crf_weight": 0.0} if kind == "bilstm" else {}))
+    more: dict[str, Any] = {"epochs": epochs} if epochs else {}
+    if kind == "bilstm":
+        more["crf_weight"] = 0.0
+    options = replace(HINENG_OPTIONS, seed=seed, threads=threads, **more)
     errors.print(f"training the hi/en tagger from {data_dir} ({options.epochs} epochs, seed {seed})")
     with _progress() as progress:
         task = progress.add_task("building the silver corpus", total=None)

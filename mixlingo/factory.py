@@ -20,12 +20,12 @@ from mixlingo.transliteration import available_languages, load_transliterator
 from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
 from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.pair import ChoosePair, WordEvidence
-from mixlingo.nlp.pipeline import Pipeline
+from mixlingo.nlp.pipeline import Pipeline, Stage
 from mixlingo.nlp.tagging import ExplainsWords, TagLanguages, Tagger
 from mixlingo.nlp.tokenizer import Tokenize
 from mixlingo.nlp.assemble import AssembleTranslation
 from mixlingo.nlp.directions import models_into
-from mixlingo.nlp.plan import PlanTranslation
+from mixlingo.nlp.plan import PlanTranslation, StrategyChoice
 from mixlingo.nlp.script import ReadNativeScript, WriteScript
 from mixlingo.nlp.rerank import Rerank, RerankWeights
 from mixlingo.nlp.translate import Translate
@@ -200,7 +200,9 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
             if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
                 check_pair(fixed)
     notes += as_notes(note for tagger in taggers for note in tagger.notes)  # e.g. a runtime that fell back
-    stages = [("markup", ProtectMarkup()), ("tokenize", Tokenize()), ("pair", chooser), ("tag", TagLanguages(*taggers))]
+    stages: list[tuple[str, Stage]] = [
+        ("markup", ProtectMarkup()), ("tokenize", Tokenize()), ("pair", chooser), ("tag", TagLanguages(*taggers)),
+    ]
     return Built(Pipeline(stages, notes=notes), notes)
 
 
@@ -244,7 +246,7 @@ def build_translate_pipeline(
     settings: Settings,
     *,
     pair: str | None = None,
-    strategy: str | None = None,
+    strategy: StrategyChoice | None = None,
     translator: Translator | None = None,
     encoder: Encoder | None = None,
 ) -> Built:
@@ -255,7 +257,7 @@ def build_translate_pipeline(
         check_translation_models(settings)
     built = build_tag_pipeline(settings, pair=pair)
     pipeline = built.pipeline
-    taggers = pipeline.get_pipe("tag").taggers
+    taggers = pipeline.get_pipe("tag", TagLanguages).taggers
     translator = translator or load_translator(settings, built.notes)
     if settings.rerank:
         try:
