@@ -38,14 +38,15 @@ test: lint
 	  echo "note: could not install chromium/chromium-driver; the browser test will skip (or fail under CI=true)"
 	$(PY) -m pytest
 
-# ruff (pyproject's [tool.ruff]) on everything, and mypy (strict on nlp/, config/ and errors) on the
-# installed `mixlingo.*` names: the source folders are linked under .typecheck/mixlingo for it.
+# ruff (pyproject's [tool.ruff]) on everything, and mypy on every package under its installed `mixlingo.*`
+# name (strict on nlp/, config/ and errors; bodies checked everywhere else): the source folders are linked
+# under .typecheck/mixlingo for it.
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	@rm -rf .typecheck && mkdir -p .typecheck/mixlingo && \
 	  for f in mixlingo/*; do ln -s "$$PWD/$$f" .typecheck/mixlingo/; done && \
 	  for d in nlp adapters config bot; do ln -s "$$PWD/$$d" .typecheck/mixlingo/$$d; done
-	$(PY) -m mypy -p mixlingo.nlp -p mixlingo.config -p mixlingo.errors
+	$(PY) -m mypy -p mixlingo
 
 # The scale-out proofs at full size (security, fuzz, load, worker kill, Slack and database faults) and a
 # table of the figures; needs the PostgreSQL and Redis servers, like `make test`. About 5 minutes.

@@ -36,7 +36,7 @@ def test_one_printer_in_every_format(capsys: pytest.CaptureFixture[str]) -> None
     ]
 
 
-def test_the_factory_hands_out_notes_with_their_detail(tmp_path) -> None:  # noqa: ANN001
+def test_the_factory_hands_out_notes_with_their_detail(tmp_path) -> None:
     built = build_tag_pipeline(load_settings(model_cache_dir=tmp_path, offline=True))
     assert built.notes == ["mBERT tagger not downloaded, using the embedded es/en tagger; `mixlingo models pull` gets it"]
     assert "sagorsarker/codeswitch-spaeng-lid-lince" in (built.notes[0].detail or "")
