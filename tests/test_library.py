@@ -105,6 +105,16 @@ def test_stages_by_name() -> None:
     assert Pipeline([Tokenize()]).pipe_names == ["Tokenize"]  # unnamed stages go by their class
 
 
+def test_a_stage_by_name_and_class() -> None:
+    nlp = small()
+    assert nlp.get_pipe("tag", TagLanguages) is nlp.get_pipe("tag")  # typed: .taggers is known to mypy
+    assert nlp.get_pipe("tag", TagLanguages).taggers
+    with pytest.raises(TypeError, match="stage 'plan' is a PlanTranslation, not a TagLanguages"):
+        nlp.get_pipe("plan", TagLanguages)
+    with pytest.raises(KeyError, match="no stage named 'rerank'"):
+        nlp.get_pipe("rerank", TagLanguages)
+
+
 def test_hooks_see_every_stage_and_errors_name_the_stage() -> None:
     nlp = small()
     seen: list[str] = []
