@@ -29,6 +29,7 @@ NGRAM = "ngram.npz"
 SETTINGS = "settings.json"
 
 LATIN_RUN = regex.compile(r"[a-z]+")
+_CACHE_SIZE = 50_000
 _OTHER_LATIN = regex.compile(r"[\p{Latin}--[a-zA-Z]]", regex.V1)
 NATIVE_RUN = regex.compile(r"[\p{Devanagari}--[\u0964\u0965\u0966-\u096F]]+", regex.V1)
 """Devanagari letters and signs; dandas and digits are left as they are."""
@@ -55,7 +56,7 @@ class DecodingSettings:
     prior_weight: float = 1.5
     """Weight of log word frequency when re-ranking Devanagari candidates (0: letters only)."""
     unknown_log_frequency: float = -18.0
-    """Log frequency given to a candidate missing from the word list (the list's rarest are about -16)."""
+    """Log frequency given to a candidate missing from the word list (the list's rarest are about -13.8)."""
     prior_lang: str = "hi"
 
 
@@ -129,6 +130,8 @@ class GraphoneTransliterator:
     def _run(self, run: str, to: str) -> str:
         key = (run, to)
         if key not in self._cache:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()  # a long-running bot sees ever new words: start over rather than grow
             known = self._known_native(run) if to == "native" else self._latin.get(run)
             if known is None:
                 best = self.candidates(run, to, 1)
