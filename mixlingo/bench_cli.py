@@ -12,10 +12,12 @@ from rich.table import Table
 
 from mixlingo.config import load_settings
 
+from mixlingo.cli_app import app, models_app
 from mixlingo.cli_support import console, errors
 from mixlingo.notes import print_notes
 
 
+@app.command("bench")
 def bench(
     messages: Annotated[int, typer.Option("--messages", help="Messages translated one at a time (latency).")] = 20,
     burst: Annotated[int, typer.Option("--burst", help="Messages sent at once (throughput).")] = 16,
@@ -160,6 +162,7 @@ def _ratio(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.2f}×"
 
 
+@models_app.command("convert")
 def convert() -> None:
     """Convert the configured models for the fast backends (CTranslate2 int8, ONNX int8); cached, reused on start."""
     from mixlingo.adapters.bert_runtime import Head, OnnxRunner, load_runner, split_runner

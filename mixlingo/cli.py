@@ -1,4 +1,8 @@
-"""The ``mixlingo`` command line. Errors a user can fix are one red line and exit code 2."""
+"""The ``mixlingo`` command line: ``tag``, ``translate``, ``models pull|list|tiny`` and ``config show`` here, the other
+commands in their modules (imported at the end). Errors a user can fix are one red line and exit code 2.
+
+The apps are declared in :mod:`mixlingo.cli_app`; a command is ``@app.command()`` on one of them (see
+docs/architecture.md, "Adding a command")."""
 
 from __future__ import annotations
 
@@ -13,23 +17,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from mixlingo import __version__
 from mixlingo.config import Settings, load_settings
-from mixlingo import bench_cli, cli_jobs, cli_tagger, cli_transliterate
-from mixlingo.cli_support import console, errors, friendly, note, show_notes
+from mixlingo.cli_app import app, config_app, models_app
+from mixlingo.cli_support import console, errors, note, show_notes
 from mixlingo.errors import InputError, ModelNotDownloadedError
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.text import clean_text
-from mixlingo.serve import serve
-
-app = typer.Typer(help="mixlingo: translation for code-switched Slack messages.", no_args_is_help=True)
-models_app = typer.Typer(help="Download and inspect models.", no_args_is_help=True)
-config_app = typer.Typer(help="Inspect the effective settings.", no_args_is_help=True)
-app.add_typer(models_app, name="models")
-app.add_typer(config_app, name="config")
-tagger_app = typer.Typer(help="Train and evaluate language taggers on LinCE-format data.", no_args_is_help=True)
-app.add_typer(tagger_app, name="tagger")
 
 REPLACED_NOTE = "invalid UTF-8 / lone surrogates were replaced with U+FFFD"
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show the detail behind each note.")]
@@ -45,7 +39,6 @@ def _read_text(text: str) -> str:
 
 
 @app.command()
-@friendly
 def tag(
     text: Annotated[str, typer.Argument(help="The message to tag, or '-' to read it from stdin.")],
     pair: Annotated[
@@ -83,7 +76,6 @@ def tag(
 
 
 @app.command()
-@friendly
 def translate(
     text: Annotated[
         Optional[str], typer.Argument(help="The message; '-' reads one message per line from stdin.")
@@ -269,7 +261,6 @@ def _translate_chunk(
 
 
 @models_app.command("pull")
-@friendly
 def models_pull(
     pair: Annotated[
         Optional[list[str]], typer.Option("--pair", help="Only translation models for these pairs, e.g. es-en.")
@@ -370,7 +361,6 @@ def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
 
 
 @models_app.command("list")
-@friendly
 def models_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print the shipped and cached models as JSON.")] = False,
 ) -> None:
@@ -425,7 +415,6 @@ def _print_missing(settings: Settings) -> None:
 
 
 @models_app.command("tiny")
-@friendly
 def models_tiny(
     out: Annotated[Path, typer.Argument(help="Directory to write the demo models to.")],
 ) -> None:
@@ -443,7 +432,6 @@ def models_tiny(
 
 
 @config_app.command("show")
-@friendly
 def config_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print {env var: value} as JSON.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also say what each setting does.")] = False,
@@ -463,31 +451,10 @@ def config_show(
             console.print(Text(f"    {info.description}", style="dim"), soft_wrap=True, highlight=False)
 
 
-tagger_app.command("train")(friendly(cli_tagger.train))
-tagger_app.command("eval")(friendly(cli_tagger.eval_))
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"mixlingo {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """mixlingo: translation for code-switched Slack messages."""
-
-
-app.command()(serve)  # the Slack app and playground
-app.command("bench")(friendly(bench_cli.bench))
-models_app.command("convert")(friendly(bench_cli.convert))
-
-cli_jobs.register(app)  # worker, jobs, database: the scale-out commands
-cli_transliterate.register(app)  # transliterate, transliterator train|eval
+# The other command modules register theirs when imported: here, after this module's, in the order `mixlingo --help`
+# lists them (serve: the Slack app and playground; bench and models convert; worker, jobs, db: the scale-out commands;
+# transliterate, transliterator train|eval; tagger train|eval).
+from mixlingo import serve, bench_cli, cli_jobs, cli_transliterate, cli_tagger  # noqa: E402, F401
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
@@ -16,29 +15,18 @@ import typer
 from rich.table import Table
 
 from mixlingo.config import load_settings
-from mixlingo.cli_support import console, friendly
+from mixlingo.cli_app import app, db_app, jobs_app
+from mixlingo.cli_support import console, setup_logging
 from mixlingo.errors import InputError, MixlingoError
 
-jobs_app = typer.Typer(help="Inspect and retry translation jobs that failed for good.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema and token-encryption key.", no_args_is_help=True)
 
-
-def _logging() -> None:
-    from mixlingo.bot import redact
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("aiohttp.access", "slack_bolt", "slack_sdk", "celery", "kombu", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    redact.install()
-
-
-@friendly
+@app.command("worker")
 def worker(
     concurrency: Annotated[Optional[int], typer.Option(help="Jobs at once (default: MIXLINGO_WORKER_CONCURRENCY, 4).")] = None,
     name: Annotated[Optional[str], typer.Option(help="Worker name (default: mixlingo-<pid>@<host>).")] = None,
 ) -> None:
     """Run translation jobs from the queue (MIXLINGO_BROKER_URL): load the models once, post results to Slack."""
-    _logging()
+    setup_logging()
     settings = load_settings(worker_concurrency=concurrency)
     if not settings.broker_url:
         raise MixlingoError("MIXLINGO_BROKER_URL is not set: a worker takes jobs from a broker, e.g. "
@@ -60,7 +48,7 @@ async def _with_repo(work: Callable[[Any], Any]) -> Any:
         await database.close()
 
 
-@friendly
+@jobs_app.command("failed")
 def jobs_failed(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
     include_retried: Annotated[bool, typer.Option("--all", help="Also show jobs already sent again.")] = False,
@@ -87,7 +75,7 @@ def jobs_failed(
     typer.echo("Send one again with `mixlingo jobs retry ID` (queue mode).")
 
 
-@friendly
+@jobs_app.command("retry")
 def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (from `mixlingo jobs failed`).")]) -> None:
     """Put failed jobs back on the queue; posting stays idempotent, so nothing is posted twice."""
     settings = load_settings()
@@ -114,7 +102,7 @@ def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (fr
     typer.echo(f"queued again: {', '.join(map(str, done))}")
 
 
-@friendly
+@db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring MIXLINGO_DATABASE_URL's schema to the latest migration (safe to run from several hosts at once)."""
     from mixlingo.bot.storage.db import shown
@@ -124,18 +112,9 @@ def db_upgrade() -> None:
     typer.echo(f"database {shown(settings.database_url)} is at the latest schema")
 
 
+@db_app.command("keygen")
 def db_keygen() -> None:
     """Print a new MIXLINGO_ENCRYPTION_KEY (to rotate: new key first, old after it, comma-separated)."""
     from mixlingo.bot.crypto import new_key
 
     typer.echo(new_key())
-
-
-def register(app: typer.Typer) -> None:
-    app.command("worker")(worker)
-    jobs_app.command("failed")(jobs_failed)
-    jobs_app.command("retry")(jobs_retry)
-    db_app.command("upgrade")(db_upgrade)
-    db_app.command("keygen")(db_keygen)
-    app.add_typer(jobs_app, name="jobs")
-    app.add_typer(db_app, name="db")

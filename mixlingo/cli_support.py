@@ -1,4 +1,6 @@
-"""What every `mixlingo` command shares: the consoles and the error wrapper."""
+"""What every `mixlingo` command shares: the consoles, the notes, the error wrapper and the logging set-up.
+
+The commands themselves are registered on the apps of :mod:`mixlingo.cli_app`, which applies :func:`friendly`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer.core import TyperOption
 
 from mixlingo.errors import MixlingoError
 from mixlingo.notes import Note, print_notes
@@ -17,15 +18,6 @@ from mixlingo.notes import Note, print_notes
 console = Console()
 errors = Console(stderr=True)
 _noted: set[str] = set()
-
-
-def _flag_type(self: TyperOption, ctx: Any) -> str | None:
-    """A flag takes no value, so ``--help`` shows no ``<bool>`` after it."""
-    return None if self.is_flag else _typed(self, ctx)
-
-
-_typed = TyperOption.display_type_rich
-TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 def note(text: str | Note) -> None:
@@ -38,8 +30,16 @@ def show_notes(notes: Sequence[Note | str], *, verbose: bool) -> None:
     print_notes(notes, verbose=verbose, shown=_noted)
 
 
+FRIENDLY = "__mixlingo_friendly__"  # set on the wrapper; tests find it on every registered command's callback
+QUIET_LOGGERS = ("aiohttp.access", "slack_bolt", "slack_sdk", "celery", "kombu", "alembic")  # their INFO says nothing to a user
+
+
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Show :class:`MixlingoError` as one clear line and exit 2, instead of a traceback."""
+    """Show :class:`MixlingoError` (InputError, ConfigError, ModelUnavailableError, …) as one clear ``error:`` line
+    on stderr and exit 2, instead of a traceback. Every command has it: :meth:`mixlingo.cli_app.App.command` applies
+    it; applying it twice wraps once."""
+    if getattr(command, FRIENDLY, False):
+        return command
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -50,4 +50,19 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from error
 
+    setattr(wrapper, FRIENDLY, True)
     return wrapper
+
+
+def setup_logging() -> None:
+    """Log lines for the long-running commands (``serve``, ``worker``): INFO and up with a time stamp, the
+    libraries' chatter at WARNING, and URL passwords redacted from the first line on (startup and connection
+    errors may quote a URL with its password)."""
+    import logging
+
+    from mixlingo.bot import redact
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for quiet in QUIET_LOGGERS:
+        logging.getLogger(quiet).setLevel(logging.WARNING)
+    redact.install()

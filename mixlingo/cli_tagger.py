@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from mixlingo.cli_app import tagger_app
 from mixlingo.cli_support import console, errors
 from mixlingo.errors import InputError
 
@@ -50,6 +51,7 @@ def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=errors)
 
 
+@tagger_app.command("train")
 def train(
     out: Annotated[Path, typer.Option(help="Directory to write the model to.")],
     data: Annotated[Optional[Path], typer.Option(help="LinCE-format training file (es/en and other LinCE pairs).")] = None,
@@ -143,6 +145,7 @@ def _train_hineng(data_dir: Path | None, out: Path, kind: str, seed: int, epochs
             _print_languages(scores, title=f"held-out {name}: ")
 
 
+@tagger_app.command("eval")
 def eval_(
     data: Annotated[Path, typer.Option(help="File to evaluate on: LinCE format, or the tweet-id format (hi/en/rest labels).")],
     tagger: Annotated[str, typer.Option(help="embedded | lexicon | mbert | a model directory.")] = "embedded",

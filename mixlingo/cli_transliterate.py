@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.markup import escape
 
-from mixlingo.cli_support import console, errors, friendly
+from mixlingo.cli_app import app, transliterator_app
+from mixlingo.cli_support import console, errors
 from mixlingo.errors import InputError
 
 if TYPE_CHECKING:  # rich's progress bar loads only when training runs
     from rich.progress import Progress
-
-transliterator_app = typer.Typer(help="Train and measure the transliteration models.", no_args_is_help=True)
 
 
 def _strict_utf8(raw: bytes, where: str) -> str:
@@ -52,6 +51,7 @@ def _inputs(text: str | None, file: Path | None) -> tuple[list[str], bool]:
     return [text], False
 
 
+@app.command("transliterate")
 def transliterate(
     text: Annotated[Optional[str], typer.Argument(help="The text; '-' reads one input per line from stdin.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language whose script to use.")] = "hi",
@@ -87,6 +87,7 @@ def transliterate(
         raise typer.Exit(2)
 
 
+@transliterator_app.command("train")
 def train(
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Folder of the Dakshina Hindi files (hi.translit.sampled.*.tsv).")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model files to.")],
@@ -104,6 +105,7 @@ def train(
     _report(data_dir, out, limit, as_json=False)
 
 
+@transliterator_app.command("eval")
 def eval_(
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Folder holding hi.translit.sampled.dev.tsv.")],
     model: Annotated[Optional[Path], typer.Option("--model", help="Model folder (default: the shipped hi model).")] = None,
@@ -142,10 +144,3 @@ def _report(data_dir: Path, model_dir: Path, limit: int | None, *, as_json: bool
         console.print(f"to {to}: top-1 [bold]{score.top1:.1%}[/], top-5 {score.top5:.1%} on {score.inputs:,} unseen inputs, "
                       f"{score.ms_per_word:.1f} ms per word", highlight=False)
     console.print(f"loaded in {load_seconds:.2f} s", highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("transliterate")(friendly(transliterate))
-    transliterator_app.command("train")(friendly(train))
-    transliterator_app.command("eval")(friendly(eval_))
-    app.add_typer(transliterator_app, name="transliterator")

@@ -15,11 +15,11 @@ from slack_harness import fake_encoder, fake_translator  # after the sys.path li
 
 from mixlingo.bot.jobs.worker import run_worker  # after the sys.path line above
 from mixlingo.factory import translation_service  # after the sys.path line above
-from mixlingo.cli_jobs import _logging  # after the sys.path line above
+from mixlingo.cli_support import setup_logging  # after the sys.path line above
 from mixlingo.config import load_settings  # after the sys.path line above
 
 if __name__ == "__main__":
-    _logging()
+    setup_logging()
     settings = load_settings()
     service = translation_service(settings, translator=fake_translator(), encoder=fake_encoder())
     run_worker(settings, service=service, name=sys.argv[1] if len(sys.argv) > 1 else None,
