@@ -57,7 +57,7 @@ class App(typer.Typer):
     def __init__(self, *, help: str, **kwargs: Any) -> None:
         super().__init__(help=help, cls=Group, no_args_is_help=True, **kwargs)
 
-    def command(self, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def command(self, name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
         """``@app.command("name")``: register the function, wrapped by ``friendly``; returns the wrapped function
         (so calling it in Python behaves as the command does)."""
         register = super().command(name, cls=Command, **kwargs)
