@@ -100,7 +100,9 @@ def test_slack_docs_and_manifest_agree_on_socket_mode_urls() -> None:
 
 def test_make_test_lints_first() -> None:
     commands = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert commands.index("ruff check") < commands.index("mypy -p mixlingo.nlp -p mixlingo.config") < commands.index("pytest")
+    mypy = next(line for line in commands.splitlines() if " -m mypy " in line)
+    assert mypy.split()[-2:] == ["-p", "mixlingo"]  # every package: nlp, config, adapters, bot and the CLI
+    assert commands.index("ruff check") < commands.index(mypy) < commands.index("pytest")
 
 
 def test_make_run_installs_runtime_only_with_progress_then_pulls() -> None:
