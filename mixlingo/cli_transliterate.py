@@ -74,17 +74,8 @@ def transliterate(
         return
     if not inputs:
         raise InputError("the input has no lines; give some text")
-    failed = 0
-    for number, line in enumerate(inputs, 1):
-        if not line.strip():
-            failed += 1
-            errors.print(f"[bold red]error:[/] line {number}: the line is empty", highlight=False)
-            typer.echo("")
-            continue
-        typer.echo(transliterate_text(line, model, direction))
-    if failed:
-        errors.print(f"[bold red]error:[/] {failed} of {len(inputs)} lines were not transliterated (see above)", highlight=False)
-        raise typer.Exit(2)
+    for line in inputs:  # a blank line stays a blank line, as in `mixlingo translate`: output lines stay aligned
+        typer.echo(transliterate_text(line, model, direction) if line.strip() else "")
 
 
 @transliterator_app.command("train")
