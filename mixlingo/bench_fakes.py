@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from mixlingo.adapters.fakes import FakeEncoder, FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTranslator
 from mixlingo.nlp.lexicon_tagger import LexiconTagger
 from mixlingo.nlp.tagging import Tag, Tagger
 from mixlingo.nlp.translation import Candidate

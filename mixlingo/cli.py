@@ -419,7 +419,7 @@ def models_tiny(
     out: Annotated[Path, typer.Argument(help="Directory to write the demo models to.")],
 ) -> None:
     """Build tiny demo models (a 2-layer BERT tagger, a 1-layer Marian with random weights) to try --explain offline."""
-    from mixlingo.adapters.tiny_models import build_demo_models
+    from mixlingo.adapters.testing.tiny_models import build_demo_models
 
     tagger, marian = build_demo_models(out)
     console.print(f"[green]tiny models written to[/] {escape(str(out))}. Their translations are noise (random weights); "

@@ -34,7 +34,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def tiny_bert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer BERT token classifier in the real on-disk format, trained in about a second."""
-    from mixlingo.adapters.tiny_models import build_tiny_token_classifier
+    from mixlingo.adapters.testing.tiny_models import build_tiny_token_classifier
 
     return build_tiny_token_classifier(tmp_path_factory.mktemp("tiny-bert"), TINY_WORDS)
 
@@ -42,7 +42,7 @@ def tiny_bert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 1+1-layer MarianMT (random weights) with real sentencepiece and vocab files."""
-    from mixlingo.adapters.tiny_models import build_tiny_marian
+    from mixlingo.adapters.testing.tiny_models import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
 

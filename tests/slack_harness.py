@@ -24,7 +24,7 @@ import pytest
 from aiohttp import ClientSession, ClientTimeout, web
 from aiohttp.test_utils import TestServer
 
-from mixlingo.adapters.fakes import FakeEncoder, FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTranslator
 
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

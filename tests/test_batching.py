@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from mixlingo.adapters.fakes import FakeEncoder, FakeTagger, FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTagger, FakeTranslator
 from mixlingo.errors import InputError
 from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTranslator, MicroBatcher
 

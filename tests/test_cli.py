@@ -162,8 +162,9 @@ def test_config_show_lists_env_var_names() -> None:
 # --- the first hour of a new user ------------------------------------------------------------
 
 # What a one-message call must not load: the model runtimes, and the libraries whose import alone
-# costs a tenth of a second or more (the hub client, langcodes' data, wordfreq's whole lists).
-HEAVY = ("torch", "transformers", "ctranslate2", "huggingface_hub", "langcodes", "wordfreq")
+# costs a tenth of a second or more (the hub client, langcodes' data, wordfreq's whole lists), and the
+# test-only builders (fakes, tiny and replica models), which nothing at run time may import.
+HEAVY = ("torch", "transformers", "ctranslate2", "huggingface_hub", "langcodes", "wordfreq", "mixlingo.adapters.testing")
 
 
 def _subprocess(args: list[str], *, stdin: bytes | None = None, env: dict[str, str] | None = None, probe: bool = False):

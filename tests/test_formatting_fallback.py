@@ -14,7 +14,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixlingo.adapters.fakes import FakeTagger, FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeTagger, FakeTranslator
 from mixlingo.nlp import Pipeline
 from mixlingo.nlp.assemble import AssembleTranslation
 from mixlingo.nlp.fill import keeps_formatting

@@ -27,7 +27,7 @@ from mixlingo.bot.service import Outcome
 from mixlingo.config import load_settings
 from mixlingo.factory import build_translate_pipeline
 from mixlingo.nlp.markup import find_protected
-from mixlingo.adapters.fakes import FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeTranslator
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.text import clean_text
 from mixlingo.nlp.translation import Candidate

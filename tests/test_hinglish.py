@@ -13,7 +13,7 @@ import regex
 from slack_harness import Slack, open_app
 
 from mixlingo.adapters.marian import MarianTranslator
-from mixlingo.adapters.tiny_models import TINY_HI_EN, build_tiny_marian
+from mixlingo.adapters.testing.tiny_models import TINY_HI_EN, build_tiny_marian
 from mixlingo.nlp.translation import Candidate
 
 HINGLISH = "kal meeting hai, please report bhej dena"

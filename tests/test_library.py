@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import mixlingo
-from mixlingo.adapters.fakes import FakeTagger
+from mixlingo.adapters.testing.fakes import FakeTagger
 from mixlingo.nlp import Message, Pipeline
 from mixlingo.nlp.pair import ChoosePair
 from mixlingo.nlp.plan import PlanTranslation

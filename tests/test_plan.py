@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mixlingo.adapters.fakes import FakeTagger
+from mixlingo.adapters.testing.fakes import FakeTagger
 from mixlingo.nlp import Message, Pipeline
 from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.pair import ChoosePair

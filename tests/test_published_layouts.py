@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mixlingo.adapters.model_check import check_model_dir
-from mixlingo.adapters.replica_models import CODESWITCH_LABELS, build_codeswitch_replica, build_opus_mt_replica
+from mixlingo.adapters.testing.replica_models import CODESWITCH_LABELS, build_codeswitch_replica, build_opus_mt_replica
 from mixlingo.cli import app
 
 runner = CliRunner()

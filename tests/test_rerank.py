@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mixlingo.adapters.fakes import FakeEncoder
+from mixlingo.adapters.testing.fakes import FakeEncoder
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.rerank import Rerank, RerankWeights
 from mixlingo.nlp.translation import Candidate, Scored, Translation, Unit

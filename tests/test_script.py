@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mixlingo.adapters.fakes import FakeTagger, FakeTranslator, FakeTransliterator
+from mixlingo.adapters.testing.fakes import FakeTagger, FakeTranslator, FakeTransliterator
 from mixlingo.nlp import Pipeline
 from mixlingo.nlp.assemble import AssembleTranslation
 from mixlingo.nlp.markup import ProtectMarkup

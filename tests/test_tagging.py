@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mixlingo.adapters.fakes import FakeTagger
+from mixlingo.adapters.testing.fakes import FakeTagger
 from mixlingo.errors import InputError
 from mixlingo.nlp import Message, Pipeline
 from mixlingo.nlp.markup import ProtectMarkup

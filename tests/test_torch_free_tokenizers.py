@@ -25,7 +25,7 @@ from mixlingo.adapters.bert_tokenizer import JsonBertTokenizer
 from mixlingo.adapters.ct2_translator import CT2Translator
 from mixlingo.adapters.marian_tokens import SentencePieceMarian, TransformersMarian
 from mixlingo.adapters.mbert_tagger import MBertTagger
-from mixlingo.adapters.replica_models import CODESWITCH_LABELS, build_codeswitch_replica, build_opus_mt_replica
+from mixlingo.adapters.testing.replica_models import CODESWITCH_LABELS, build_codeswitch_replica, build_opus_mt_replica
 
 LABELS = {"lang1": "en", "lang2": "es"}
 LONG = "oye el reporte mañana " * 60 + "😂 [3] fin"

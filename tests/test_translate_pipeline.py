@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mixlingo.adapters.fakes import FakeEncoder, FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTranslator
 from mixlingo.cli import app
 from mixlingo.config import load_settings
 from mixlingo.factory import build_translate_pipeline

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mixlingo.adapters.fakes import FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeTranslator
 from mixlingo.errors import InputError
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.translate import Translate

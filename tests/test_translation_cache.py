@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mixlingo.adapters.fakes import FakeEncoder, FakeTranslator
+from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTranslator
 from mixlingo.factory import translation_service
 from mixlingo.config import load_settings
 from mixlingo.backends import model_version

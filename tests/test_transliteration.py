@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import mixlingo
-from mixlingo.adapters.fakes import FakeTransliterator
+from mixlingo.adapters.testing.fakes import FakeTransliterator
 from mixlingo.adapters.transliteration.alignment import best_alignment, train_alignment
 from mixlingo.adapters.transliteration.decoder import decode
 from mixlingo.adapters.transliteration.model import well_formed
