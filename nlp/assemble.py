@@ -25,7 +25,7 @@ class AssembleTranslation:
             if not unit.scored:
                 continue
             chosen = unit.scored[unit.chosen].candidate.text
-            if unit.fallback and not keeps_formatting(chosen, unit.pieces):
+            if unit.fallback and not keeps_formatting(chosen, unit.pieces, unit.source):
                 filled, recut = fill_fallback(unit), recut + 1
             else:
                 filled = fill_placeholders(chosen, unit.pieces, unit.source)

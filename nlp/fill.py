@@ -89,7 +89,7 @@ def _first_occurrences(text: str, originals: dict[str, str]) -> str:
     return str(MT_PLACEHOLDER.sub(first, text))
 
 
-def keeps_formatting(translated: str, pieces: list[tuple[str, str]]) -> bool:
+def keeps_formatting(translated: str, pieces: list[tuple[str, str]], source: str = "") -> bool:
     """Whether a model output can carry the unit's formatting markers where the author put them.
 
     Only when it has every placeholder once, in the source's order, and each pair still holds more
@@ -105,7 +105,7 @@ def keeps_formatting(translated: str, pieces: list[tuple[str, str]]) -> bool:
     found = [m.group(0) for m in MT_PLACEHOLDER.finditer(translated) if m.group(0) in originals]
     if found != [mark for mark, _ in pieces]:
         return False
-    pairs, _ = formatting_pairs(pieces)
+    pairs, _ = formatting_pairs(pieces, source)
     for start, end in pairs:
         inside = translated[translated.index(start) + len(start) : translated.index(end)]
         for mark in markers:
@@ -121,7 +121,7 @@ def formatting_fallbacks(groups: Mapping[tuple[str, str], list[Unit]]) -> dict[t
     more: dict[tuple[str, str], list[Unit]] = {}
     for direction, units in groups.items():
         for unit in units:
-            if any(not keeps_formatting(s.candidate.text, unit.pieces) for s in unit.scored):
+            if any(not keeps_formatting(s.candidate.text, unit.pieces, unit.source) for s in unit.scored):
                 unit.fallback = split_at_formatting(unit)
                 more.setdefault(direction, []).extend(p for p in unit.fallback if isinstance(p, Unit))
     return more
@@ -149,7 +149,7 @@ def fill_fallback(unit: Unit) -> Filled:
 
 def _marker_roles(pieces: list[tuple[str, str]], source: str) -> tuple[list[tuple[str, str]], dict[str, bool]]:
     """Formatting-marker pieces of a unit: the pairs (opening, closing) and whether each marker opens."""
-    pairs, unpaired = formatting_pairs(pieces)
+    pairs, unpaired = formatting_pairs(pieces, source)
     opening: dict[str, bool] = {}
     for start, end in pairs:
         opening[start], opening[end] = True, False

@@ -147,22 +147,31 @@ def is_marker(original: str) -> bool:
     return bool(_ONLY_MARKERS.fullmatch(original))
 
 
-def formatting_pairs(pieces: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[str]]:
+def formatting_pairs(pieces: list[tuple[str, str]], source: str = "") -> tuple[list[tuple[str, str]], list[str]]:
     """The unit's formatting pairs as (opening, closing) placeholders, and its markers left unpaired.
 
     A marker closes the last open one when it is its mirror (``*_`` … ``_*``); Slack nests no pair
-    in a pair of the same marker, so this is how Slack reads them.
+    in a pair of the same marker, so this is how Slack reads them. Given the unit's ``source``, a
+    marker opens only before a word and closes only after one, as Slack reads them too: in
+    ``amigo[1] amigo [2]amigo`` the two markers close and open pairs whose partners lie outside the
+    unit, and are no pair of their own.
     """
     stack: list[tuple[str, str]] = []
     pairs: list[tuple[str, str]] = []
+    unpaired: list[str] = []
     for mark, original in pieces:
         if not is_marker(original):
             continue
-        if stack and stack[-1][1] == original[::-1]:
+        at = source.find(mark) if source else -1
+        can_open = at < 0 or source[at + len(mark) : at + len(mark) + 1] not in ("", " ", "\t", "\n")
+        can_close = at < 0 or (at > 0 and not source[at - 1].isspace())
+        if stack and stack[-1][1] == original[::-1] and can_close:
             pairs.append((stack.pop()[0], mark))
-        else:
+        elif can_open:
             stack.append((mark, original))
-    return pairs, [mark for mark, _ in stack]
+        else:
+            unpaired.append(mark)
+    return pairs, sorted(unpaired + [mark for mark, _ in stack], key=[m for m, _ in pieces].index)
 
 
 def split_at_formatting(unit: Unit) -> list[Unit | str]:

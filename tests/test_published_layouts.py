@@ -98,7 +98,7 @@ def test_a_model_whose_labels_cover_no_pair_is_refused_in_one_line(
     assert result.stderr.strip().count("\n") == 0
     assert "cannot tag en-hi" in result.stderr and "spa→es" in result.stderr and "MIXLINGO_MBERT_LABEL_MAP (e.g. lang2=hi)" in result.stderr
     auto = runner.invoke(app, ["tag", "--json", "--pair", "en-hi", "kal main send the report"])
-    assert auto.exit_code == 0 and json.loads(auto.stdout)["tagger"] == "lexicon"
+    assert auto.exit_code == 0 and json.loads(auto.stdout)["tagger"] == "embedded"  # the shipped hi/en tagger
     assert "mBERT tagger could not load" in auto.stderr  # the fallback says so in one short line ...
     verbose = runner.invoke(app, ["tag", "--json", "--verbose", "--pair", "en-hi", "kal main send the report"])
     assert "cannot tag en-hi" in verbose.stderr  # ... and why, with --verbose

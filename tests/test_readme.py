@@ -123,6 +123,7 @@ def test_the_project_points_at_nothing_outside_it() -> None:
 def test_make_run_ends_with_how_to_run_the_commands() -> None:
     """`mixlingo` is in .venv, not on PATH: make run says how to get it, before serving and when serving stops."""
     run = subprocess.run(["make", "-n", "-B", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    last = run.strip().splitlines()[-1]
+    lines = [line for line in run.strip().splitlines() if not line.startswith("make[")]  # run from inside make test
+    last = lines[-1]
     assert "trap" in last and ". .venv/bin/activate" in last and last.endswith(".venv/bin/mixlingo serve")
-    assert ". .venv/bin/activate" in run.strip().splitlines()[-2]
+    assert ". .venv/bin/activate" in lines[-2]
