@@ -72,12 +72,12 @@ def test_the_performance_summary_agrees_with_the_measured_targets() -> None:
     performance = DOCS["performance.md"]
     last_table = re.findall(r"\| target \| run \d.*?\n\n", performance, re.S)[-1]
     rows = [row.split("|") for row in last_table.strip().splitlines()[2:]]
-    passed = [cells[1].strip() for cells in rows if cells[-2].strip() == "pass"]
-    failed = [cells[1].strip() for cells in rows if cells[-2].strip() == "FAIL"]
-    assert passed == ["cached repeat / p50"] and len(failed) == 4
-    summary = README.split("## Performance", 1)[1].split("\n## ", 1)[0]
-    assert "only the" in summary and "cached repeat passes" in summary and "not met" in summary
-    assert "700 MiB" in summary and "≥ 5×" in summary and "≥ 0.75×" in summary and "≤ 1.3×" in summary
+    summary = " ".join(README.split("## Performance", 1)[1].split("\n## ", 1)[0].split())
+    met, missed = summary.split("Not met:", 1)
+    for cells in rows:
+        target, verdict = cells[-3].strip(), cells[-2].strip()
+        assert verdict in ("pass", "FAIL")
+        assert target in (met if verdict == "pass" else missed), (cells[1], target, verdict)
 
 
 def test_the_readme_says_what_a_blank_line_in_batch_mode_does() -> None:
