@@ -11,13 +11,13 @@ Works for any pair of languages wordfreq covers.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import regex
 from mixlingo.errors import InputError
+from mixlingo.nlp.char_trigrams import CharTrigrams
 from mixlingo.nlp.labels import ENTITY, OTHER
 from mixlingo.nlp.tagging import Tag
 from mixlingo.nlp.word_frequency import frequencies, wordfreq_languages
@@ -46,32 +46,14 @@ class LexiconParams:
     ne_max_zipf: float = 3.0
 
 
-class _CharModel:
+class _CharModel(CharTrigrams):
     """Character trigrams weighted by word frequency: a language's 'look'."""
 
     def __init__(self, lang: str, top_words: int = 30_000):
         import wordfreq
 
-        counts: dict[str, float] = defaultdict(float)
-        context: dict[str, float] = defaultdict(float)
         freqs = frequencies(lang)
-        for word in wordfreq.top_n_list(lang, top_words):
-            weight = math.sqrt(freqs.get(word, 0.0)) * 1e3 + 1.0
-            padded = f"^^{word}$"
-            for i in range(len(padded) - 2):
-                counts[padded[i : i + 3]] += weight
-                context[padded[i : i + 2]] += weight
-        self.counts, self.context = dict(counts), dict(context)
-        self.alphabet = len({c for gram in counts for c in gram}) + 1
-
-    def score(self, word: str) -> float:
-        """Average log-probability per character (add-one smoothed)."""
-        padded = f"^^{word}$"
-        total = 0.0
-        for i in range(len(padded) - 2):
-            gram = padded[i : i + 3]
-            total += math.log((self.counts.get(gram, 0.0) + 1.0) / (self.context.get(gram[:2], 0.0) + self.alphabet))
-        return total / (len(padded) - 2)
+        super().__init__({word: math.sqrt(freqs.get(word, 0.0)) * 1e3 + 1.0 for word in wordfreq.top_n_list(lang, top_words)})
 
 
 @cache

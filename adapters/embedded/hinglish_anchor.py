@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
+from mixlingo.nlp.char_trigrams import CharTrigrams
 from mixlingo.nlp.word_frequency import zipf
 
 EN, HI, OTHER, ENTITY = "en", "hi", "other", "entity"
@@ -32,29 +33,6 @@ def is_latin_word(token: str) -> bool:
 
 def is_devanagari(token: str) -> bool:
     return bool(_DEVANAGARI.search(token))
-
-
-class CharTrigrams:
-    """Average per-character log-probability under a trigram model of a weighted word list."""
-
-    def __init__(self, weights: Mapping[str, float]):
-        counts: defaultdict[str, float] = defaultdict(float)
-        context: defaultdict[str, float] = defaultdict(float)
-        for word, weight in weights.items():
-            padded = f"^^{word}$"
-            for i in range(len(padded) - 2):
-                counts[padded[i : i + 3]] += weight
-                context[padded[i : i + 2]] += weight
-        self.counts, self.context = dict(counts), dict(context)
-        self.alphabet = len({c for gram in counts for c in gram}) + 1
-
-    def score(self, word: str) -> float:
-        padded = f"^^{word}$"
-        total = sum(
-            math.log((self.counts.get(padded[i : i + 3], 0.0) + 1.0) / (self.context.get(padded[i : i + 2], 0.0) + self.alphabet))
-            for i in range(len(padded) - 2)
-        )
-        return total / (len(padded) - 2)
 
 
 @dataclass(frozen=True)
