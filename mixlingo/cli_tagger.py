@@ -56,8 +56,12 @@ def train(
     out: Annotated[Path, typer.Option(help="Directory to write the model to.")],
     data: Annotated[Optional[Path], typer.Option(help="LinCE-format training file (es/en and other LinCE pairs).")] = None,
     data_dir: Annotated[Optional[Path], typer.Option(
-        help="--pair en-hi: the folder holding dakshina-hi/, hinglish-top/ and phinc/ (the Hindi–English sources).")] = None,
-    pair: Annotated[Optional[str], typer.Option(help="en-hi trains the Hindi–English tagger from --data-dir.")] = None,
+        help="--pair en-XX: the folder holding the sources the language's recipe names.")] = None,
+    pair: Annotated[Optional[str], typer.Option(help="en-XX trains that pair's tagger from --data-dir by XX's recipe.")] = None,
+    recipe: Annotated[Optional[Path], typer.Option(
+        help="--pair en-XX: a recipe file (JSON; default: the one shipped for XX).")] = None,
+    start_from: Annotated[Optional[Path], typer.Option(
+        help="--pair en-XX: a model already trained on the recipe's silver text; only the gold fine-tuning runs.")] = None,
     kind: Annotated[str, typer.Option(help="embedded (BiLSTM+CRF) | bilstm | mbert")] = "embedded",
     seed: Annotated[int, typer.Option(help="Same seed, same data → same model.")] = 0,
     epochs: Annotated[Optional[int], typer.Option(help="Training epochs (default: per kind).")] = None,
@@ -68,13 +72,11 @@ def train(
     """Train a tagger on the corpus minus its fixed validation split, then report on that split."""
     from mixlingo.config import load_settings
 
-    if pair is not None and set(_langs(pair)) == {"en", "hi"}:
-        _train_hineng(data_dir, out, kind, seed, epochs, threads)
-        return
     if pair is not None:
-        raise InputError(f"--pair {pair}: only en-hi trains from --data-dir; for a LinCE corpus give --data and --langs")
+        _train_pair(_langs(pair), data_dir, recipe, out, kind, seed, epochs, threads, start_from)
+        return
     if data is None:
-        raise InputError("give --data FILE (a LinCE corpus), or --pair en-hi --data-dir DIR")
+        raise InputError("give --data FILE (a LinCE corpus), or --pair en-XX --data-dir DIR")
     codes = _langs(langs)
     label_map = {"lang1": codes[0], "lang2": codes[1]}
     more: dict[str, Any] = {"epochs": epochs} if epochs else {}
@@ -109,38 +111,41 @@ def train(
     _print_report(_evaluate(tagger, validation, label_map, codes), as_json=False)
 
 
-def _train_hineng(data_dir: Path | None, out: Path, kind: str, seed: int, epochs: int | None, threads: int) -> None:
-    """The Hindi–English recipe: silver labels from the shippable sources, then a report on their held-out parts."""
-    from dataclasses import replace
+def _train_pair(pair: tuple[str, str], data_dir: Path | None, recipe_path: Path | None, out: Path, kind: str, seed: int,
+                epochs: int | None, threads: int, start_from: Path | None) -> None:
+    """A language's recipe: silver labels from its sources, gold fine-tuning where it has gold, then a report on the held-out parts."""
+    from mixlingo.adapters.embedded.pair_training import pair_options, train_pair
+    from mixlingo.adapters.embedded.recipe import load_recipe
+    from mixlingo.adapters.embedded.sources import find
+    from mixlingo.factory import load_embedded, recipe_file
 
-    from mixlingo.adapters.embedded.hinglish_training import HINENG_OPTIONS, train_hinglish
-    from mixlingo.factory import load_embedded
-
+    if "en" not in pair or pair[0] == pair[1]:
+        raise InputError(f"--pair {'-'.join(pair)}: a recipe trains English with one other language, e.g. --pair en-hi")
+    lang = pair[1] if pair[0] == "en" else pair[0]
+    recipe = load_recipe(recipe_path or recipe_file(lang))
     if data_dir is None:
-        raise InputError("--pair en-hi needs --data-dir DIR: the folder holding dakshina-hi/, hinglish-top/ and phinc/")
+        raise InputError(f"--pair en-{lang} needs --data-dir DIR: the folder holding {', '.join(recipe.folders)}")
     if kind not in ("embedded", "bilstm"):
-        raise InputError(f"--pair en-hi trains the embedded tagger only (--kind embedded or bilstm), not {kind!r}")
-    from mixlingo.adapters.embedded import hinglish_sources
-
-    for name in (hinglish_sources.DAKSHINA, hinglish_sources.TOP, hinglish_sources.PHINC):
-        hinglish_sources.find(data_dir, name)  # all three present, before minutes of work
-    more: dict[str, Any] = {"epochs": epochs} if epochs else {}
-    if kind == "bilstm":
-        more["crf_weight"] = 0.0
-    options = replace(HINENG_OPTIONS, seed=seed, threads=threads, **more)
-    errors.print(f"training the hi/en tagger from {data_dir} ({options.epochs} epochs, seed {seed})")
+        raise InputError(f"--pair en-{lang} trains the embedded tagger only (--kind embedded or bilstm), not {kind!r}")
+    for folder in recipe.folders:
+        find(data_dir, folder)  # every source present, before minutes of work
+    if start_from is not None and not (start_from / "config.json").is_file():
+        raise InputError(f"--start-from {start_from}: no trained model there (no config.json)")
+    options = pair_options(lang, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}))
+    errors.print(f"training the {lang}/en tagger from {data_dir} ({options.epochs} epochs, seed {seed})")
     with _progress() as progress:
         task = progress.add_task("building the silver corpus", total=None)
 
         def report(description: str, done: int, total: int) -> None:
             progress.update(task, description=description, completed=done, total=total)
 
-        corpus = train_hinglish(data_dir, out, options, report)
+        corpus = train_pair(recipe, data_dir, out, options, report, start_from=start_from)
     console.print(f"[green]model written to[/] {out}; training sentences per source: "
-                  + ", ".join(f"{name} {count:,}" for name, count in corpus.sizes.items()), highlight=False)
+                  + ", ".join(f"{name} {count:,}" for name, count in corpus.sizes.items())
+                  + (f", gold {len(corpus.gold_train):,}" if corpus.gold_train else ""), highlight=False)
     tagger = load_embedded(out)
     for name, part in corpus.dev.items():
-        scores = _evaluate(tagger, part, {}, ("en", "hi")).languages
+        scores = _evaluate(tagger, part, {}, ("en", lang)).languages
         if scores is not None:
             _print_languages(scores, title=f"held-out {name}: ")
 

@@ -14,7 +14,7 @@ from mixlingo.backends import runtime_kwargs
 from mixlingo.config import Settings
 from mixlingo.config.settings import parse_pair
 from mixlingo.adapters.hub import is_cached, looks_like_path, not_downloaded
-from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
+from mixlingo.errors import InputError, ModelNotDownloadedError, ModelUnavailableError
 from mixlingo.notes import Note, as_notes
 from mixlingo.transliteration import available_languages, load_transliterator
 from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
@@ -109,6 +109,15 @@ def shipped_embedded() -> dict[Path, tuple[str, ...]]:
         except (OSError, ValueError, KeyError):
             continue  # not shipped in this build
     return found
+
+
+def recipe_file(lang: str) -> Path:
+    """The shipped training recipe of the en/``lang`` tagger (``mixlingo/data/languages/<lang>.json``)."""
+    path = Path(str(files("mixlingo") / "data" / "languages" / f"{lang}.json"))
+    if not path.is_file():
+        shipped = sorted(p.stem for p in path.parent.glob("*.json"))
+        raise InputError(f"no training recipe for {lang!r} (shipped: {', '.join(shipped) or 'none'}); pass --recipe FILE")
+    return path
 
 
 def embedded_model_dir(pair: tuple[str, str] | None = None) -> Path:

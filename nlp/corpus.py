@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
+
 from mixlingo.errors import InputError
 from mixlingo.nlp.labels import map_label
 
+_COMMENT = regex.compile(r"# (?:sent_enum|[\w.-]+ = )")
 LINCE_LABELS = frozenset({"lang1", "lang2", "other", "ne", "ambiguous", "mixed", "fw", "unk"})
 
 
@@ -60,7 +63,12 @@ def read_lince(path: Path, labels: frozenset[str] = LINCE_LABELS) -> Corpus:
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, raw in enumerate(handle, 1):
             line = raw.rstrip("\n").rstrip("\r")
-            if line.startswith("# sent_enum") or not line.strip():
+            if _COMMENT.match(line):  # CoNLL-U style metadata (`# id = …`, `# text = …`) or LinCE's `# sent_enum`
+                if line.startswith("# sent_enum") and tokens:
+                    sentences.append(Sentence(tokens, tags, start))
+                    tokens, tags = [], []
+                continue
+            if not line.strip():
                 if tokens:
                     sentences.append(Sentence(tokens, tags, start))
                 tokens, tags = [], []

@@ -19,6 +19,7 @@ import regex
 from mixlingo.errors import InputError
 from mixlingo.nlp.char_trigrams import CharTrigrams
 from mixlingo.nlp.labels import ENTITY, OTHER
+from mixlingo.nlp.switching import posteriors, viterbi
 from mixlingo.nlp.tagging import Tag
 from mixlingo.nlp.word_frequency import frequencies, wordfreq_languages
 
@@ -109,9 +110,9 @@ class LexiconTagger:
         if not words:
             return []
         emissions = [[self._emission(word, lang) for lang in pair] for word in words]
-        posteriors = _forward_backward(emissions, self.params.switch_log_prob)
-        path = _viterbi(emissions, self.params.switch_log_prob)
-        tags = [Tag(pair[state], posteriors[i][state]) for i, state in enumerate(path)]
+        confidence = posteriors(emissions, self.params.switch_log_prob)
+        path = viterbi(emissions, self.params.switch_log_prob)
+        tags = [Tag(pair[state], confidence[i][state]) for i, state in enumerate(path)]
         return [self._named_entity(i, words, pair) or tag for i, tag in enumerate(tags)]
 
     def _emission(self, word: str, lang: str) -> float:
@@ -146,54 +147,3 @@ _CAMEL_PARTS = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})|\p{N}+")
 
 def _is_camel_case(word: str) -> bool:
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
-
-
-def _viterbi(emissions: list[list[float]], switch: float) -> list[int]:
-    states = range(len(emissions[0]))
-    stay = math.log1p(-math.exp(switch))
-    score = list(emissions[0])
-    back: list[list[int]] = []
-    for row in emissions[1:]:
-        pointers, new = [], []
-        for s in states:
-            best = max(states, key=lambda p: score[p] + (stay if p == s else switch))
-            pointers.append(best)
-            new.append(score[best] + (stay if best == s else switch) + row[s])
-        back.append(pointers)
-        score = new
-    state = max(states, key=score.__getitem__)
-    path = [state]
-    for pointers in reversed(back):
-        state = pointers[state]
-        path.append(state)
-    return path[::-1]
-
-
-def _forward_backward(emissions: list[list[float]], switch: float) -> list[list[float]]:
-    n, k = len(emissions), len(emissions[0])
-    stay = math.log1p(-math.exp(switch))
-
-    def trans(a: int, b: int) -> float:
-        return stay if a == b else switch
-
-    forward = [list(emissions[0])]
-    for row in emissions[1:]:
-        prev = forward[-1]
-        forward.append([_logsumexp([prev[a] + trans(a, b) for a in range(k)]) + row[b] for b in range(k)])
-    backward = [[0.0] * k for _ in range(n)]
-    for i in range(n - 2, -1, -1):
-        nxt = emissions[i + 1]
-        backward[i] = [
-            _logsumexp([trans(a, b) + nxt[b] + backward[i + 1][b] for b in range(k)]) for a in range(k)
-        ]
-    posteriors = []
-    for f, b in zip(forward, backward):
-        joint = [x + y for x, y in zip(f, b)]
-        total = _logsumexp(joint)
-        posteriors.append([math.exp(x - total) for x in joint])
-    return posteriors
-
-
-def _logsumexp(values: list[float]) -> float:
-    top = max(values)
-    return top + math.log(sum(math.exp(v - top) for v in values))

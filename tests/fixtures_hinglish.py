@@ -44,3 +44,40 @@ def write_sources(root: Path, seed: int = 0) -> Path:
             cs, en = mixed()
             writer.writerow([f"@user {cs} https://t.co/x1", en])
     return root
+
+
+def write_gold(root: Path, seed: int = 0, messages: int = 30) -> Path:
+    """``root/hinglish-gold/phinc_gold.conll``: generated messages labelled in context, with names (``ne``)."""
+    rng = random.Random(seed)
+    folder = root / "hinglish-gold"
+    folder.mkdir(parents=True, exist_ok=True)
+    blocks = []
+    for number in range(messages):
+        tokens = [(w, "hi") for w in rng.sample(HINDI, 3)] + [(w, "en") for w in rng.sample(ENGLISH, 2)]
+        tokens += [(rng.choice(["Priya", "Ravi", "Delhi"]), "ne"), ("!", "other")]
+        text = " ".join(t for t, _ in tokens)
+        blocks.append(f"# id = gen-{number}\n# text = {text}\n" + "\n".join(f"{t}\t{label}" for t, label in tokens))
+    (folder / "phinc_gold.conll").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return root
+
+
+TAMIL = "naalaikku veetukku vaa enna panra romba nalla irukku avan sonnaan inniki kaalaila".split()
+TAMIL_NATIVE = ["நாளைக்கு", "வீட்டுக்கு", "வா", "என்ன", "பண்ற", "ரொம்ப", "நல்லா", "இருக்கு", "அவன்", "சொன்னான்", "இன்னிக்கு", "காலையில"]
+
+
+def write_dakshina_language(root: Path, lang: str = "ta", seed: int = 0) -> Path:
+    """``root/dakshina/<lang>/`` in Dakshina's layout for the other languages (lexicon, line-aligned sentences)."""
+    rng = random.Random(seed)
+    folder = root / "dakshina" / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    lexicon = [f"{n}\t{r}\t{rng.randint(1, 4)}" for n, r in zip(TAMIL_NATIVE, TAMIL)]
+    (folder / f"{lang}.translit.sampled.train.tsv").write_text("\n".join(lexicon[:9]) + "\n", encoding="utf-8")
+    (folder / f"{lang}.translit.sampled.dev.tsv").write_text("\n".join(lexicon[9:]) + "\n", encoding="utf-8")
+    native, roman = [], []
+    for _ in range(60):
+        picks = rng.sample(range(len(TAMIL)), 6)
+        native.append(" ".join(TAMIL_NATIVE[i] for i in picks))
+        roman.append(" ".join(TAMIL[i] for i in picks))
+    (folder / f"{lang}.romanized.rejoined.dev.native.txt").write_text("\n".join(native) + "\n", encoding="utf-8")
+    (folder / f"{lang}.romanized.rejoined.dev.roman.txt").write_text("\n".join(roman) + "\n", encoding="utf-8")
+    return root

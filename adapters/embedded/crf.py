@@ -107,14 +107,8 @@ def _forward_backward(scores: np.ndarray, transitions: np.ndarray) -> np.ndarray
     beta = np.zeros_like(scores)
     alpha[:, 0] = scores[:, 0]
     for t in range(1, length):
-        alpha[:, t] = scores[:, t] + _logsumexp(alpha[:, t - 1, :, None] + transitions, axis=1)
+        alpha[:, t] = scores[:, t] + np.logaddexp.reduce(alpha[:, t - 1, :, None] + transitions, axis=1)
     for t in range(length - 2, -1, -1):
-        beta[:, t] = _logsumexp(transitions + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
-    log_z = _logsumexp(alpha[:, -1], axis=1)
+        beta[:, t] = np.logaddexp.reduce(transitions + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+    log_z = np.logaddexp.reduce(alpha[:, -1], axis=1)
     return np.exp(alpha + beta - log_z[:, None, None])
-
-
-def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
-    peak = np.max(x, axis=axis, keepdims=True)
-    peak = np.where(np.isfinite(peak), peak, 0.0)
-    return np.log(np.sum(np.exp(x - peak), axis=axis)) + np.squeeze(peak, axis=axis)

@@ -50,12 +50,17 @@ class EmbeddedTrainingOptions:
     crf_iterations: int = 150
     seed: int = 0
     threads: int = 1
+    extra_labels: tuple[str, ...] = ()
+    """Labels the output layer has even when the corpus never uses them (a later fine-tuning may)."""
     word_lists: tuple[tuple[str, str], ...] = ()
     """(language, file in the model directory) for languages whose wordfreq list does not fit
     (:mod:`.word_lists`); the caller writes the files into the output directory first."""
 
 
-def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptions, progress: Progress | None = None) -> Path:
+def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptions, progress: Progress | None = None,
+                   start_from: Path | None = None) -> Path:
+    """Train into ``out_dir``; with ``start_from`` (a model directory), fine-tune that model: its
+    vocabularies, labels and weights are the starting point, and the corpus may use only its labels."""
     progress = progress or (lambda *_: None)
     random.seed(options.seed)
     torch.manual_seed(options.seed)
@@ -63,18 +68,14 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
     torch.set_num_threads(options.threads)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        labels = sorted({label for s in corpus.sentences for label in s.labels})
-        words = Counter(t.lower() for s in corpus.sentences for t in s.tokens)
-        chars = Counter(c for s in corpus.sentences for t in s.tokens for c in t)
-        def by_count(item: tuple[str, int]) -> tuple[int, str]:  # most frequent first, then alphabetical
-            return -item[1], item[0]
-
-        vocab = {
-            "words": {w: i + 2 for i, (w, n) in enumerate(sorted(words.items(), key=by_count)) if n >= options.min_word_count},
-            "chars": {c: i + 2 for i, (c, n) in enumerate(sorted(chars.items(), key=by_count)) if n >= options.min_char_count},
-        }
+        labels = sorted({label for s in corpus.sentences for label in s.labels} | set(options.extra_labels))
+        initial: dict[str, torch.Tensor] | None = None
+        if start_from is None:
+            vocab = _vocabulary(corpus, options)
+        else:
+            labels, vocab, initial = _starting_point(start_from, labels)
         zipf_of = model_zipf(out_dir, dict(options.word_lists))
-        net = _train_network(corpus, labels, vocab, options, zipf_of, progress)
+        net = _train_network(corpus, labels, vocab, options, zipf_of, progress, initial)
         config = {
             "kind": "bilstm+crf" if options.crf_weight > 0 else "bilstm",
             "labels": labels,
@@ -105,12 +106,41 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         torch.set_num_threads(previous_threads)
 
 
+def _vocabulary(corpus: Corpus, options: EmbeddedTrainingOptions) -> dict[str, dict[str, int]]:
+    """Word and character ids, most frequent first (then alphabetical), rare ones left to the unknown id."""
+    words = Counter(t.lower() for s in corpus.sentences for t in s.tokens)
+    chars = Counter(c for s in corpus.sentences for t in s.tokens for c in t)
+
+    def by_count(item: tuple[str, int]) -> tuple[int, str]:
+        return -item[1], item[0]
+
+    return {
+        "words": {w: i + 2 for i, (w, n) in enumerate(sorted(words.items(), key=by_count)) if n >= options.min_word_count},
+        "chars": {c: i + 2 for i, (c, n) in enumerate(sorted(chars.items(), key=by_count)) if n >= options.min_char_count},
+    }
+
+
+def _starting_point(model_dir: Path, labels: list[str]) -> tuple[list[str], dict, dict[str, torch.Tensor]]:
+    """A trained model's labels, vocabularies and float32 weights, to fine-tune from."""
+    from safetensors.torch import load_file
+
+    config = json.loads((model_dir / CONFIG).read_text(encoding="utf-8"))
+    vocab = json.loads((model_dir / VOCAB).read_text(encoding="utf-8"))
+    missing = sorted(set(labels) - set(config["labels"]))
+    if missing:
+        raise ValueError(f"{model_dir} has no label {', '.join(missing)}: train from scratch instead")
+    weights = {k: v.float() if v.is_floating_point() else v for k, v in load_file(str(model_dir / WEIGHTS)).items()}
+    return list(config["labels"]), vocab, weights
+
+
 def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: EmbeddedTrainingOptions, zipf_of: Zipf,
-                   progress: Progress) -> BiLstmTagger:
+                   progress: Progress, initial: dict[str, torch.Tensor] | None = None) -> BiLstmTagger:
     encoding = Encoding(vocab["words"], vocab["chars"], options.langs, options.buckets, zipf_of)
     index = {label: i for i, label in enumerate(labels)}
     examples = [(s.tokens, [index[label] for label in s.labels]) for s in corpus.sentences]
     net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(labels), options.buckets)
+    if initial is not None:
+        net.load_state_dict(initial)
     optimizer = torch.optim.Adam(net.parameters(), lr=options.learning_rate)
     order = random.Random(options.seed)
     steps_per_epoch = (len(examples) + options.batch_size - 1) // options.batch_size
