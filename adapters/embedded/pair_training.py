@@ -4,9 +4,11 @@
    the features read for XX (derived from the recipe's sources, so it carries their notice).
 2. Trains the embedded network on the silver corpus, as for es/en.
 3. Where the recipe has gold messages: fine-tunes that network on them, each counted
-   ``gold.weight`` times, beside a sample of the silver text; then relabels that sample with the
-   fine-tuned model (its labels now follow the gold rules for homographs and chat abbreviations)
-   and fine-tunes the step-2 network again on gold plus the relabelled sample (self-training).
+   ``gold.weight`` times, beside a sample of the silver text whose labels are surest (English,
+   romanized sentences, splices: the anchor's labels on real code-mixed text get chat
+   abbreviations and homographs wrong). Then relabels all the silver text with that model (its
+   labels now follow the gold rules) and fine-tunes the step-2 network again on gold beside a
+   sample of it (self-training on the real code-mixed text).
 
 Same data, seed and thread count: same files.
 """
@@ -36,10 +38,10 @@ class GoldOptions:
 
     epochs: int = 3
     learning_rate: float = 1e-3
+    clean_sample: int = 3000
+    """Round 1: silver sentences drawn from the sources without real code-mixed text, beside the gold ones."""
     silver_sample: int = 4000
-    """Silver sentences drawn to train beside the gold ones, so the network keeps what it learnt."""
-    rounds: int = 2
-    """1: fine-tune once; 2: relabel the silver sample with that model and fine-tune again."""
+    """Round 2: sentences drawn from all the silver text relabelled by round 1's model."""
 
 
 def word_list_name(lang: str) -> str:
@@ -81,19 +83,29 @@ def train_pair(recipe: LanguageRecipe, data_dir: Path, out_dir: Path, options: E
             word_list(base)
             gold_labels = tuple(sorted({label for s in corpus.gold_train for label in s.labels}))
             train_embedded(corpus.train, base, replace(options, extra_labels=gold_labels), progress)
+        mixed_sources = {source.folder for source in recipe.parallel if source.mixed}
+        clean = [s for name, part in corpus.parts.items() if name not in mixed_sources for s in part]
         rng = random.Random(options.seed)
-        sample = rng.sample(corpus.train.sentences, min(gold_options.silver_sample, len(corpus.train.sentences)))
         tuned = replace(options, epochs=gold_options.epochs, learning_rate=gold_options.learning_rate)
-        for round_ in range(gold_options.rounds):
-            last = round_ == gold_options.rounds - 1
-            target = out_dir if last else Path(scratch) / f"gold-{round_}"
-            word_list(target)
-            mixed = sample + corpus.gold_train * recipe.gold.weight
-            random.Random(options.seed + round_).shuffle(mixed)
-            train_embedded(Corpus(mixed), target, tuned, progress, start_from=base)
-            if not last:
-                sample = relabel(EmbeddedTagger(target), sample)
+        # Round 1: gold beside the silver text whose labels are surest (English, romanized sentences, splices).
+        sample = rng.sample(clean, min(gold_options.clean_sample, len(clean)))
+        first = Path(scratch) / "gold-1"
+        word_list(first)
+        _fine_tune(sample, corpus.gold_train, recipe.gold.weight, first, tuned, progress, base, options.seed)
+        # Round 2: every silver part relabelled by round 1 (the real code-mixed text included), gold beside it.
+        everything = relabel(EmbeddedTagger(first), corpus.train.sentences)
+        sample = rng.sample(everything, min(gold_options.silver_sample, len(everything)))
+        scales = tuple(sorted(recipe.gold.label_scales.items()))
+        _fine_tune(sample, corpus.gold_train, recipe.gold.weight, out_dir, replace(tuned, label_scales=scales), progress,
+                   base, options.seed + 1)
     return corpus
+
+
+def _fine_tune(silver: list[Sentence], gold: list[Sentence], weight: int, out_dir: Path, options: EmbeddedTrainingOptions,
+               progress: Progress | None, base: Path, seed: int) -> None:
+    mixed = silver + gold * weight
+    random.Random(seed).shuffle(mixed)
+    train_embedded(Corpus(mixed), out_dir, options, progress, start_from=base)
 
 
 def relabel(tagger: EmbeddedTagger, sentences: list[Sentence]) -> list[Sentence]:

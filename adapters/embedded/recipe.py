@@ -51,6 +51,8 @@ class Gold:
     """Each gold message counts this many times beside the silver text when fine-tuning."""
     held_out_every: int = 5
     """Every n-th message (the last of each block) is held out for the report, never trained on."""
+    label_scales: dict[str, float] = field(default_factory=dict)
+    """Priors for the fine-tuned model (:attr:`EmbeddedTrainingOptions.label_scales`), chosen on a split of the gold training messages."""
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,9 @@ class EmbeddedTagger:
             self.zipf_of("the", lang)
         self.crf_weight = float(config.get("crf_weight", 0.0))
         self.crf_skip_above = config.get("crf_skip_above")  # None: the CRF sees every sentence
+        scales = config.get("label_scales", {})
+        self.label_scales = np.array([float(scales.get(label, 1.0)) for label in self.raw_labels], dtype=np.float32) \
+            if scales else None
         self.crf: CrfScorer | None = None
         self.notes: list[str] = []
         self.net = None  # the torch network, only for a model without an ONNX head
@@ -232,6 +235,9 @@ class EmbeddedTagger:
             if len(unsure):
                 marginals = self.crf.marginals([sentences[i] for i in unsure.tolist()])
                 probs[unsure] = (1 - self.crf_weight) * probs[unsure] + self.crf_weight * marginals
+        if self.label_scales is not None:  # a prior chosen on held-out data (config.json's label_scales)
+            probs = probs * self.label_scales
+            probs /= probs.sum(-1, keepdims=True)
         return probs
 
     def _input_vectors(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:

@@ -50,6 +50,9 @@ class EmbeddedTrainingOptions:
     crf_iterations: int = 150
     seed: int = 0
     threads: int = 1
+    label_scales: tuple[tuple[str, float], ...] = ()
+    """Per label, a factor its probability is multiplied by when tagging (then renormalised): a prior
+    chosen on held-out data, e.g. for names, which a small gold set teaches too timidly."""
     extra_labels: tuple[str, ...] = ()
     """Labels the output layer has even when the corpus never uses them (a later fine-tuning may)."""
     word_lists: tuple[tuple[str, str], ...] = ()
@@ -90,6 +93,8 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         }
         if options.word_lists:
             config["word_lists"] = dict(options.word_lists)
+        if options.label_scales:
+            config["label_scales"] = dict(options.label_scales)
         # float16 on disk halves the package size; the tagger computes in float32
         weights = {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in net.state_dict().items()}
         save_file(weights, str(out_dir / WEIGHTS))
