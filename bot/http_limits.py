@@ -10,7 +10,9 @@ liked. Here:
 * a request body must arrive within ``body_timeout``: the client gets 408 and
   the connection is closed;
 * at most ``max_connections`` are open at once: one over is closed at once;
-* a client that disconnects mid-body is one INFO line, not an error.
+* a client that disconnects mid-body, a body over the size limit, and a request
+  aiohttp cannot parse (a header line over 8 KiB, more than 128 headers) are each
+  one INFO line, not an error with a traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestHandler
 
 from mixlingo.bot import metrics
 
@@ -42,6 +46,33 @@ class ServerLimits:
         return cls(**settings.group("http"))  # the settings marked runtime("http", <field>)
 
 
+class OneLineBadRequests(RequestHandler):
+    """aiohttp's connection handler, saying a request it cannot parse in one INFO line.
+
+    aiohttp answers such a request 400 and logs it as an ERROR with a traceback, though the fault is the
+    client's, and its message quotes the offending line (up to 8 KiB): here it is one short line instead."""
+
+    def handle_error(self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        if _client_fault(exc):
+            metrics.REJECTED.labels("malformed_http").inc()
+            log.info("refused a malformed HTTP request from %s (%s)", request.remote, _shortened(exc))
+        return super().handle_error(request, status, exc, message)
+
+    def log_exception(self, *args, **kwargs) -> None:
+        if not _client_fault(kwargs.get("exc_info")):  # a client's fault is said by handle_error, in one line
+            super().log_exception(*args, **kwargs)
+
+
+def _client_fault(error: object) -> bool:
+    return isinstance(error, HttpProcessingError) and 400 <= error.code < 500
+
+
+def _shortened(error: BaseException | None, limit: int = 100) -> str:
+    text = " ".join(f"{type(error).__name__}: {getattr(error, 'message', error)}".split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class CappedServer(web.Server):
     """aiohttp's low-level server, closing any connection beyond the cap as soon as it is made."""
 
@@ -49,6 +80,9 @@ class CappedServer(web.Server):
         super().__init__(*args, **kwargs)
         self.max_connections = max_connections
         self._last_note = 0.0
+
+    def __call__(self) -> RequestHandler:
+        return OneLineBadRequests(self, loop=self._loop, **self._kwargs)
 
     def connection_made(self, handler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
@@ -95,6 +129,11 @@ def read_body(timeout: float) -> Callable:
                 metrics.REJECTED.labels("client_disconnected").inc()
                 log.info("%s disconnected before its request body arrived", request.remote)
                 return web.Response(status=CLIENT_CLOSED)
+            except web.HTTPRequestEntityTooLarge as error:
+                metrics.REJECTED.labels("too_large").inc()
+                log.info("refused a request body from %s: over %d bytes", request.remote, request.client_max_size)
+                return web.json_response({"error": f"request body over {request.client_max_size} bytes"},
+                                         status=error.status)
         return await handler(request)
 
     return whole_body

@@ -27,9 +27,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+import sys
 import time
 from collections.abc import Awaitable, Callable
+from itertools import accumulate
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -45,6 +49,8 @@ WINDOW = 60 * 5
 """Slack's verification window, either side of a request's timestamp (bolt and slack_sdk use the same)."""
 MAX_FUTURE_SKEW = 60
 """A timestamp further ahead than this (seconds) is refused: clocks drift, but not by minutes."""
+MAX_NESTING = 64
+"""Deepest nesting of arrays and objects a signed body may have; Slack's own payloads nest about ten deep."""
 MARGIN = 60
 """Signatures are remembered this much longer than their window, against clock steps."""
 SIGNED_PATHS = ("/slack/events",)
@@ -159,13 +165,12 @@ def replay_guard(signing_secret: str, seen: Seen, *, clock: Callable[[], float] 
         if int(timestamp) > now + MAX_FUTURE_SKEW:
             metrics.REJECTED.labels("future").inc()
             return web.json_response({"error": "invalid request"}, status=401)
-        content_type = request.headers.get("Content-Type")
+        parsed, problem = parse_signed_body(text, request.headers.get("Content-Type"))
         if not await seen.first_use("sig:" + signature, remember_for(int(timestamp), now)) \
-                and _event_id(text, content_type) is None:
+                and _event_id(parsed) is None:
             metrics.REJECTED.labels("replayed").inc()
             return web.json_response({"error": "replayed request"}, status=401)
         # an event resent as it was goes on: its event_id decides (EventDeliveries answers 200 and runs nothing)
-        problem = unparsable(text, content_type)
         if problem:
             return _malformed(problem)
         return await handler(request)
@@ -179,27 +184,51 @@ def _malformed(problem: str) -> web.Response:
     return web.json_response({"error": f"malformed request body: {problem}"}, status=400)
 
 
-def _event_id(body: str, content_type: str | None) -> str | None:
+def _event_id(parsed: Any) -> str | None:
     """The event_id of a signed event delivery (None: not an event, or not parsable)."""
-    try:
-        parsed = parse_body(body, (content_type or "").split(";")[0].strip() or None)
-    except ValueError:
-        return None
     if not isinstance(parsed, dict) or parsed.get("type") != "event_callback":
         return None
     event_id = parsed.get("event_id")
     return event_id if isinstance(event_id, str) else None
 
 
-def unparsable(body: str, content_type: str | None) -> str | None:
-    """Why bolt could not parse this body (None: it can): a JSON object, or a form (whose payload is one)."""
+def parse_signed_body(body: str, content_type: str | None) -> tuple[Any, str | None]:
+    """The body as bolt will parse it, and why bolt could not (None: it can): a JSON object, or a form (whose
+    payload is one). Nesting is measured before parsing, so a body nested thousands deep is refused without
+    recursing into it (the parser would raise RecursionError)."""
+    media_type = (content_type or "").split(";")[0].strip() or None
+    depth = nesting_depth(_json_text(body, media_type) or "")
+    if depth > MAX_NESTING:
+        return None, f"JSON nested deeper than {MAX_NESTING} levels"
     try:
-        parsed = parse_body(body, (content_type or "").split(";")[0].strip() or None)
+        parsed = parse_body(body, media_type)
     except json.JSONDecodeError as error:
-        return f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        return None, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+    except ValueError:  # the only other error json raises: Python's limit on the digits of an integer
+        return None, f"a number longer than {sys.get_int_max_str_digits()} digits"
     if not isinstance(parsed, dict):
-        return f"expected a JSON object, got {type(parsed).__name__}"
+        return parsed, f"expected a JSON object, got {type(parsed).__name__}"
+    return parsed, None
+
+
+def _json_text(body: str, media_type: str | None) -> str | None:
+    """The JSON that bolt's ``parse_body`` reads from this body: the body itself, or a form's ``payload``."""
+    if media_type == "application/json" or body.startswith("{"):
+        return body
+    if "payload" in body:
+        return dict(parse_qsl(body, keep_blank_values=True)).get("payload")
     return None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
+"""A JSON string, or an unterminated one to the end: possessive, so each character is read once (no backtracking)."""
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def nesting_depth(text: str) -> int:
+    """How deep ``text``'s arrays and objects nest (brackets inside strings skipped), counted without parsing."""
+    return max(accumulate(map(_STEP.__getitem__, _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)))), default=0)
 
 
 class EventDeliveries:

@@ -120,6 +120,64 @@ async def test_a_client_that_disconnects_mid_body_is_one_info_line(tmp_path: Pat
     assert all("disconnected before its request body arrived" in r.getMessage() and not r.exc_info for r in records)
 
 
+MALFORMED_HEADS = {
+    "header line over 8 KiB": b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n",
+    "300 headers": b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(300))
+                   + b"\r\n",
+    "request line over 8 KiB": b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    "header without a colon": b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n",
+}
+
+
+async def _raw(port: int, request: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    try:
+        return await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize("kind", MALFORMED_HEADS)
+async def test_a_malformed_request_head_is_a_400_and_one_info_line(tmp_path: Path, fake: FakeSlack,
+                                                                   caplog: pytest.LogCaptureFixture, kind: str) -> None:
+    """aiohttp logged a request it could not parse (header line over 8 KiB, over 128 headers) as an ERROR with
+    a traceback quoting the whole line."""
+    async with serving(tmp_path, fake) as urls:
+        caplog.set_level(logging.INFO)
+        caplog.set_level(logging.INFO, logger="mixlingo")
+        caplog.clear()
+        before = sample(metrics.REJECTED, "malformed_http")
+        answer = await _raw(port_of(urls["slack"]), MALFORMED_HEADS[kind])
+        await asyncio.sleep(0.1)
+        records = [r for r in caplog.records if r.name != "aiohttp.access"]
+        async with ClientSession(timeout=TIMEOUT) as session, session.get(urls["slack"] + "/healthz") as response:
+            assert response.status == 200  # still serving
+    assert answer.split(b"\r\n", 1)[0].endswith(b"400 Bad Request"), answer[:80]
+    assert [(r.name, r.levelno) for r in records] == [("mixlingo.bot", logging.INFO)], [r.getMessage() for r in records]
+    line = records[0].getMessage()
+    assert "refused a malformed HTTP request" in line and not records[0].exc_info and len(line) <= 200, line
+    assert sample(metrics.REJECTED, "malformed_http") - before == 1
+
+
+async def test_a_signed_body_over_the_size_limit_is_a_413_and_one_info_line(tmp_path: Path, fake: FakeSlack,
+                                                                           caplog: pytest.LogCaptureFixture) -> None:
+    """A body over aiohttp's 1 MiB limit was refused with no log line at all."""
+    body = json.dumps({"type": "event_callback", "event": {"type": "message", "text": "x" * 2**21}})
+    async with serving(tmp_path, fake) as urls, ClientSession(timeout=TIMEOUT) as session:
+        caplog.set_level(logging.INFO)
+        caplog.set_level(logging.INFO, logger="mixlingo")
+        caplog.clear()
+        headers = {"Content-Type": "application/json", **sign(body)}
+        async with session.post(urls["slack"] + "/slack/events", data=body.encode(), headers=headers) as response:
+            status, answer = response.status, await response.json()
+        records = [r for r in caplog.records if r.name != "aiohttp.access"]
+    assert status == 413 and "over 1048576 bytes" in answer["error"]
+    assert [(r.name, r.levelno) for r in records] == [("mixlingo.bot", logging.INFO)], [r.getMessage() for r in records]
+    assert not records[0].exc_info
+
+
 async def test_metrics_on_their_own_port_are_off_the_slack_port(tmp_path: Path, fake: FakeSlack) -> None:
     """Row 14: /metrics was served on the public Slack port."""
     async with serving(tmp_path, fake, metrics_port=0) as urls, ClientSession(timeout=TIMEOUT) as session:

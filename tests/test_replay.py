@@ -9,16 +9,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
 from mixlingo.bot import metrics
 from mixlingo.bot.jobs.embedded import EmbeddedRunner
 from mixlingo.bot.jobs.queue import QueueUnavailable
-from mixlingo.bot.replay import MAX_FUTURE_SKEW, WINDOW
+from mixlingo.bot.replay import MAX_FUTURE_SKEW, WINDOW, nesting_depth
 from slack_harness import SECRET, TEAM, FakeSlack, command_body, event_body, guarded, sign
 
 RETRY_HEADERS = ({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}, {"X-Slack-Retry-Num": "2"},
@@ -182,11 +183,18 @@ async def test_a_signature_is_remembered_for_its_whole_window_and_future_timesta
     ("[1, 2]", "application/json", "expected a JSON object"),
     ("payload=%7Bnot+json", FORM, "invalid JSON"),
     ('{"a": "\xff"}', "application/json", None),
+    ("[" * 100_000, "application/json", "nested deeper than 64"),
+    ('{"a": ' + "[{" * 50_000, "application/json", "nested deeper than 64"),
+    ("payload=" + "%5B" * 100_000, FORM, "nested deeper than 64"),
+    ('{"a": ' + '{"b": ' * 65 + "1" + "}" * 66, "application/json", "nested deeper than 64"),
+    ('{"n": ' + "1" * 100_000 + "}", "application/json", "a number longer than"),
+    ("payload=" + quote('{"n": ' + "9" * 100_000 + "}"), FORM, "a number longer than"),
 ])
 async def test_a_signed_malformed_body_is_a_400_with_one_log_line(tmp_path: Path, fake: FakeSlack,
                                                                   caplog: pytest.LogCaptureFixture, body: str,
                                                                   content_type: str, expected: str | None) -> None:
-    """Row 11: a correctly signed body with malformed JSON was a 500 with the parser's traceback."""
+    """Row 11: a correctly signed body with malformed JSON was a 500 with the parser's traceback; so were a body
+    nested 100,000 deep (RecursionError) and a number of 100,000 digits (Python's integer-string limit)."""
     bot, driver = await guarded(tmp_path, fake)
     try:
         caplog.set_level(logging.INFO)  # bolt sets the "mixlingo" logger to the root's level on each request
@@ -207,6 +215,32 @@ async def test_a_signed_malformed_body_is_a_400_with_one_log_line(tmp_path: Path
         assert "malformed body" in lines[0].getMessage()
     finally:
         await driver.close()  # type: ignore[attr-defined]
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def test_nesting_is_counted_as_the_parser_sees_it_brackets_in_strings_aside() -> None:
+    """The guard's depth count, made without parsing, equals the parsed depth; strings full of brackets,
+    escaped quotes and backslashes do not move it."""
+    rng = random.Random(7)
+
+    def build(depth: int) -> object:
+        if depth == 0:
+            return rng.choice(["[[{", '"]}\\', "a\\\"[", 1, None, "}}}]"])
+        inner = [build(depth - 1) for _ in range(rng.randrange(1, 3))]
+        return {rng.choice(["k", "[", '"{'] ): inner[0], "more": inner} if rng.random() < 0.5 else inner
+
+    for _ in range(200):
+        value = build(rng.randrange(0, 12))
+        for text in (json.dumps(value), json.dumps(value, indent=1)):
+            assert nesting_depth(text) == _depth(value), text
+    assert nesting_depth('"' + '\\"' * 1000) == 0  # an unterminated string is read to the end, once
 
 
 def _sign_bytes(raw: bytes, timestamp: str) -> str:
