@@ -131,7 +131,7 @@ def _train_pair(pair: tuple[str, str], data_dir: Path | None, recipe_path: Path 
         find(data_dir, folder)  # every source present, before minutes of work
     if start_from is not None and not (start_from / "config.json").is_file():
         raise InputError(f"--start-from {start_from}: no trained model there (no config.json)")
-    options = pair_options(lang, seed=seed, threads=threads, **({"epochs": epochs} if epochs else {}))
+    options = pair_options(lang, **{**recipe.network, "seed": seed, "threads": threads, **({"epochs": epochs} if epochs else {})})
     errors.print(f"training the {lang}/en tagger from {data_dir} ({options.epochs} epochs, seed {seed})")
     with _progress() as progress:
         task = progress.add_task("building the silver corpus", total=None)

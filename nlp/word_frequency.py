@@ -86,6 +86,8 @@ def frequencies(lang: str) -> FrequencyTable | dict[str, float]:
         loaded = bands()
         if loaded is not None:
             return FrequencyTable(band_search(loaded), lambda: loaded)
+    if lang not in wordfreq_languages():
+        return {}  # wordfreq would answer with its "nearest match" (English for Punjabi): no list is the truth
     import wordfreq  # no list file, or not in wordfreq's format: let wordfreq read it
 
     return wordfreq.get_frequency_dict(lang)

@@ -34,7 +34,8 @@ def export_head(net: BiLstmTagger, path: Path) -> None:
 
     from mixlingo.adapters.embedded.network import BiLstmTagger, SequenceHead
 
-    rounded = BiLstmTagger(net.words.num_embeddings, net.chars.num_embeddings, net.out.out_features, net.buckets)
+    rounded = BiLstmTagger(net.words.num_embeddings, net.chars.num_embeddings, net.out.out_features, net.buckets,
+                           hidden=net.lstm.hidden_size)
     rounded.load_state_dict({k: v.half().float() if v.is_floating_point() else v for k, v in net.state_dict().items()})
     head = SequenceHead(rounded).eval()
     example = torch.zeros(1, 3, net.lstm.input_size)

@@ -30,6 +30,8 @@ from mixlingo.nlp.corpus import Corpus, Sentence
 
 MIN_ZIPF = 2.5
 """Words rarer than this in the romanized-XX counts are left out of the shipped list (smaller, no loss of signal)."""
+MIN_SCRIPT_COUNT = 3
+"""Native-script words seen fewer times in the language's Wikipedia text are left out of the list."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ def train_pair(recipe: LanguageRecipe, data_dir: Path, out_dir: Path, options: E
     total = sum(corpus.native_counts.values()) or 1.0
     table = {w: math.log10(c / total * 1e9) for w, c in corpus.native_counts.items()}
     words = {w: z for w, z in table.items() if z >= MIN_ZIPF}
+    script_total = sum(corpus.script_counts.values()) or 1
+    words.update({w: round(math.log10(c / script_total * 1e9), 2) for w, c in corpus.script_counts.items()
+                  if c >= MIN_SCRIPT_COUNT and w not in words})
     header = f"Romanized {recipe.name} word frequencies (Zipf scale) for the {recipe.lang}/en tagger's features.\n{recipe.notice}"
 
     def word_list(folder: Path) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from mixlingo.errors import InputError
 
 PARALLEL_FORMATS = ("hinglish-top", "phinc")
+NETWORK_OPTIONS = frozenset({"hidden", "buckets", "epochs", "min_word_count", "batch_size"})
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ class LanguageRecipe:
     held_out_sentences_every: int = 0
     """For a language without real code-mixed text: every n-th romanized sentence is held out
     (spliced with English phrases for the report), 0 for none."""
+    network: dict[str, int] = field(default_factory=dict)
+    """Overrides of the network's training options (``hidden``, ``buckets``, ``epochs``, ``min_word_count``):
+    a smaller network for a language with less text, so twelve languages stay light."""
 
     @property
     def folders(self) -> list[str]:
@@ -90,6 +94,9 @@ def load_recipe(path: Path) -> LanguageRecipe:
         raise InputError(f"cannot read the recipe {path}: {error.strerror or error}") from error
     except (ValueError, TypeError) as error:
         raise InputError(f"{path} is not a valid language recipe: {error}") from error
+    unknown = sorted(set(recipe.network) - NETWORK_OPTIONS)
+    if unknown:
+        raise InputError(f"{path}: unknown network option {unknown[0]!r}; known: {', '.join(sorted(NETWORK_OPTIONS))}")
     for source in recipe.parallel:
         if source.format not in PARALLEL_FORMATS:
             raise InputError(f"{path}: unknown parallel format {source.format!r}; known: {', '.join(PARALLEL_FORMATS)}")

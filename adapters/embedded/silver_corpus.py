@@ -50,6 +50,8 @@ class SilverCorpus:
     """``train``'s sentences by source, in the order built."""
     gold_train: list[Sentence] = field(default_factory=list)
     """Gold messages to fine-tune on (the held-out ones are ``dev["gold"]``)."""
+    script_counts: dict[str, int] = field(default_factory=dict)
+    """Native-script word counts from the language's Wikipedia text, where the source has it."""
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -194,7 +196,8 @@ def build(recipe: LanguageRecipe, data_dir: Path, seed: int = 0) -> SilverCorpus
         n = recipe.gold.held_out_every
         gold_train = [s for i, s in enumerate(gold) if i % n != n - 1]
         dev["gold"] = Corpus([s for i, s in enumerate(gold) if i % n == n - 1])
-    return SilverCorpus(Corpus(sentences), dev, native_counts, anchor, by_source, gold_train)
+    script_counts = dict(sources.dakshina_native_words(dakshina, recipe.lang))
+    return SilverCorpus(Corpus(sentences), dev, native_counts, anchor, by_source, gold_train, script_counts)
 
 
 def _sample(rng: random.Random, items: list[list[str]], count: int) -> list[list[str]]:

@@ -9,6 +9,8 @@ so training sees tokens exactly as tagging will.
 from __future__ import annotations
 
 import csv
+import gzip
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +76,17 @@ def dakshina_sentence_pairs(folder: Path, lang: str) -> list[tuple[str, str]]:
     if len(native) != len(romanized):
         raise InputError(f"{native_file.name} and {roman_file.name} differ in length ({len(native)} and {len(romanized)} lines)")
     return [(n, r) for n, r in zip(native, romanized) if r.strip()]
+
+
+def dakshina_native_words(folder: Path, lang: str) -> Counter[str]:
+    """Word counts of Dakshina's native-script Wikipedia text (``xx.wiki-filt.valid.text.shuf.txt.gz``), empty without it."""
+    path = folder / f"{lang}.wiki-filt.valid.text.shuf.txt.gz"
+    counts: Counter[str] = Counter()
+    if path.is_file():
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                counts.update(t for t in tokens(line) if t[:1].isalpha())
+    return counts
 
 
 def hinglish_top_pairs(folder: Path, split: str) -> Iterator[Pair]:

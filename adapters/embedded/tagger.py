@@ -275,7 +275,7 @@ def _torch_network(weights: dict[str, np.ndarray], n_words: int, n_chars: int, n
 
     from mixlingo.adapters.embedded.network import BiLstmTagger
 
-    net = BiLstmTagger(n_words, n_chars, n_labels, buckets)
+    net = BiLstmTagger(n_words, n_chars, n_labels, buckets, hidden=weights["lstm.weight_hh_l0"].shape[1])
     net.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
     return net.eval()
 

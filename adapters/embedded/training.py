@@ -10,7 +10,7 @@ import random
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -38,6 +38,8 @@ class EmbeddedTrainingOptions:
     learning_rate: float = 2e-3
     lr_decay: float = 0.7
     buckets: int = 1 << 16
+    hidden: int = 128
+    """LSTM units per direction (a smaller network for languages with less text and a tighter size budget)."""
     min_word_count: int = 2
     min_char_count: int = 3
     crf_weight: float = 0.5
@@ -77,6 +79,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
             vocab = _vocabulary(corpus, options)
         else:
             labels, vocab, initial = _starting_point(start_from, labels)
+            options = replace(options, hidden=initial["lstm.weight_hh_l0"].shape[1], buckets=initial["ngrams.weight"].shape[0])
         zipf_of = model_zipf(out_dir, dict(options.word_lists))
         net = _train_network(corpus, labels, vocab, options, zipf_of, progress, initial)
         config = {
@@ -85,6 +88,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
             "label_map": dict(options.label_map),
             "langs": list(options.langs),
             "buckets": options.buckets,
+            "hidden": options.hidden,
             "crf_weight": options.crf_weight,
             "crf_skip_above": options.crf_skip_above,
             "seed": options.seed,
@@ -143,7 +147,7 @@ def _train_network(corpus: Corpus, labels: list[str], vocab: dict, options: Embe
     encoding = Encoding(vocab["words"], vocab["chars"], options.langs, options.buckets, zipf_of)
     index = {label: i for i, label in enumerate(labels)}
     examples = [(s.tokens, [index[label] for label in s.labels]) for s in corpus.sentences]
-    net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(labels), options.buckets)
+    net = BiLstmTagger(len(vocab["words"]) + 2, len(vocab["chars"]) + 2, len(labels), options.buckets, hidden=options.hidden)
     if initial is not None:
         net.load_state_dict(initial)
     optimizer = torch.optim.Adam(net.parameters(), lr=options.learning_rate)
