@@ -1,9 +1,11 @@
 """MarianMT (opus-mt) translation with n-best beam search, one model per direction.
 
 Models load lazily on first use and are shared by every caller; a lock keeps two
-threads from loading the same model twice. Multi-source models such as
-``opus-mt-mul-en`` serve any source into their target; multi-target models
-(``en-mul``, ``en-ROMANCE``) get the ``>>xx<<`` target token they expect.
+threads from loading the same model twice. Which model serves a direction is
+:mod:`mixlingo.nlp.directions`'s answer, among the models that can load now (a
+downloaded group model before ``mul``); multi-target models (``en-dra``, ``en-mul``,
+``en-ROMANCE``) get the ``>>xx<<`` target token their vocabulary has, and one that has
+none for the target passes the direction on to the next model that can serve it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from mixlingo.adapters.hub import from_pretrained
+from mixlingo.adapters.hub import from_pretrained, is_cached, looks_like_path
 from mixlingo.errors import InputError
-from mixlingo.nlp.directions import model_for
+from mixlingo.nlp.directions import Route, candidates, model_for, target_ids
 from mixlingo.nlp.translation import Candidate
 
 
@@ -38,6 +40,7 @@ class MarianTranslator:
         self.max_new_tokens, self.min_new_tokens = max_new_tokens, min_new_tokens
         self._loaded: dict[str, tuple[object, object]] = {}
         self._target_codes: dict[str, frozenset[str]] = {}
+        self._noted: set[tuple[str, str, str]] = set()
         self._lock = threading.Lock()
         self.notes: list[str] = []
         """Plain-words remarks (a model that fell back); the Translate stage passes them on to the reader."""
@@ -45,9 +48,13 @@ class MarianTranslator:
     def describe(self) -> str:
         return "transformers fp32"
 
-    def model_for(self, source: str, target: str) -> tuple[str, str] | None:
-        """(model id, input prefix) for a direction, preferring a direct model: :func:`mixlingo.nlp.directions.model_for`."""
-        return model_for(self.models, source, target)
+    def usable(self, model_id: str) -> bool:
+        """Can the model load now: a local directory that exists, a downloaded hub model, or downloads allowed."""
+        return is_cached(model_id, self.cache_dir) or not (self.offline or looks_like_path(model_id))
+
+    def model_for(self, source: str, target: str) -> Route | None:
+        """The model for a direction among those that can load now: :func:`mixlingo.nlp.directions.model_for`."""
+        return model_for(self.models, source, target, self.usable)
 
     def has_direction(self, source: str, target: str) -> bool:
         return self.model_for(source, target) is not None
@@ -65,23 +72,50 @@ class MarianTranslator:
             return self._loaded[model_id]
 
     def translate(self, texts: Sequence[str], source: str, target: str, n: int) -> list[list[Candidate]]:
-        found = self.model_for(source, target)
-        if found is None:
-            raise InputError(f"no translation model configured for {source}→{target}")
-        model_id, prefix = found
-        tokenizer, model = self.load(model_id)
-        prefix = self.target_prefix(model_id, tokenizer, source, target, prefix)
+        tokenizer, model, prefix = self._serving(source, target)
         out: list[list[Candidate]] = []
         for start in range(0, len(texts), self.batch_size):
             batch = [prefix + text for text in texts[start : start + self.batch_size]]
             out += self._generate(tokenizer, model, batch, n)
         return out
 
+    def _serving(self, source: str, target: str) -> tuple[object, object, str]:
+        """(tokenizer, model, input prefix) of the first model that can load now and write ``target``.
+
+        A multi-target model without a token for the target (a code its card does not list) is passed
+        over for the next candidate; when a stand-in serves, the reader is told once which and why."""
+        routes = candidates(self.models, source, target)
+        if not routes:
+            raise InputError(f"no translation model configured for {source}→{target}")
+        refused: InputError | None = None
+        for route in [r for r in routes if self.usable(r.model)] or routes[:1]:
+            tokenizer, model = self.load(route.model)
+            try:
+                prefix = self.target_prefix(route.model, tokenizer, source, target, route.prefix)
+            except InputError as error:
+                refused = refused or error
+                continue
+            if route is not routes[0]:
+                self._note_stand_in(routes[0], route, source, target, refused)
+            return tokenizer, model, prefix
+        assert refused is not None  # every usable route was tried and refused the target
+        raise refused
+
+    def _note_stand_in(self, preferred: Route, serving: Route, source: str, target: str, refused: InputError | None) -> None:
+        if (source, target, serving.model) in self._noted:
+            return
+        self._noted.add((source, target, serving.model))
+        why = (f"{preferred.model} cannot write {target}" if refused is not None
+               else f"{preferred.model} is not downloaded (`mixlingo models pull` gets it)")
+        self.notes.append(f"{source}→{target}: {why}, so {serving.model} translates it")
+
     def target_prefix(self, model_id: str, tokenizer, source: str, target: str, prefix: str) -> str:
         """``>>es<< `` for a multi-target model (its vocabulary has ``>>xx<<`` tokens), whatever key names it.
 
-        So ``en-es=Helsinki-NLP/opus-mt-en-ROMANCE`` works as well as ``en-mul=…``; a model
-        without target tokens gets the configured prefix, and one that lacks the target is refused.
+        So ``en-es=Helsinki-NLP/opus-mt-en-ROMANCE`` works as well as ``en-mul=…``. The token is the first
+        of :func:`mixlingo.nlp.directions.target_ids` the vocabulary has (``>>tam<<`` for ta, ``>>spa<<``
+        for es in ``en-mul``); a model without target tokens gets the planned prefix, and one that has
+        none for the target is refused.
         """
         codes = self._target_codes.get(model_id)
         if codes is None:
@@ -90,12 +124,14 @@ class MarianTranslator:
             self._target_codes[model_id] = codes
         if not codes:
             return prefix
-        if target not in codes:
+        wanted = target_ids(target)
+        found = next((code for code in wanted if code in codes), None)
+        if found is None:
             raise InputError(
-                f"{model_id} has no >>{target}<< target token, so it cannot translate into {target}; "
+                f"{model_id} has no >>{wanted[0]}<< target token, so it cannot translate into {target}; "
                 f"configure a model for {source}-{target} in MIXLINGO_TRANSLATION_MODELS"
             )
-        return f">>{target}<< "
+        return f">>{found}<< "
 
     def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:
         import torch

@@ -21,6 +21,7 @@ from mixlingo.bot import metrics
 from mixlingo.config import Settings
 from mixlingo.errors import InputError, MixlingoError, ModelUnavailableError
 from mixlingo.nlp.cache import TranslationCache
+from mixlingo.nlp.directions import key_languages
 from mixlingo.nlp.labels import is_language, normalize_language
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
@@ -135,7 +136,7 @@ class TranslationService:
             return self._languages
         found: list[str] = [lang for pair in self.settings.language_pairs for lang in pair]
         for direction in self.settings.translation_models:
-            found += [x for x in direction.lower().split("-") if x != "mul"]
+            found += key_languages(direction)  # not "mul", nor a language group ("dra" in en-dra)
         found += [latin_form(lang) for lang in found if lang in self.romanized]
         return tuple(dict.fromkeys(found))
 

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from mixlingo.config import Settings, load_settings
 from mixlingo.cli_app import app, config_app, models_app
-from mixlingo.cli_support import console, errors, note, show_notes
+from mixlingo.cli_support import console, errors, note, print_error, show_notes
 from mixlingo.errors import InputError, ModelNotDownloadedError
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
@@ -106,9 +106,11 @@ def translate(
     if missing:
         if explain_ and lines is None and text is not None and not as_json:  # what can be shown without a model: the tags and the plan
             _explain_plan(text, settings, pair=pair, verbose=verbose)
+        named = missing[0] if len(missing) == 1 else f"{len(missing)} models; --verbose lists them"
         raise ModelNotDownloadedError(
-            f"no model that translates into {settings.target_language} is downloaded ({', '.join(missing)}); "
-            "run `mixlingo models pull` (or set MIXLINGO_ALLOW_DOWNLOADS=true)"
+            f"no model that translates into {settings.target_language} is downloaded ({named}); "
+            "run `mixlingo models pull` (or set MIXLINGO_ALLOW_DOWNLOADS=true)",
+            detail=f"not downloaded: {', '.join(missing)}",
         )
     built = build_translate_pipeline(settings, pair=pair)
     show_notes(built.notes, verbose=verbose)
@@ -122,11 +124,12 @@ def translate(
         if explain_ and not as_json:
             from mixlingo.render import stage_times
 
+            _print_planned_models(message, settings)
             console.print(f"[dim]time per stage: {stage_times(timings)}[/]", highlight=False, soft_wrap=True)
         return
     failed = _translate_batch(built.pipeline, lines, settings, as_json=as_json)
     if failed:
-        errors.print(f"[bold red]error:[/] {failed} of {len(lines)} lines were not translated (see above)", highlight=False)
+        print_error(f"{failed} of {len(lines)} lines were not translated (see above)")
         raise typer.Exit(2)
 
 
@@ -143,6 +146,18 @@ def _explain_plan(text: str, settings: Settings, *, pair: str | None, verbose: b
     message = planned.run(text, max_chars=settings.max_message_chars, target=settings.target_language)
     for renderable in explain(message):
         console.print(renderable, soft_wrap=isinstance(renderable, Text))
+    _print_planned_models(message, settings)
+
+
+def _print_planned_models(message: Message, settings: Settings) -> None:
+    """``models: ta→en Helsinki-NLP/opus-mt-dra-en (group model)``: which model each unit's direction goes to."""
+    from mixlingo.translation_routes import planned_models
+
+    translation = message.translation
+    if translation is None or not translation.units:
+        return
+    line = planned_models(settings, [(unit.lang, translation.target) for unit in translation.units])
+    console.print(Text.assemble(("models: ", "bold"), line), soft_wrap=True, highlight=False)
 
 
 def _check_language(code: str) -> None:
@@ -220,7 +235,7 @@ def _translate_batch(pipeline, lines: list[str], settings: Settings, *, as_json:
             for number, _line, result in _translate_chunk(pipeline, chunk, start + 1, settings):
                 if isinstance(result, InputError):
                     failed += 1
-                    errors.print(f"[bold red]error:[/] line {number}: {result}", highlight=False, soft_wrap=True)
+                    print_error(f"line {number}: {result}")
                     typer.echo(json.dumps({"line": number, "error": str(result)}) if as_json else "")
                 elif result is None:
                     typer.echo("{}" if as_json else "")
@@ -308,8 +323,9 @@ def _say_hub_unreachable(settings: Settings) -> None:
     """What works without the hub, in one note, and the one next step (not an error: the shipped tagger still runs)."""
     from mixlingo.adapters.hub import hub_endpoint
 
-    note(f"the model hub ({hub_endpoint()}) is not reachable, so no model was downloaded; offline, tagging works "
-         "with the shipped es/en tagger and the playground shows tags and plans, but nothing is translated")
+    note(f"the model hub ({hub_endpoint()}) is not reachable, so no model was downloaded")
+    errors.print("offline, tagging works with the shipped es/en tagger and the playground shows tags and plans, "
+                 "but nothing is translated", highlight=False, soft_wrap=True)
     errors.print(f"next: `mixlingo models tiny DIR` builds small demo models to try translation with, or copy a "
                  f"model cache from where the hub is reachable into {escape(str(settings.model_cache_dir))}",
                  highlight=False, soft_wrap=True)
@@ -344,19 +360,24 @@ def _print_check(out, path: Path, settings: Settings) -> None:
 
 
 def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
+    """The tagger, the reranker, the configured translation models and the one each direction of the pairs
+    prefers (``opus-mt-dra-en`` for ta→en); with ``--pair``, only the model of each direction named."""
     from mixlingo.config.settings import parse_pair
-    from mixlingo.nlp.directions import model_for
+    from mixlingo.nlp.directions import hops, model_for
+    from mixlingo.translation_routes import needed_directions
 
+    models = settings.translation_models
     if not pairs:
-        translation = list(settings.translation_models.values())
-        return list(dict.fromkeys([settings.mbert_model, settings.reranker_model, *translation]))
+        needed = [route.model for source, target in needed_directions(settings)
+                  for route in hops(models, source, target) or []]
+        return list(dict.fromkeys([settings.mbert_model, settings.reranker_model, *models.values(), *needed]))
     wanted = []
     for text in pairs:
         source, target = parse_pair(text)
-        found = model_for(settings.translation_models, source, target)
+        found = model_for(models, source, target)
         if found is None:
             raise InputError(f"no translation model configured for {source}-{target}; set MIXLINGO_TRANSLATION_MODELS")
-        wanted.append(found[0])
+        wanted.append(found.model)
     return list(dict.fromkeys(wanted))
 
 
@@ -370,6 +391,7 @@ def models_list(
     from mixlingo.adapters.model_check import check_model_dir
     from mixlingo.adapters.model_store import list_cached
     from mixlingo.model_cards import shipped_cards
+    from mixlingo.translation_routes import needed_directions, plan_direction
 
     settings = load_settings()
     rows = [(m.model_id, m.size_bytes, m.path) for m in list_cached(settings.model_cache_dir)]
@@ -378,9 +400,12 @@ def models_list(
         path = Path(model_id).expanduser()
         if looks_like_path(model_id) and path.is_dir():
             rows.append((f"{model_id} (local)", sum(p.stat().st_size for p in path.iterdir() if p.is_file()), path))
+    plans = [plan_direction(settings, source, target) for source, target in needed_directions(settings)]
     if as_json:
         cached = [{"model": model_id, "size_bytes": size, "path": str(path)} for model_id, size, path in rows]
-        typer.echo(json.dumps({"shipped": [card.to_dict() for card in shipped_cards()], "cached": cached}, indent=2))
+        directions = [_direction_json(settings, plan) for plan in plans]
+        typer.echo(json.dumps({"shipped": [card.to_dict() for card in shipped_cards()], "cached": cached,
+                               "directions": directions}, indent=2))
         return
     shipped = Table(title="shipped with mixlingo (each folder's README.md is its model card)")
     for column in ("model", "license", "training data"):
@@ -388,6 +413,7 @@ def models_list(
     for card in shipped_cards():
         shipped.add_row(card.name, card.license, card.training_data)
     console.print(shipped)
+    console.print(_directions_table(settings, plans))
     _print_missing(settings)
     if not rows:
         console.print(f"No models cached in {settings.model_cache_dir}. Run `mixlingo models pull`.")
@@ -401,6 +427,29 @@ def models_list(
         details = "\n".join([*check.lines(), *(f"warning: {w}" for w in check.warnings)])
         table.add_row(model_id, f"{size / 2**20:,.1f} MiB", Text(details))
     console.print(table)
+
+
+def _directions_table(settings: Settings, plans: list) -> Table:
+    """Each direction the configured pairs need, the model that serves it, and whether it is downloaded."""
+    from mixlingo.translation_routes import status
+
+    table = Table(title=f"translation models for the configured pairs ({', '.join(settings.pairs)})")
+    for column in ("direction", "model", "status"):
+        table.add_column(column, overflow="fold")
+    for plan in plans:
+        table.add_row(plan.direction, plan.models(), status(settings, plan))
+    return table
+
+
+def _direction_json(settings: Settings, plan) -> dict:
+    from mixlingo.adapters.hub import is_cached
+
+    def routes(found: list | None) -> list[dict]:
+        return [{"model": r.model, "token": r.prefix.strip() or None, "kind": r.kind, "key": r.key,
+                 "configured": r.configured, "downloaded": is_cached(r.model, settings.model_cache_dir)}
+                for r in found or []]
+
+    return {"source": plan.source, "target": plan.target, "models": routes(plan.preferred), "serving_now": routes(plan.now)}
 
 
 def _print_missing(settings: Settings) -> None:

@@ -71,7 +71,8 @@ def missing_translation_models(settings: Settings, target: str) -> list[str]:
 
     A local directory that does not exist is an error naming its setting first."""
     check_translation_models(settings)
-    into = models_into(settings.translation_models, target)
+    sources = [lang for pair in settings.language_pairs for lang in pair]
+    into = models_into(settings.translation_models, target, sources)
     if not into or not settings.hub_offline or any(is_cached(m, settings.model_cache_dir) for m in into):
         return []
     return into
@@ -261,7 +262,8 @@ def build_translate_pipeline(
 ) -> Built:
     """protect → tokenize → pair → tag → plan → [native script] → translate n-best → rerank → assemble → [script].
 
-    The two script stages run where a language of the pairs ships a transliterator (Hindi)."""
+    The two script stages run where a language of the pairs ships a transliterator (any language
+    :func:`mixlingo.transliteration.available_languages` names)."""
     if translator is None:
         check_translation_models(settings)
     built = build_tag_pipeline(settings, pair=pair)

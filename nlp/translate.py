@@ -10,11 +10,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from mixlingo.errors import InputError
+from mixlingo.nlp.directions import PIVOT
 from mixlingo.nlp.fill import formatting_fallbacks
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.translation import Candidate, Scored, Translator, Unit
-
-PIVOT = "en"
 
 
 class Translate:

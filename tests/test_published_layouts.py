@@ -194,7 +194,8 @@ def test_models_pull_then_list_report_what_each_model_is(
 ) -> None:
     monkeypatch.setenv("MIXLINGO_MBERT_MODEL", str(codeswitch["spaeng"]))
     monkeypatch.setenv("MIXLINGO_RERANKER_MODEL", str(codeswitch["spaeng"]))
-    monkeypatch.setenv("MIXLINGO_TRANSLATION_MODELS", f"es-en={opus_mt},en-mul={opus_mt_multi}")
+    # en-hi's directions local too: otherwise the pull wants the published opus-mt-hi-en / -en-hi from the hub
+    monkeypatch.setenv("MIXLINGO_TRANSLATION_MODELS", f"es-en={opus_mt},en-mul={opus_mt_multi},hi-en={opus_mt},en-hi={opus_mt}")
     monkeypatch.setenv("MIXLINGO_PAIRS", "en-es,en-hi")
     result = runner.invoke(app, ["models", "pull"])
     assert result.exit_code == 0, result.output
