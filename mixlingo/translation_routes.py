@@ -62,7 +62,7 @@ def status(settings: Settings, plan: DirectionPlan) -> str:
     missing = [r.model for r in plan.preferred if not is_cached(r.model, settings.model_cache_dir)]
     if not missing:
         return "local" if all(looks_like_path(r.model) for r in plan.preferred) else "downloaded"
-    said = f"not downloaded: {', '.join(missing)}"
+    said = "not downloaded" if len(plan.preferred) == 1 else f"not downloaded: {', '.join(missing)}"
     if plan.now and plan.now != plan.preferred and all(is_cached(r.model, settings.model_cache_dir) for r in plan.now):
         said += f"; until then {describe_hops(plan.now)}"
     return said

@@ -130,10 +130,10 @@ def test_models_list_shows_the_model_of_each_direction_of_a_tamil_and_an_urdu_pa
     result = runner.invoke(app, ["models", "list"], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     rows = [" ".join(line.strip("│ ").split()) for line in result.output.splitlines() if "→" in line and "│" in line]
-    assert f"en→ta │ {HUB}en-dra >>tam<< (group model) │ not downloaded: {HUB}en-dra" in rows
-    assert f"ta→en │ {HUB}dra-en (group model) │ not downloaded: {HUB}dra-en" in rows
-    assert f"en→ur │ {HUB}en-ur (direct model) │ not downloaded: {HUB}en-ur" in rows
-    assert f"ur→en │ {HUB}ur-en (direct model) │ not downloaded: {HUB}ur-en" in rows
+    assert f"en→ta │ {HUB}en-dra >>tam<< (group model) │ not downloaded" in rows
+    assert f"ta→en │ {HUB}dra-en (group model) │ not downloaded" in rows
+    assert f"en→ur │ {HUB}en-ur (direct model) │ not downloaded" in rows
+    assert f"ur→en │ {HUB}ur-en (direct model) │ not downloaded" in rows
     assert "translation models for the configured pairs (en-ta, en-ur)" in result.output
 
     listed = json.loads(runner.invoke(app, ["models", "list", "--json"]).stdout)["directions"]
@@ -155,7 +155,7 @@ def test_models_list_says_what_stands_in_until_the_group_model_is_pulled(
     monkeypatch.setenv("MIXLINGO_PAIRS", "en-ta")
     result = runner.invoke(app, ["models", "list"], env={"COLUMNS": "300"})
     out = " ".join(result.output.split())
-    assert f"not downloaded: {HUB}dra-en; until then {HUB}mul-en (multilingual model)" in out
+    assert f"ta→en │ {HUB}dra-en (group model) │ not downloaded; until then {HUB}mul-en (multilingual model)" in out
 
 
 def test_a_downloaded_mul_model_stands_in_for_a_missing_group_model_and_says_so(
