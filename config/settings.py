@@ -157,7 +157,8 @@ class Settings(BaseSettings):
             "en-hi": "Helsinki-NLP/opus-mt-en-hi",
             "mul-en": "Helsinki-NLP/opus-mt-mul-en",
         },
-        description="Direction → hub id or local dir; 'mul-en' serves any source into English.",
+        description="Direction (es-en, or a language group: dra-en, en-inc) → hub id or local dir; 'mul-en' serves any "
+        "source into English. English and twelve South Asian languages need none: the published models are known.",
     )
     n_best: int = Field(json_schema_extra=affects_output(), default=4, ge=1, le=32, description="Candidates per sentence from beam search.")
     num_beams: int = Field(json_schema_extra=affects_output(), default=4, ge=1, le=64, description="Beam width (at least n_best is used).")
