@@ -17,10 +17,9 @@ from mixlingo.errors import ConfigError
 log = logging.getLogger("mixlingo.bot")
 
 Say = Callable[[str], None]
-NO_MODELS_IN_PLAYGROUND = (
-    "no translation model is present, so the playground shows tags and the planned strategy but translates nothing; "
-    "`mixlingo models pull` downloads the models (`mixlingo models tiny DIR` builds small demo ones)"
-)
+NO_MODELS_IN_PLAYGROUND = ("no translation model is present, so the playground shows tags and plans only; "
+                           "`mixlingo models pull` gets them")
+TRY_DEMO_MODELS = "`mixlingo models tiny DIR` builds small demo models to try translation with."
 
 
 async def start_site(app: web.Application, host: str, port: int, limits: ServerLimits | None = None, *,
@@ -60,6 +59,7 @@ async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationSe
             if await service.check_models():  # said at start, not first on clicking Translate
                 service.notes.append(NO_MODELS_IN_PLAYGROUND)
                 warn(NO_MODELS_IN_PLAYGROUND)
+                say(TRY_DEMO_MODELS)
             await _playground(settings, service, say, warn)
         else:
             await _slack(settings, service, mode, say, warn)

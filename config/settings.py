@@ -529,7 +529,7 @@ def warn_unknown_env() -> list[str]:
     for name in sorted(os.environ):
         if name.startswith(ENV_PREFIX) and name not in known and name not in _warned:
             _warned.add(name)
-            warnings.append(Note(f"{name} is not a mixlingo setting and is ignored{did_you_mean(name, known)}", kind="warning"))
+            warnings.append(Note(f"{name} is unknown and ignored{did_you_mean(name, known)}", kind="warning"))
     print_notes(warnings)
     return [f"{note.kind}: {note}" for note in warnings]
 

@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mixlingo.errors import MixlingoError
-from mixlingo.notes import Note, print_notes
+from mixlingo.errors import ERROR_WIDTH, MixlingoError
+from mixlingo.notes import ELIDED, Note, fit, print_notes
 
 console = Console()
 errors = Console(stderr=True)
@@ -34,10 +34,24 @@ FRIENDLY = "__mixlingo_friendly__"  # set on the wrapper; tests find it on every
 QUIET_LOGGERS = ("aiohttp.access", "slack_bolt", "slack_sdk", "celery", "kombu", "alembic")  # their INFO says nothing to a user
 
 
+def print_error(message: str, *, detail: str = "", verbose: bool = False) -> None:
+    """Each line of ``message`` as an ``error:`` line of at most :data:`ERROR_WIDTH` characters on stderr; with
+    ``verbose``, then the ``detail`` behind it, and any line that had to be shortened, whole."""
+    whole = []
+    for text in message.splitlines() or [""]:
+        line = fit(f"error: {text}", ERROR_WIDTH)
+        if ELIDED in line:
+            whole.append(text)
+        errors.print(f"[bold red]error:[/] {escape(line.removeprefix('error: '))}", highlight=False, soft_wrap=True)
+    for text in (*whole, detail) if verbose else ():
+        if text:
+            errors.print(f"[dim]detail:[/] {escape(text)}", highlight=False, soft_wrap=True)
+
+
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Show :class:`MixlingoError` (InputError, ConfigError, ModelUnavailableError, …) as one clear ``error:`` line
-    on stderr and exit 2, instead of a traceback. Every command has it: :meth:`mixlingo.cli_app.App.command` applies
-    it; applying it twice wraps once."""
+    """Show :class:`MixlingoError` (InputError, ConfigError, ModelUnavailableError, …) as clear ``error:`` lines
+    (one per line of its message; with ``--verbose``, then its detail) on stderr and exit 2, instead of a traceback.
+    Every command has it: :meth:`mixlingo.cli_app.App.command` applies it; applying it twice wraps once."""
     if getattr(command, FRIENDLY, False):
         return command
 
@@ -47,7 +61,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except MixlingoError as error:
-            errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+            print_error(str(error), detail=error.detail, verbose=kwargs.get("verbose") is True)
             raise typer.Exit(2) from error
 
     setattr(wrapper, FRIENDLY, True)

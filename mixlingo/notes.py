@@ -7,8 +7,11 @@ warnings print them with :func:`print_notes`, on stderr:
 
     note: mBERT tagger not downloaded, using the embedded es/en tagger; `mixlingo models pull` gets it
     note (baseline): CTranslate2 is not installed, …
-    warning: MIXLINGO_TAGER is not a mixlingo setting and is ignored; did you mean MIXLINGO_TAGGER?
+    warning: MIXLINGO_TAGER is unknown and ignored; did you mean MIXLINGO_TAGGER?
     detail: mBERT tagger: …                      (only with --verbose, after the notes)
+
+A printed line is at most :data:`NOTE_WIDTH` characters (``error:`` lines: :data:`mixlingo.errors.ERROR_WIDTH`);
+a longer one loses its middle to :func:`fit`, and ``--verbose`` shows it whole.
 """
 
 from __future__ import annotations
@@ -19,6 +22,22 @@ from rich.console import Console
 from rich.markup import escape
 
 _stderr = Console(stderr=True)
+
+NOTE_WIDTH = 120
+"""The most characters a ``note:`` or ``warning:`` line may have, its label included."""
+ELIDED = " … "
+"""What stands for the middle :func:`fit` leaves out of a line."""
+
+
+def fit(line: str, width: int) -> str:
+    """``line`` on one line of at most ``width`` characters. A longer one keeps its start (what is wrong) and its
+    end (what to do) and loses the middle, which is where a long value the user gave (a path, a model id) sits."""
+    line = " ".join(line.split())
+    if len(line) <= width:
+        return line
+    keep = width - len(ELIDED)
+    head = keep // 2
+    return line[:head].rstrip() + ELIDED + line[len(line) - (keep - head):].lstrip()
 
 
 class Note(str):
@@ -69,16 +88,22 @@ def print_notes(
     printed: a note among them is skipped, one printed is added (once per command, or once per process)."""
     out = console or _stderr
     printed = []
+    cut: set[str] = set()
     for note in as_notes(notes):
         if shown is not None:
             if note.text in shown:
                 continue
             shown.add(note.text)
         label = f"{note.kind} ({source})" if source else note.kind
-        out.print(f"[yellow]{escape(label)}:[/] {escape(note.text)}", highlight=False, soft_wrap=True)
+        line = fit(f"{label}: {note.text}", NOTE_WIDTH)
+        if ELIDED in line:
+            cut.add(note.text)
+        out.print(f"[yellow]{escape(label)}:[/] {escape(line.removeprefix(f'{label}: '))}", highlight=False,
+                  soft_wrap=True)
         printed.append(note)
     if verbose:
         for note in as_notes(notes):
-            if note.detail:
-                out.print(f"[dim]detail:[/] {escape(note.detail)}", highlight=False, soft_wrap=True)
+            for detail in (note.text if note.text in cut else None, note.detail):
+                if detail:
+                    out.print(f"[dim]detail:[/] {escape(detail)}", highlight=False, soft_wrap=True)
     return printed

@@ -65,9 +65,11 @@ def _char_model(lang: str) -> _CharModel:
 def check_pair(pair: tuple[str, str]) -> None:
     unknown = [lang for lang in pair if lang not in supported_languages()]
     if unknown:
+        known = sorted(supported_languages())
         raise InputError(
-            f"the lexicon tagger has no word list for {', '.join(map(repr, unknown))}; "
-            f"supported: {', '.join(sorted(supported_languages()))}"
+            f"the lexicon tagger has no word list for {', '.join(map(repr, unknown))}; it has {len(known)} "
+            "languages, named by ISO 639-1 codes such as en, es, fr, hi",
+            detail=f"supported: {', '.join(known)}",
         )
     if pair[0] == pair[1]:
         raise InputError(f"a language pair needs two different languages, got {pair[0]}-{pair[1]}")

@@ -77,7 +77,7 @@ def test_a_misspelt_variable_gets_a_did_you_mean(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("MIXLINGO_TAGER", "lexicon")
     assert load_settings().tagger == "auto"
     assert capsys.readouterr().err.strip() == (
-        "warning: MIXLINGO_TAGER is not a mixlingo setting and is ignored; did you mean MIXLINGO_TAGGER?"
+        "warning: MIXLINGO_TAGER is unknown and ignored; did you mean MIXLINGO_TAGGER?"
     )
     load_settings()
     assert capsys.readouterr().err == ""  # once per process

@@ -65,9 +65,9 @@ def test_pull_when_the_hub_is_unreachable_is_one_line(tmp_path: Path) -> None:
     pulled = subprocess.run([*MIXLINGO, "models", "pull"], env=env, capture_output=True, text=True, timeout=120)
     assert pulled.returncode == 2
     lines = pulled.stderr.strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("note: the model hub (http://127.0.0.1:9) is not reachable")
-    assert "tagging works with the shipped es/en tagger" in lines[0] and "error" not in pulled.stderr
-    assert lines[1].startswith("next: `mixlingo models tiny DIR`") and str(tmp_path / "cache") in lines[1]
+    assert len(lines) == 3 and lines[0].startswith("note: the model hub (http://127.0.0.1:9) is not reachable")
+    assert "tagging works with the shipped es/en tagger" in lines[1] and "error" not in pulled.stderr
+    assert lines[2].startswith("next: `mixlingo models tiny DIR`") and str(tmp_path / "cache") in lines[2]
 
 
 def test_make_run_goes_on_without_the_hub_and_without_make_error_lines(tmp_path: Path) -> None:
