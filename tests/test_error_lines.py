@@ -140,3 +140,22 @@ def test_every_error_and_note_line_fits(name: str, tmp_path: Path, monkeypatch: 
         verbose = runner.invoke(app, [*case.args, "--verbose"] if "--verbose" not in case.args else list(case.args),
                                 input=case.stdin)
         assert "detail:" in verbose.stderr, verbose.output
+
+
+def test_a_long_line_keeps_its_start_and_end_and_verbose_shows_it_whole() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from mixlingo.notes import Note, fit, print_notes
+
+    line = "error: MIXLINGO_X='" + "y" * 400 + "' is not valid; write key=value pairs"
+    short = fit(line, ERROR_WIDTH)
+    assert len(short) == ERROR_WIDTH and short.startswith("error: MIXLINGO_X='yyy") and short.endswith("key=value pairs")
+    assert fit("a  short\nline", ERROR_WIDTH) == "a short line"
+    out = StringIO()
+    print_notes([Note("the hub at " + "h" * 300 + " is not reachable")], verbose=True,
+                console=Console(file=out, width=80, color_system=None))
+    printed, detail = out.getvalue().splitlines()
+    assert len(printed) == NOTE_WIDTH and printed.startswith("note: the hub at") and printed.endswith("is not reachable")
+    assert detail == "detail: the hub at " + "h" * 300 + " is not reachable"
