@@ -94,21 +94,25 @@ def load_mbert(settings: Settings, pairs: list[tuple[str, str]] | None = None) -
     )
 
 
-SHIPPED_EMBEDDED = ("spaeng", "hineng")
-"""The embedded taggers inside the package (``mixlingo/data/taggers/<name>``), es/en first: the default."""
+DEFAULT_EMBEDDED = "spaeng"
+"""The shipped embedded tagger used when no pair is given (es/en); every folder of ``mixlingo/data/taggers`` is one."""
+
+
+def _taggers_dir() -> Path:
+    return Path(str(files("mixlingo") / "data" / "taggers"))
 
 
 def shipped_embedded() -> dict[Path, tuple[str, ...]]:
-    """Each shipped embedded model's directory and its languages, read from its config.json (nothing loaded)."""
+    """Each shipped embedded model's directory and its languages, read from its config.json (nothing loaded), es/en first."""
     import json
 
     found: dict[Path, tuple[str, ...]] = {}
-    for name in SHIPPED_EMBEDDED:
-        directory = Path(str(files("mixlingo") / "data" / "taggers" / name))
+    folders = sorted(_taggers_dir().iterdir(), key=lambda d: (d.name != DEFAULT_EMBEDDED, d.name)) if _taggers_dir().is_dir() else []
+    for directory in folders:
         try:
             found[directory] = tuple(json.loads((directory / "config.json").read_text(encoding="utf-8"))["langs"])
         except (OSError, ValueError, KeyError):
-            continue  # not shipped in this build
+            continue  # not a model (or not shipped in this build)
     return found
 
 
@@ -127,7 +131,7 @@ def embedded_model_dir(pair: tuple[str, str] | None = None) -> Path:
     for directory, langs in models.items():
         if pair is not None and set(pair) <= set(langs):
             return directory
-    return Path(str(files("mixlingo") / "data" / "taggers" / SHIPPED_EMBEDDED[0]))
+    return _taggers_dir() / DEFAULT_EMBEDDED
 
 
 def load_embedded(model_dir: Path | None = None) -> Tagger:

@@ -65,8 +65,8 @@ def train_pair(recipe: LanguageRecipe, data_dir: Path, out_dir: Path, options: E
     ``start_from``: a network already trained on this recipe's silver corpus (step 2's output),
     to fine-tune on the gold messages without training it again."""
     corpus = build(recipe, data_dir, seed=options.seed)
-    total = sum(corpus.native_counts.values()) or 1.0
-    table = {w: math.log10(c / total * 1e9) for w, c in corpus.native_counts.items()}
+    total = sum(corpus.list_counts.values()) or 1.0
+    table = {w: math.log10(c / total * 1e9) for w, c in corpus.list_counts.items()}
     words = {w: z for w, z in table.items() if z >= MIN_ZIPF}
     script_total = sum(corpus.script_counts.values()) or 1
     words.update({w: round(math.log10(c / script_total * 1e9), 2) for w, c in corpus.script_counts.items()

@@ -72,6 +72,10 @@ class LanguageRecipe:
     held_out_sentences_every: int = 0
     """For a language without real code-mixed text: every n-th romanized sentence is held out
     (spliced with English phrases for the report), 0 for none."""
+    word_list_from_sentences: bool = True
+    """The model's romanized-XX frequency list counts the romanized sentences it trains on too. False: the
+    lexicon alone, so the network also meets XX words its list lacks and learns their look (an inflecting
+    language's sentences hold many forms no list has)."""
     network: dict[str, int] = field(default_factory=dict)
     """Overrides of the network's training options (``hidden``, ``buckets``, ``epochs``, ``min_word_count``):
     a smaller network for a language with less text, so twelve languages stay light."""

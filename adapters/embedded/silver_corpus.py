@@ -35,6 +35,10 @@ from mixlingo.nlp.word_frequency import zipf
 FUNCTION_ZIPF = 5.5
 """English Zipf above which a word is a function word both languages may write (Hindi to, me, is): translation hints are weak for them."""
 
+HOMOGRAPH_ZIPF = 5.3
+"""Romanized-XX Zipf above which a common English word in romanized XX text is an XX word spelled alike
+(Hindi ``to``, ``is``, ``me``, ``the`` are 5.4–7.2), not an English word the writer kept (Tamil ``the``, ``of``: ≤ 5.3)."""
+
 Labelled = tuple[list[str], list[str]]
 
 
@@ -43,8 +47,9 @@ class SilverCorpus:
     train: Corpus
     dev: dict[str, Corpus] = field(default_factory=dict)
     """Held-out parts by name (never trained on): see :func:`build`."""
-    native_counts: dict[str, float] = field(default_factory=dict)
-    """The anchor's romanized-XX pseudo-counts, for the model's own frequency list."""
+    list_counts: dict[str, float] = field(default_factory=dict)
+    """Romanized-XX pseudo-counts for the model's own frequency list: the anchor's, or the lexicon's alone (see
+    :attr:`~.recipe.LanguageRecipe.word_list_from_sentences`)."""
     anchor: Anchor | None = None
     parts: dict[str, list[Sentence]] = field(default_factory=dict)
     """``train``'s sentences by source, in the order built."""
@@ -108,8 +113,9 @@ class Labeller:
         return self.finish(tokens, [EN] * len(tokens))
 
     def native(self, tokens: list[str]) -> list[str]:
-        """Romanized XX text: function words are XX, only clear English loanwords stay English."""
-        leaning = [-2.0 if zipf(t.lower(), EN) < FUNCTION_ZIPF else -50.0 for t in tokens]
+        """Romanized XX text: XX words that English spells alike (Hindi ``to`` तो) are XX, clear English words stay English."""
+        leaning = [-50.0 if zipf(t.lower(), EN) >= FUNCTION_ZIPF and self.anchor.native_zipf(t.lower()) >= HOMOGRAPH_ZIPF
+                   else -2.0 for t in tokens]
         return self.finish(tokens, self.anchor.label(tokens, leaning))
 
     def aligned(self, pair: sources.Pair) -> list[str]:
@@ -151,7 +157,9 @@ def build(recipe: LanguageRecipe, data_dir: Path, seed: int = 0) -> SilverCorpus
 
     splits = {source.folder: sources.split_pairs(sources.find(data_dir, source.folder), source.format)
               for source in recipe.parallel}
-    native_counts: dict[str, float] = dict(count_native(sources.dakshina_lexicon(dakshina, recipe.lang), wiki))
+    lexicon = list(sources.dakshina_lexicon(dakshina, recipe.lang))
+    native_counts: dict[str, float] = dict(count_native(lexicon, wiki))
+    list_counts = native_counts if recipe.word_list_from_sentences else dict(count_native(lexicon, []))
     chat = [pair for source in recipe.parallel if source.counts for pair in splits[source.folder][0]]
     if chat:
         native_counts = mixture([(native_counts, 0.5), (aligned_counts((p.mixed, p.english) for p in chat)[0], 0.5)])
@@ -197,7 +205,7 @@ def build(recipe: LanguageRecipe, data_dir: Path, seed: int = 0) -> SilverCorpus
         gold_train = [s for i, s in enumerate(gold) if i % n != n - 1]
         dev["gold"] = Corpus([s for i, s in enumerate(gold) if i % n == n - 1])
     script_counts = dict(sources.dakshina_native_words(dakshina, recipe.lang))
-    return SilverCorpus(Corpus(sentences), dev, native_counts, anchor, by_source, gold_train, script_counts)
+    return SilverCorpus(Corpus(sentences), dev, list_counts, anchor, by_source, gold_train, script_counts)
 
 
 def _sample(rng: random.Random, items: list[list[str]], count: int) -> list[list[str]]:
