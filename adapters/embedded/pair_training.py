@@ -30,7 +30,7 @@ from mixlingo.nlp.corpus import Corpus, Sentence
 
 MIN_ZIPF = 2.5
 """Words rarer than this in the romanized-XX counts are left out of the shipped list (smaller, no loss of signal)."""
-MIN_SCRIPT_COUNT = 3
+MIN_SCRIPT_COUNT = 5
 """Native-script words seen fewer times in the language's Wikipedia text are left out of the list."""
 
 
