@@ -72,6 +72,10 @@ class LanguageRecipe:
     held_out_sentences_every: int = 0
     """For a language without real code-mixed text: every n-th romanized sentence is held out
     (spliced with English phrases for the report), 0 for none."""
+    homograph_zipf: float = 5.3
+    """A common English word (Zipf ≥ 5.5) in romanized XX text is an XX word spelled alike when the romanized-XX
+    counts give it at least this Zipf value (Hindi ``to``, ``is``, ``me``, ``the``: 5.4–7.2), else an English
+    word the writer kept (Tamil ``the``, ``of``: ≤ 5.3). 0 takes every common English word there for XX."""
     word_list_from_sentences: bool = True
     """The model's romanized-XX frequency list counts the romanized sentences it trains on too. False: the
     lexicon alone, so the network also meets XX words its list lacks and learns their look (an inflecting

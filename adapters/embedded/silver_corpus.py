@@ -35,10 +35,6 @@ from mixlingo.nlp.word_frequency import zipf
 FUNCTION_ZIPF = 5.5
 """English Zipf above which a word is a function word both languages may write (Hindi to, me, is): translation hints are weak for them."""
 
-HOMOGRAPH_ZIPF = 5.3
-"""Romanized-XX Zipf above which a common English word in romanized XX text is an XX word spelled alike
-(Hindi ``to``, ``is``, ``me``, ``the`` are 5.4–7.2), not an English word the writer kept (Tamil ``the``, ``of``: ≤ 5.3)."""
-
 Labelled = tuple[list[str], list[str]]
 
 
@@ -83,8 +79,8 @@ def hints(mixed: Sequence[str], english: Sequence[str], strength: float = 3.0) -
 class Labeller:
     """The silver labelling rules of one language, around its anchor."""
 
-    def __init__(self, anchor: Anchor):
-        self.anchor = anchor
+    def __init__(self, anchor: Anchor, homograph_zipf: float):
+        self.anchor, self.homograph_zipf = anchor, homograph_zipf
 
     def finish(self, tokens: Sequence[str], labels: Sequence[str]) -> list[str]:
         """Non-words to ``other``, the native script to XX, likely names to ``entity``."""
@@ -114,7 +110,7 @@ class Labeller:
 
     def native(self, tokens: list[str]) -> list[str]:
         """Romanized XX text: XX words that English spells alike (Hindi ``to`` तो) are XX, clear English words stay English."""
-        leaning = [-50.0 if zipf(t.lower(), EN) >= FUNCTION_ZIPF and self.anchor.native_zipf(t.lower()) >= HOMOGRAPH_ZIPF
+        leaning = [-50.0 if zipf(t.lower(), EN) >= FUNCTION_ZIPF and self.anchor.native_zipf(t.lower()) >= self.homograph_zipf
                    else -2.0 for t in tokens]
         return self.finish(tokens, self.anchor.label(tokens, leaning))
 
@@ -164,7 +160,7 @@ def build(recipe: LanguageRecipe, data_dir: Path, seed: int = 0) -> SilverCorpus
     if chat:
         native_counts = mixture([(native_counts, 0.5), (aligned_counts((p.mixed, p.english) for p in chat)[0], 0.5)])
     anchor = Anchor(recipe.lang, recipe.script, native_counts, AnchorParams())
-    label = Labeller(anchor)
+    label = Labeller(anchor, recipe.homograph_zipf)
 
     parts: dict[str, list[Labelled]] = {}
     for source in recipe.parallel:
