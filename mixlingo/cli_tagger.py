@@ -143,11 +143,17 @@ def _train_pair(pair: tuple[str, str], data_dir: Path | None, recipe_path: Path 
     console.print(f"[green]model written to[/] {out}; training sentences per source: "
                   + ", ".join(f"{name} {count:,}" for name, count in corpus.sizes.items())
                   + (f", gold {len(corpus.gold_train):,}" if corpus.gold_train else ""), highlight=False)
+    from mixlingo.tagger_card import write_card
+
     tagger = load_embedded(out)
+    held_out = {}
     for name, part in corpus.dev.items():
         scores = _evaluate(tagger, part, {}, ("en", lang)).languages
         if scores is not None:
+            held_out[name] = scores
             _print_languages(scores, title=f"held-out {name}: ")
+    if not (out / "README.md").exists():  # a card written by hand stays
+        write_card(out, recipe, corpus.sizes, held_out)
 
 
 @tagger_app.command("eval")

@@ -103,6 +103,8 @@ def test_the_recipe_trains_a_second_language_from_data_alone(tmp_path: Path) -> 
                                  "--recipe", str(recipe), "--epochs", "6"])
     assert result.exit_code == 0, result.output
     assert "held-out spliced" in result.stdout
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\nlicense: cc-by-sa-4.0") and "| spliced |" in card and "synthetic" in card
     tagger = EmbeddedTagger(out)
     assert tagger.languages() == ("en", "ta")
     sentence = ["naalaikku", "romba", "nalla", "irukku", "please", "send", "the", "report", "நாளைக்கு"]
