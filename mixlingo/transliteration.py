@@ -1,7 +1,8 @@
 """The shipped transliterators, by language, and ``mixlingo.transliterate`` for library users.
 
 Each language's model lives in ``mixlingo/data/transliteration/<lang>/`` (see its README.md); it is
-loaded on first use and kept, so a process pays the load (well under a second) once.
+loaded on first use and kept, so a process pays the load (well under a second) once. Any language whose
+folder holds a model (written by ``mixlingo transliterator train --lang XX``) is available.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from mixlingo.errors import InputError
 from mixlingo.nlp.transliteration import DIRECTIONS, Direction, Transliterator, transliterate_text
 
-MODEL_FILE = "ngram.npz"
+MODEL_FILE = "settings.json"
 
 
 def models_dir() -> Path:

@@ -1,22 +1,21 @@
-"""Transliteration: the text function keeps everything but words, the graphone model's parts, the shipped hi model."""
+"""Transliteration: the text function keeps everything but words, the word list, the shipped hi model."""
 
 from __future__ import annotations
 
-import math
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 import mixlingo
 from mixlingo.adapters.testing.fakes import FakeTransliterator
-from mixlingo.adapters.transliteration.alignment import best_alignment, train_alignment
-from mixlingo.adapters.transliteration.decoder import decode
-from mixlingo.adapters.transliteration.model import well_formed
-from mixlingo.adapters.transliteration.ngram import NGramModel, train_ngram
+from mixlingo.adapters.transliteration.model import Reranking, load_model
+from mixlingo.adapters.transliteration.wordlist import WordList
 from mixlingo.errors import InputError
 from mixlingo.nlp.transliteration import transliterate_text
-from mixlingo.transliteration import available_languages, load_transliterator
+from mixlingo.transliteration import available_languages, load_transliterator, models_dir
 
 MARKUP = "<@U123> <#C1|general> :tada: https://example.com/kal?x=hai `kal hai` <https://x.io/kal> &amp; 12:30"
 
@@ -54,46 +53,19 @@ def test_text_without_words_in_the_source_script_is_returned_as_it_is() -> None:
     assert translit.calls == []
 
 
-# --- the model's parts -----------------------------------------------------------------------------------
+# --- the word list used for re-ranking ------------------------------------------------------------------
 
 
-def test_kneser_ney_probabilities_sum_to_one_and_keyed_lookups_match_the_tuples() -> None:
-    sequences = [[1, 2, 3], [1, 2, 2, 3], [3, 1], [2, 2, 1, 3], [1, 3, 3, 2]] * 3
-    trained = train_ngram(sequences, 3, 4)
-    loaded = NGramModel.from_arrays(trained.to_arrays())
-    for history in [(0,), (0, 1), (1, 2), (3, 3), (2, 1)]:
-        assert sum(math.exp(loaded.score(history, t)) for t in range(4)) == pytest.approx(1.0, abs=1e-5)
-        for token in range(4):
-            assert loaded.score(history, token) == pytest.approx(trained.score(history, token), abs=1e-5)
-    assert loaded.score((1, 2), 3) > loaded.score((1, 2), 1)  # 1 2 → 3 was seen, 1 2 → 1 never
-
-
-def test_em_alignment_finds_the_chunks_a_small_lexicon_shares() -> None:
-    pairs = [("kala", "काला", 1.0), ("kal", "कल", 1.0), ("lal", "लल", 1.0), ("lala", "लाला", 1.0), ("kaka", "काका", 1.0)]
-    table = train_alignment(pairs, max_chunk=2, iterations=5)
-    for latin, native, _weight in pairs:
-        path = best_alignment(latin, native, table, 2)
-        assert path and "".join(a for a, _b in path) == latin and "".join(b for _a, b in path) == native
-    assert best_alignment("kaka", "काका", table, 2) == [("ka", "का"), ("ka", "का")]
-    assert best_alignment("kala", "काला", table, 2) == [("ka", "का"), ("la", "ला")]  # the chunks kaka and lala share
-    assert best_alignment("xyz", "कल", table, 2) is None
-
-
-def test_beam_search_writes_an_unseen_word_from_learned_graphones() -> None:
-    graphones = [("ka", "क"), ("la", "ल"), ("l", "ल"), ("k", "क")]
-    ids = {latin: i for i, (latin, _native) in enumerate(graphones, 1)}
-    model = NGramModel.from_arrays(train_ngram([[ids["ka"], ids["l"]], [ids["la"], ids["ka"]], [ids["ka"], ids["la"]]], 3, 5).to_arrays())
-    choices: dict[str, list[tuple[int, str]]] = {}
-    for i, (latin, native) in enumerate(graphones, 1):
-        choices.setdefault(latin, []).append((i, native))
-    best = decode("lakal", choices, model, beam=8, nbest=3, max_chunk=2)
-    assert best[0][0] == "लकल" and all(score <= 0 for _w, score in best)
-    assert decode("qqq", choices, model) == []
-
-
-def test_malformed_devanagari_is_recognized() -> None:
-    assert well_formed("नमस्ते") and well_formed("कृष्ण") and well_formed("दुःख")
-    assert not well_formed("ि") and not well_formed("श्ीरा") and not well_formed("क्ं")
+def test_the_word_list_keeps_the_highest_frequency_and_marks_listed_words_without_one(tmp_path: Path) -> None:
+    words = WordList.build([{"कल": 0.01, "है": 0.02}, {"कल": 0.001, "नमस्ते": 1e-5}], [["नमस्ते", "दोस्त"]])
+    words.save(tmp_path / "words.npz")
+    loaded = WordList.load(tmp_path / "words.npz")
+    frequency, listed = loaded.lookup(["कल", "है", "नमस्ते", "दोस्त", "कलम"])
+    assert listed.tolist() == [True, True, True, True, False]
+    assert frequency[:3] == pytest.approx(np.log([0.01, 0.02, 1e-5]), abs=2e-2)  # float16
+    assert np.isnan(frequency[3:]).all()
+    assert Reranking(1.0, listed=-14.0, unknown=-20.0).feature(frequency, listed)[3:].tolist() == [-14.0, -20.0]
+    assert WordList.build([], []).lookup(["कल"])[1].tolist() == [False]
 
 
 # --- the shipped hi model --------------------------------------------------------------------------------
@@ -111,6 +83,16 @@ def test_the_shipped_model_writes_common_words_in_devanagari(latin: str, native:
 def test_the_character_model_alone_gets_words_it_has_to_spell() -> None:
     model = load_transliterator("hi")
     assert "नमस्ते" in model.candidates("namaste", "native", 5)  # type: ignore[attr-defined]
+
+
+def test_a_batch_of_words_comes_out_as_each_word_alone_would() -> None:
+    words = ["namaste", "kal", "zindagi", "pustakalay", "bhagwan", "mausam", "x", "shukriya", "kitaab", "aasmaan", "Dilli"]
+    batched = load_model(models_dir() / "hi", "hi")
+    alone = load_model(models_dir() / "hi", "hi")
+    assert batched.to_native(words) == [alone.to_native([w])[0] for w in words]
+    assert batched.candidates_batch(words, "native", 5) == [alone.candidates(w, "native", 5) for w in words]
+    native = batched.to_native(words)
+    assert load_model(models_dir() / "hi", "hi").to_latin(native) == [alone.to_latin([w])[0] for w in native]
 
 
 def test_a_message_keeps_markup_and_english_letters_with_accents() -> None:
@@ -138,12 +120,12 @@ def test_bad_input_is_an_input_error(kwargs: dict[str, str], message: str) -> No
         mixlingo.transliterate(**kwargs)
 
 
-def test_loading_and_using_the_model_imports_no_torch() -> None:
+def test_loading_and_using_the_model_imports_no_torch() -> None:  # onnxruntime runs the networks
     code = (
         "import sys, mixlingo\n"
         "assert mixlingo.transliterate('kal meeting hai') \n"
         "assert mixlingo.transliterate('कल', to='latin')\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers', 'onnxruntime')))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

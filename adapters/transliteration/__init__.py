@@ -1,5 +1,7 @@
-"""Romanized ⇄ native-script transliteration: a lexicon of known spellings and a graphone n-gram for the rest.
+"""Romanized ⇄ native-script transliteration: a lexicon of known spellings and a character transformer for the rest.
 
-``alignment`` learns which letters write which (EM), ``ngram`` scores graphone sequences, ``decoder``
-searches them, ``model`` ties these to the shipped files and ``training`` rebuilds those files.
+``network`` defines the transformer and exports it to ONNX, ``fitting`` trains it (torch, training
+only), ``beam`` decodes many words at once over onnxruntime, ``wordlist`` holds the native words used to
+re-rank, ``model`` ties these to the shipped files, ``dakshina`` reads a language's training data and
+``training`` is the recipe that rebuilds a language's files.
 """

@@ -1,88 +1,99 @@
-"""The shipped transliterator: spellings people used for known words, a graphone model for the rest.
+"""The shipped transliterator: spellings people used for known words, a character transformer for the rest.
 
-A romanization seen in the training lexicon is written the way people wrote it most often; any
-other word goes through the graphone n-gram (beam search), and towards Devanagari its best
-candidates are re-ranked by how common each spelling is as a Hindi word (wordfreq's list), because
-the letters alone rarely settle vowel length or nasalization (``hai`` could be है or हाई). The files
-are plain: a TSV lexicon, a TSV of graphones and a NumPy archive of the n-gram, so nothing here
-needs torch, and loading takes well under a second.
+A romanization seen in the training lexicon is written the way people wrote it most often; any other
+word goes through the network (a batched beam search), and towards native script its candidates are
+re-ranked by how common each spelling is as a word of the language, because the Latin letters alone
+rarely settle vowel length or nasalization (``hai`` could be है or हाई). Everything about the language
+comes from its model folder: the script, the alphabets, the word list and the re-ranking weights, all
+written by the training command. Run time needs onnxruntime and NumPy, no torch.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import regex
 
-from mixlingo.adapters.transliteration.decoder import Choices, decode
-from mixlingo.adapters.transliteration.ngram import NGramModel
+from mixlingo.adapters.transliteration.beam import BeamSearch, Candidates
+from mixlingo.adapters.transliteration.dakshina import native_letters
+from mixlingo.adapters.transliteration.wordlist import WORDS, WordList
 
 LEXICON = "lexicon.tsv"
-GRAPHONES = "graphones.tsv"
-NGRAM = "ngram.npz"
 SETTINGS = "settings.json"
+DIRECTIONS = ("native", "latin")
 
 LATIN_RUN = regex.compile(r"[a-z]+")
-_CACHE_SIZE = 50_000
 _OTHER_LATIN = regex.compile(r"[\p{Latin}--[a-zA-Z]]", regex.V1)
-NATIVE_RUN = regex.compile(r"[\p{Devanagari}--[\u0964\u0965\u0966-\u096F]]+", regex.V1)
-"""Devanagari letters and signs; dandas and digits are left as they are."""
-_MALFORMED = regex.compile(
-    r"^[\u0900-\u0903\u093C-\u094D\u0962\u0963]"  # a word that starts with a sign
-    r"|[^\u0915-\u0939\u0958-\u095F\u093C][\u093E-\u094D\u0962\u0963]"  # a vowel sign or virama after no consonant
-    r"|[^\u0915-\u0939]\u093C"  # a nukta after no consonant
-    r"|\u094D[\u0900-\u0903]"  # a nasal sign or visarga after a virama
-)
+_CACHE_SIZE = 50_000
+_TRUSTED_COUNT = 3.0
+"""A romanization written by fewer people than this lets the network's best spelling compete with the lexicon's."""
 
 
-def well_formed(native: str) -> bool:
-    """Whether a Devanagari spelling follows the script's order of signs (the model can propose ones that do not)."""
-    return not _MALFORMED.search(native)
+def graph_paths(directory: Path, to: str) -> tuple[Path, Path]:
+    """The encoder and step graphs of the network that writes towards ``to``."""
+    return directory / f"to_{to}.encoder.onnx", directory / f"to_{to}.decoder.onnx"
 
 
 @dataclass(frozen=True)
-class DecodingSettings:
-    """How the graphone model is searched; saved with the model, so evaluation and use agree."""
+class Reranking:
+    """score = network log probability + ``weight`` × log frequency of the spelling as a native word.
 
-    max_chunk: int = 2
-    beam: int = 16
-    candidates: int = 10
-    prior_weight: float = 1.5
-    """Weight of log word frequency when re-ranking Devanagari candidates (0: letters only)."""
-    unknown_log_frequency: float = -18.0
-    """Log frequency given to a candidate missing from the word list (the list's rarest are about -13.8)."""
-    prior_lang: str = "hi"
+    A listed word without a count gets ``listed``, a spelling not in the word list ``unknown``."""
 
+    weight: float = 0.0
+    listed: float = -14.0
+    unknown: float = -20.0
 
-def hindi_word_prior(lang: str) -> Mapping[str, float]:
-    """Word → frequency for ``lang`` from wordfreq (a dependency already; its data is CC BY-SA 4.0)."""
-    import wordfreq
-
-    frequencies: Mapping[str, float] = wordfreq.get_frequency_dict(lang)
-    return frequencies
+    def feature(self, frequency: np.ndarray, listed: np.ndarray) -> np.ndarray:
+        return np.where(np.isnan(frequency), np.where(listed, self.listed, self.unknown), frequency)
 
 
-class GraphoneTransliterator:
+@dataclass(frozen=True)
+class Settings:
+    """What the training command learned about the language besides the weights; saved as settings.json."""
+
+    lang: str
+    script: str
+    """Unicode script name of the native side (Devanagari, Arabic, Tamil, ...)."""
+    beam: int
+    alphabets: dict[str, tuple[str, str]]
+    """Per direction, (source alphabet, target alphabet) of its network: id 3 + i is character i."""
+    reranking: Reranking = field(default_factory=Reranking)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(raw["lang"], raw["script"], raw["beam"], {k: (v[0], v[1]) for k, v in raw["alphabets"].items()},
+                   Reranking(**raw["reranking"]))
+
+
+def save_lexicon(path: Path, pairs: Iterable[tuple[str, str, float]]) -> None:
+    """(romanization, native word, count) rows, counts summed over repeated pairs."""
+    counts: dict[tuple[str, str], float] = {}
+    for latin, native, weight in pairs:
+        counts[latin, native] = counts.get((latin, native), 0.0) + weight
+    with path.open("w", encoding="utf-8", newline="\n") as file:
+        file.write("# latin\tnative\tcount\n")
+        file.writelines(f"{latin}\t{native}\t{count:g}\n" for (latin, native), count in sorted(counts.items()))
+
+
+class Transliterator:
     """Romanized ⇄ native script for one language; see the module docstring for how."""
 
-    def __init__(
-        self,
-        lang: str,
-        lexicon: Sequence[tuple[str, str, float]],
-        graphones: Sequence[tuple[str, str]],
-        model: NGramModel,
-        settings: DecodingSettings,
-        prior: Callable[[], Mapping[str, float]] | None = None,
-    ):
-        self.lang = lang
-        self.model = model
+    def __init__(self, settings: Settings, lexicon: Sequence[tuple[str, str, float]], searches: dict[str, BeamSearch], words: WordList):
+        self.lang = settings.lang
         self.settings = settings
+        self.searches = searches
+        self.words = words
+        self.native_run = native_letters(settings.script)
         self._native: dict[str, list[tuple[str, float]]] = {}
         latin_counts: dict[str, tuple[float, str]] = {}
         for latin, native, count in lexicon:
@@ -90,90 +101,72 @@ class GraphoneTransliterator:
             if native not in latin_counts or count > latin_counts[native][0]:
                 latin_counts[native] = (count, latin)
         self._latin = {native: latin for native, (_count, latin) in latin_counts.items()}
-        self._from_latin: dict[str, list[tuple[int, str]]] = {}
-        self._from_native: dict[str, list[tuple[int, str]]] = {}
-        for graphone_id, (latin, native) in enumerate(graphones, start=1):
-            self._from_latin.setdefault(latin, []).append((graphone_id, native))
-            self._from_native.setdefault(native, []).append((graphone_id, latin))
-        self._prior_source = prior
-        self._prior: Mapping[str, float] | None = None
         self._cache: dict[tuple[str, str], str] = {}
 
     def to_native(self, words: Sequence[str]) -> list[str]:
         """Each word's Latin letters (a–z, any case) written in the native script; anything else kept (café stays café)."""
-        return [self._convert(word, "native") for word in words]
+        return self._convert(words, "native")
 
     def to_latin(self, words: Sequence[str]) -> list[str]:
         """Each word's native letters written in lowercase Latin letters; anything else kept."""
-        return [self._convert(word, "latin") for word in words]
+        return self._convert(words, "latin")
+
+    def raw_candidates(self, words: Sequence[str], to: str) -> list[Candidates]:
+        """The network's beam for each bare word (lowercase a–z, or native letters), best first, not re-ranked."""
+        return self.searches[to].search(words, self.settings.beam)
+
+    def candidates_batch(self, words: Sequence[str], to: str, n: int = 5) -> list[list[str]]:
+        """The ``n`` best spellings of each bare word by the network and (towards native script) the word list, best first.
+
+        The lexicon is not consulted: this is what the model does with words it never saw."""
+        found = self.raw_candidates(words, to)
+        if to == "native":
+            found = [self._reranked(options) for options in found]
+        return [[spelling for spelling, _score in options[:n]] for options in found]
 
     def candidates(self, word: str, to: str, n: int = 5) -> list[str]:
-        """The character model's ``n`` best spellings of one bare word (lowercase a–z, or native letters), best first.
+        return self.candidates_batch([word], to, n)[0]
 
-        The lexicon is not consulted: this is what the model does with a word it never saw."""
-        choices: Choices = self._from_latin if to == "native" else self._from_native
-        found = decode(word, choices, self.model, beam=self.settings.beam, nbest=max(n, self.settings.candidates),
-                       max_chunk=self.settings.max_chunk)
-        if to == "native":
-            found = [item for item in found if well_formed(item[0])] or found
-        if to == "native" and self.settings.prior_weight:
-            found = sorted(found, key=lambda item: -(item[1] + self.settings.prior_weight * self._log_frequency(item[0])))
-        return [spelling for spelling, _score in found[:n]]
+    def _reranked(self, options: Candidates) -> Candidates:
+        if not options or not self.settings.reranking.weight:
+            return options
+        scores = self._scores([spelling for spelling, _score in options])
+        return sorted(((spelling, score + extra) for (spelling, score), extra in zip(options, scores)), key=lambda item: -item[1])
 
-    def _convert(self, word: str, to: str) -> str:
-        if to == "native" and _OTHER_LATIN.search(word):
-            return word  # café, Müller: not romanized Hindi
-        pattern = LATIN_RUN if to == "native" else NATIVE_RUN
-        source = word.lower() if to == "native" else word
-        return pattern.sub(lambda match: self._run(match.group(), to), source) if pattern.search(source) else word
+    def _scores(self, spellings: Sequence[str]) -> list[float]:
+        """Re-ranking bonus of each spelling: weight × its (log) frequency feature."""
+        reranking = self.settings.reranking
+        return (reranking.weight * reranking.feature(*self.words.lookup(spellings))).tolist()
 
-    def _run(self, run: str, to: str) -> str:
-        key = (run, to)
-        if key not in self._cache:
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.clear()  # a long-running bot sees ever new words: start over rather than grow
-            known = self._known_native(run) if to == "native" else self._latin.get(run)
-            if known is None:
-                best = self.candidates(run, to, 1)
-                known = best[0] if best else run
-            self._cache[key] = known
-        return self._cache[key]
+    def _convert(self, words: Sequence[str], to: str) -> list[str]:
+        pattern = LATIN_RUN if to == "native" else self.native_run
+        sources = [word if to == "native" and _OTHER_LATIN.search(word) else word.lower() if to == "native" else word for word in words]
+        convertible = [to == "latin" or not _OTHER_LATIN.search(word) for word in words]  # café, Müller: not romanized
+        runs = {run for source, ok in zip(sources, convertible) if ok for run in pattern.findall(source)}
+        self._resolve([run for run in runs if (run, to) not in self._cache], to)
+        return [pattern.sub(lambda match: self._cache[match.group(), to], source) if ok and pattern.search(source) else word
+                for word, source, ok in zip(words, sources, convertible)]
 
-    def _known_native(self, latin: str) -> str | None:
-        """The lexicon's spelling for a romanization people used: by how many wrote it, and how common it is.
-
-        Counts alone are few and tied, so the word's frequency weighs in; and when fewer than three
-        people wrote the romanization, the character model's best spelling competes as if one had
-        (``acha`` was written once, for अछा; अच्छा is what most mean)."""
-        options = self._native.get(latin)
-        if not options:
-            return None
-        if max(count for _native, count in options) < 3:
-            options = [*options, *((spelling, 1.0) for spelling in self.candidates(latin, "native", 1))]
-        weight = self.settings.prior_weight
-        return max(options, key=lambda option: math.log(option[1]) + weight * self._log_frequency(option[0]))[0]
-
-    def _log_frequency(self, word: str) -> float:
-        if self._prior is None:
-            self._prior = self._prior_source() if self._prior_source else {}
-        frequency = self._prior.get(word)
-        return math.log(frequency) if frequency else self.settings.unknown_log_frequency
-
-
-def save_model(
-    out: Path, lexicon: Sequence[tuple[str, str, float]], graphones: Sequence[tuple[str, str, float]], model: NGramModel,
-    settings: DecodingSettings,
-) -> None:
-    """Write the four model files into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / LEXICON).open("w", encoding="utf-8", newline="\n") as file:
-        file.write("# latin\tnative\tcount\n")
-        file.writelines(f"{latin}\t{native}\t{count:g}\n" for latin, native, count in lexicon)
-    with (out / GRAPHONES).open("w", encoding="utf-8", newline="\n") as file:
-        file.write("# latin\tnative\tcount (line n after this one is graphone id n)\n")
-        file.writelines(f"{latin}\t{native}\t{count:g}\n" for latin, native, count in graphones)
-    np.savez_compressed(out / NGRAM, **model.to_arrays())  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle
-    (out / SETTINGS).write_text(json.dumps(settings.__dict__, indent=2) + "\n", encoding="utf-8")
+    def _resolve(self, runs: Sequence[str], to: str) -> None:
+        """Fill the cache for ``runs``: the lexicon where it is sure, the network (one batch for all) otherwise."""
+        if len(self._cache) + len(runs) > _CACHE_SIZE:
+            self._cache.clear()  # a long-running bot sees ever new words: start over rather than grow
+        if to == "latin":
+            unknown = [run for run in runs if run not in self._latin]
+            best = self.candidates_batch(unknown, to, 1)
+            self._cache.update(((run, to), self._latin[run]) for run in runs if run in self._latin)
+            self._cache.update(((run, to), found[0] if found else run) for run, found in zip(unknown, best))
+            return
+        unsure = [run for run in runs if max((count for _n, count in self._native.get(run, ())), default=0.0) < _TRUSTED_COUNT]
+        guesses = dict(zip(unsure, self.candidates_batch(unsure, to, 1)))
+        for run in runs:
+            options = list(self._native.get(run, ()))
+            options += [(spelling, 1.0) for spelling in guesses.get(run, ())]  # the network's best competes as if one person wrote it
+            if not options:
+                self._cache[run, to] = run
+                continue
+            bonus = self._scores([spelling for spelling, _count in options])
+            self._cache[run, to] = max(zip(options, bonus), key=lambda item: math.log(item[0][1]) + item[1])[0][0]
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -181,14 +174,11 @@ def _rows(path: Path) -> list[list[str]]:
         return [line.rstrip("\n").split("\t") for line in file if not line.startswith("#")]
 
 
-def load_model(directory: Path, lang: str, *, prior: Callable[[], Mapping[str, float]] | None = None) -> GraphoneTransliterator:
-    """The transliterator saved in ``directory``; the word prior (wordfreq's list for ``lang``) loads on first use."""
-    settings = DecodingSettings(**json.loads((directory / SETTINGS).read_text(encoding="utf-8")))
-    lexicon = [(latin, native, float(count)) for latin, native, count in _rows(directory / LEXICON)]  # ~80k rows
-    graphones = [(latin, native) for latin, native, _count in _rows(directory / GRAPHONES)]
-    with np.load(directory / NGRAM) as archive:
-        model = NGramModel.from_arrays(dict(archive))
-    if prior is None and settings.prior_weight:
-        prior_lang = settings.prior_lang
-        prior = lru_cache(maxsize=1)(lambda: hindi_word_prior(prior_lang))
-    return GraphoneTransliterator(lang, lexicon, graphones, model, settings, prior)
+def load_model(directory: Path, lang: str, *, threads: int = 1) -> Transliterator:
+    """The transliterator saved in ``directory`` for ``lang``."""
+    settings = Settings.load(directory / SETTINGS)
+    if settings.lang != lang:
+        raise ValueError(f"{directory} holds the {settings.lang!r} model, not {lang!r}")
+    lexicon = [(latin, native, float(count)) for latin, native, count in _rows(directory / LEXICON)]
+    searches = {to: BeamSearch(*graph_paths(directory, to), *settings.alphabets[to], threads=threads) for to in DIRECTIONS}
+    return Transliterator(settings, lexicon, searches, WordList.load(directory / WORDS))

@@ -1,118 +1,99 @@
-"""Train the romanized ⇄ Devanagari transliterator from Dakshina files and measure it on unseen words.
+"""Train a language's transliterator from its Dakshina files, choose the re-ranking on a tuning split, measure on dev.
 
-Training data: the Dakshina lexicon's train split (``devanagari<TAB>romanization<TAB>annotator count``)
-and, when present, the word-aligned Wikipedia sentences that native speakers romanized as they would
-type them. Held out: every Devanagari word of the lexicon's dev split, which shares no word with train.
-The rule is fixed: a held-out word is left out of every training source (sentences included), so the
-figures on dev are for words the model never saw.
+One recipe for every language; the language code only names the files. Held out: every native word of
+the lexicon's dev split, removed from every training source (sentences included), so the figures on
+dev are for words the networks never saw. Tuning: the training words whose CRC-32 is a multiple of 10
+are kept out of the networks' training and used to choose the re-ranking weights; the lexicon of
+known spellings keeps them. The networks are trained once, on the other nine tenths.
 """
 
 from __future__ import annotations
 
+import json
 import time
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import regex
 
-from mixlingo.adapters.transliteration.alignment import best_alignment, train_alignment
-from mixlingo.adapters.transliteration.model import DecodingSettings, GraphoneTransliterator, save_model
-from mixlingo.adapters.transliteration.ngram import NGramModel, train_ngram
+from mixlingo.adapters.transliteration.dakshina import Dakshina, Pair, native_letters
+from mixlingo.adapters.transliteration.fitting import FitOptions, fit
+from mixlingo.adapters.transliteration.model import (
+    DIRECTIONS, LEXICON, SETTINGS, Reranking, Settings, Transliterator, graph_paths, load_model, save_lexicon,
+)
+from mixlingo.adapters.transliteration.network import export_onnx
+from mixlingo.adapters.transliteration.wordlist import WORDS, WordList, read_word_list, text_frequencies
 from mixlingo.errors import InputError
 
-TRAIN = "hi.translit.sampled.train.tsv"
-DEV = "hi.translit.sampled.dev.tsv"
-SENTENCES = "hi.romanized.rejoined.aligned.tsv"
-
 Progress = Callable[[str, int, int], None]
-Pair = tuple[str, str, float]
-"""(romanization, Devanagari, weight)."""
-
-_LATIN = regex.compile(r"[a-z]+")
-_NATIVE = regex.compile(r"[\p{Devanagari}--[\u0964\u0965\u0966-\u096F]]+", regex.V1)
-_EDGES = regex.compile(r"^[^\p{L}\p{M}]+|[^\p{L}\p{M}]+$")
 
 
 @dataclass(frozen=True)
 class TrainingOptions:
-    order: int = 6
-    iterations: int = 3
-    min_count: int = 2
-    """Graphones and n-grams (order 3+) seen fewer times are left out."""
-    decoding: DecodingSettings = field(default_factory=DecodingSettings)
+    fit: FitOptions = field(default_factory=FitOptions)
+    beam: int = 8
+    word_lists: tuple[Path, ...] = ()
+    """Spelling lists (JSON array or one word per line) whose words count as real words when re-ranking."""
+    wordfreq: bool = True
+    """Use wordfreq's list for the language, when wordfreq has one."""
 
 
-def read_lexicon(path: Path) -> list[Pair]:
-    """Dakshina lexicon rows as (lowercase romanization, NFC Devanagari, count)."""
-    pairs: list[Pair] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read {path}: {error}") from error
-    for number, line in enumerate(lines, 1):
-        parts = line.split("\t")
-        if len(parts) != 3 or not parts[2].strip().isdigit():
-            raise InputError(f"{path}:{number}: expected devanagari<TAB>romanization<TAB>count")
-        native, latin = unicodedata.normalize("NFC", parts[0]), parts[1].lower()
-        if _LATIN.fullmatch(latin) and _NATIVE.fullmatch(native):
-            pairs.append((latin, native, float(parts[2])))
-    return pairs
+def is_tuning(native: str) -> bool:
+    return zlib.crc32(native.encode("utf-8")) % 10 == 0
 
 
-def read_aligned_sentences(path: Path) -> list[Pair]:
-    """Word pairs of the aligned sentences (punctuation trimmed, letters only), weighted by occurrences."""
-    seen: Counter[tuple[str, str]] = Counter()
-    with path.open(encoding="utf-8") as file:
-        for line in file:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 2:
-                continue
-            native = _EDGES.sub("", unicodedata.normalize("NFC", parts[0]))
-            latin = _EDGES.sub("", parts[1].lower())
-            if _LATIN.fullmatch(latin) and _NATIVE.fullmatch(native):
-                seen[latin, native] += 1
-    return [(latin, native, float(count)) for (latin, native), count in seen.items()]
+def _gold(pairs: Iterable[Pair], to: str) -> dict[str, set[str]]:
+    gold: defaultdict[str, set[str]] = defaultdict(set)
+    for latin, native, _weight in pairs:
+        if to == "native":
+            gold[latin].add(native)
+        else:
+            gold[native].add(latin)
+    return dict(gold)
 
 
-def training_pairs(data_dir: Path, held_out: set[str]) -> list[Pair]:
-    """Lexicon train rows plus sentence pairs, without any held-out Devanagari word."""
-    path = data_dir / TRAIN
-    if not path.is_file():
-        raise InputError(f"{data_dir} has no {TRAIN}; give the folder of the Dakshina Hindi files")
-    pairs = read_lexicon(path)
-    if (data_dir / SENTENCES).is_file():
-        pairs += read_aligned_sentences(data_dir / SENTENCES)
-    return [pair for pair in pairs if pair[1] not in held_out]
+def build_word_list(data: Dakshina, letters: regex.Pattern[str], options: TrainingOptions) -> WordList:
+    """Word frequencies from wordfreq (if it knows the language) and the native Wikipedia text; the spelling lists as members."""
+    counted: list[Mapping[str, float]] = []
+    if options.wordfreq:
+        import wordfreq
+
+        if data.lang in wordfreq.available_languages():
+            counted.append({w: f for w, f in wordfreq.get_frequency_dict(data.lang).items() if letters.fullmatch(w)})
+    text = data.native_text()
+    if text is not None:
+        counted.append(text_frequencies(text, letters))
+    return WordList.build(counted, [read_word_list(path) for path in options.word_lists])
 
 
-def train_model(
-    pairs: Sequence[Pair], options: TrainingOptions, progress: Progress | None = None
-) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float]], NGramModel]:
-    """(lexicon rows, graphones with counts, n-gram) learned from ``pairs``."""
-    max_chunk = options.decoding.max_chunk
-    table = train_alignment(pairs, max_chunk=max_chunk, iterations=options.iterations, progress=progress)
-    aligned = [(best_alignment(latin, native, table, max_chunk), weight) for latin, native, weight in pairs]
-    usage: Counter[tuple[str, str]] = Counter()
-    for path, weight in aligned:
-        for graphone in path or ():
-            usage[graphone] += round(weight) or 1
-    kept = sorted(g for g, c in usage.items() if c >= options.min_count)
-    ids = {graphone: number for number, graphone in enumerate(kept, start=1)}
-    sequences: list[list[int]] = []
-    for path, weight in aligned:
-        if path and all(g in ids for g in path):
-            sequences += [[ids[g] for g in path]] * (round(weight) or 1)
-    if progress:
-        progress("counting n-grams", 0, 1)
-    model = train_ngram(sequences, options.order, len(ids) + 1, min_count=options.min_count)
-    lexicon: defaultdict[tuple[str, str], float] = defaultdict(float)
-    for latin, native, weight in pairs:
-        lexicon[latin, native] += weight
-    return ([(latin, native, count) for (latin, native), count in sorted(lexicon.items())],
-            [(latin, native, float(usage[latin, native])) for latin, native in kept], model)
+def choose_reranking(candidates: Sequence[Sequence[tuple[str, float]]], gold: Sequence[set[str]], words: WordList) -> tuple[Reranking, float]:
+    """The weights that put a right spelling first most often on the tuning inputs, and that top-1."""
+    flat = [(row, spelling, score) for row, found in enumerate(candidates) for spelling, score in found]
+    if not flat:
+        return Reranking(), 0.0
+    rows = np.array([row for row, _s, _v in flat])
+    model_score = np.array([score for _r, _s, score in flat])
+    right = np.array([spelling in gold[row] for row, spelling, _v in flat])
+    frequency, listed = words.lookup([spelling for _r, spelling, _v in flat])
+    best: tuple[float, Reranking] = (-1.0, Reranking())
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0):
+        for listed_value in (-10.0, -12.0, -14.0, -16.0):
+            for unknown_value in (-16.0, -18.0, -20.0, -24.0, -30.0):
+                if unknown_value > listed_value or (weight == 0.0 and (listed_value, unknown_value) != (-10.0, -16.0)):
+                    continue
+                choice = Reranking(weight, listed_value, unknown_value)
+                total = model_score + weight * choice.feature(frequency, listed)
+                order = np.lexsort((-total, rows))  # per row, best first
+                first = np.ones(len(order), dtype=bool)
+                first[1:] = rows[order][1:] != rows[order][:-1]
+                top1 = float(right[order][first].sum()) / len(candidates)
+                if top1 > best[0]:
+                    best = (top1, choice)
+    return best[1], best[0]
 
 
 @dataclass
@@ -121,45 +102,84 @@ class DirectionScore:
     top1: float
     top5: float
     ms_per_word: float
+    """Wall-clock, the inputs decoded as one batch."""
 
 
-def evaluate(model: GraphoneTransliterator, pairs: Iterable[Pair], limit: int | None = None) -> dict[str, DirectionScore]:
-    """Top-1/top-5 of the character model on ``pairs`` in both directions.
+def evaluate(model: Transliterator, pairs: Iterable[Pair], limit: int | None = None) -> dict[str, DirectionScore]:
+    """Top-1/top-5 of the networks (lexicon off) on ``pairs`` in both directions, decoding all inputs of a direction as one batch.
 
-    Towards Devanagari, each distinct romanization is one input and any Devanagari word the pairs give
-    for it counts as right; towards Latin, each Devanagari word is one input and any of its
-    romanizations counts (the Dakshina convention)."""
-    native_gold: defaultdict[str, set[str]] = defaultdict(set)
-    latin_gold: defaultdict[str, set[str]] = defaultdict(set)
-    for latin, native, _weight in pairs:
-        native_gold[latin].add(native)
-        latin_gold[native].add(latin)
+    Towards native script, each distinct romanization is one input and any native word the pairs give
+    for it counts as right; towards Latin, each native word is one input and any of its romanizations
+    counts (the Dakshina convention)."""
+    pairs = list(pairs)
     scores = {}
-    for to, gold in (("native", native_gold), ("latin", latin_gold)):
+    for to in DIRECTIONS:
+        gold = _gold(pairs, to)
         inputs = sorted(gold)[:limit]
-        top1 = top5 = 0
         started = time.perf_counter()
-        for word in inputs:
-            found = model.candidates(word, to, 5)
-            top1 += bool(found) and found[0] in gold[word]
-            top5 += any(spelling in gold[word] for spelling in found)
+        found = model.candidates_batch(inputs, to, 5)
         seconds = time.perf_counter() - started
+        top1 = sum(bool(f) and f[0] in gold[w] for w, f in zip(inputs, found))
+        top5 = sum(any(s in gold[w] for s in f) for w, f in zip(inputs, found))
         scores[to] = DirectionScore(len(inputs), top1 / len(inputs), top5 / len(inputs), 1000 * seconds / len(inputs))
     return scores
 
 
-def held_out_pairs(data_dir: Path) -> list[Pair]:
-    path = data_dir / DEV
-    if not path.is_file():
-        raise InputError(f"{data_dir} has no {DEV}, the held-out split")
-    return read_lexicon(path)
+def single_word_ms(model: Transliterator, pairs: Iterable[Pair], count: int = 200) -> dict[str, float]:
+    """Wall-clock milliseconds per word when ``count`` held-out inputs are decoded one call each (a one-word message)."""
+    pairs = list(pairs)
+    times = {}
+    for to in DIRECTIONS:
+        inputs = sorted(_gold(pairs, to))[:count]
+        started = time.perf_counter()
+        for word in inputs:
+            model.candidates_batch([word], to, 1)
+        times[to] = 1000 * (time.perf_counter() - started) / max(len(inputs), 1)
+    return times
 
 
-def train_and_save(data_dir: Path, out: Path, options: TrainingOptions, progress: Progress | None = None) -> int:
-    """Train on ``data_dir`` without its dev words and write the model to ``out``; returns the number of training pairs."""
-    held_out = {native for _latin, native, _weight in held_out_pairs(data_dir)}
-    pairs = training_pairs(data_dir, held_out)
-    lexicon, graphones, model = train_model(pairs, options, progress)
-    save_model(out, lexicon, graphones, model, options.decoding)
-    return len(pairs)
+@dataclass
+class TrainingReport:
+    training_pairs: int
+    tuning_inputs: int
+    tuning_top1: float
+    cpu_seconds: float
+
+
+def train_and_save(lang: str, data_dir: Path, out: Path, options: TrainingOptions, progress: Progress | None = None) -> TrainingReport:
+    """Train ``lang``'s transliterator from the Dakshina files in ``data_dir`` and write it to ``out``."""
+    started = time.process_time()
+    data = Dakshina(lang, data_dir)
+    script = data.script()
+    letters = native_letters(script)
+    held_out = {native for _latin, native, _weight in data.lexicon("dev", letters)}
+    pairs = [pair for pair in data.lexicon("train", letters) + data.sentence_pairs(letters) if pair[1] not in held_out]
+    if not pairs:
+        raise InputError(f"no usable training pairs in {data_dir}")
+    fitting = [pair for pair in pairs if not is_tuning(pair[1])]
+    tuning = [pair for pair in pairs if is_tuning(pair[1])]
+    out.mkdir(parents=True, exist_ok=True)
+    alphabets: dict[str, tuple[str, str]] = {}
+    for to in DIRECTIONS:
+        distinct = sorted({(latin, native) if to == "native" else (native, latin) for latin, native, _weight in fitting})
+        network, source, target = fit(distinct, options.fit, progress, label=f"to {to}")
+        export_onnx(network, *graph_paths(out, to))
+        alphabets[to] = (source, target)
+    build_word_list(data, letters, options).save(out / WORDS)
+    save_lexicon(out / LEXICON, pairs)
+    settings = Settings(lang=lang, script=script, beam=options.beam, alphabets=alphabets, reranking=Reranking())
+    settings.save(out / SETTINGS)
+    if progress:
+        progress("choosing the re-ranking on the tuning split", 0, 1)
+    model = load_model(out, lang)
+    gold = _gold(tuning, "native")
+    inputs = sorted(gold)
+    reranking, top1 = choose_reranking(model.raw_candidates(inputs, "native"), [gold[w] for w in inputs], model.words)
+    Settings(**{**asdict(settings), "reranking": reranking}).save(out / SETTINGS)
+    return TrainingReport(len(pairs), len(inputs), top1, time.process_time() - started)
+
+
+def held_out_pairs(lang: str, data_dir: Path, model_dir: Path) -> list[Pair]:
+    settings = json.loads((model_dir / SETTINGS).read_text(encoding="utf-8"))
+    return Dakshina(lang, data_dir).lexicon("dev", native_letters(settings["script"]))
 
