@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Literal
 
 from mixlingo.errors import ModelUnavailableError
+
+Head = Literal["tokens", "base"]
+"""What a forward returns: a token classifier's last hidden layer and logits, or a base model's hidden layer."""
 
 
 def read_config(model_dir: Path) -> SimpleNamespace:

@@ -16,18 +16,16 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
-from mixlingo.adapters.bert_config import read_config
+from mixlingo.adapters.bert_config import Head, read_config
 from mixlingo.adapters.bert_graphs import WORD_INPUT, WordTable
 from mixlingo.adapters.bert_tokenizer import JsonBertTokenizer
 from mixlingo.adapters.hub import fingerprint, from_pretrained, resolve_model_dir
 from mixlingo.adapters.onnx_session import cpu_session
 from mixlingo.errors import ModelUnavailableError
 
-Head = Literal["tokens", "base"]
 BACKENDS = ("onnx", "torch-int8", "torch")
 log = logging.getLogger(__name__)
 

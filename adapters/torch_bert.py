@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from transformers import AutoModel, AutoModelForTokenClassification, PreTrainedModel
 
-from mixlingo.adapters.bert_runtime import Head
+from mixlingo.adapters.bert_config import Head
 
 LOADERS = {"tokens": AutoModelForTokenClassification, "base": AutoModel}
 

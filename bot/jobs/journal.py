@@ -17,6 +17,7 @@ import json
 import time
 from typing import Any, Literal
 
+from mixlingo.bot.jobs.broker import redis_broker
 from mixlingo.bot.jobs.envelope import Envelope
 
 Start = Literal["run", "ended", "busy"]
@@ -67,7 +68,5 @@ class Journal:
 
 def journal_for(settings: Any) -> Journal | None:
     """The journal of ``settings``' queue; None for brokers that cannot lose a taken message (AMQP)."""
-    from mixlingo.bot.jobs.queue import redis_broker
-
     client = redis_broker(settings)
     return None if client is None else Journal(client, settings.queue_name)

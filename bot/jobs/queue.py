@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from celery import Celery
@@ -28,6 +27,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.util.utils import get_name_for_callable
 
 from mixlingo.bot import metrics
+from mixlingo.bot.jobs.broker import redis_broker
 from mixlingo.bot.jobs.envelope import Envelope
 from mixlingo.bot.jobs.journal import Journal, journal_for
 from mixlingo.config import Settings
@@ -121,20 +121,6 @@ class QueueRunner(AsyncLazyListenerRunner):
 
     async def run(self, function, request: AsyncBoltRequest) -> None:
         raise RuntimeError("a front end never runs jobs itself in queue mode")
-
-
-@lru_cache(maxsize=8)
-def redis_client(url: str):
-    """One client (connection pool) per broker URL and process, with short timeouts: callers answer fast or fail."""
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-
-
-def redis_broker(settings: Settings):
-    """The broker's Redis client, or None when the broker is not Redis."""
-    url = settings.broker_url or ""
-    return redis_client(url) if url.startswith(("redis://", "rediss://")) else None
 
 
 def queue_depth(settings: Settings) -> int:
