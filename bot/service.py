@@ -26,8 +26,7 @@ from mixlingo.nlp.labels import is_language, normalize_language
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.summary import summarize
-from mixlingo.nlp.script import latin_form, split_target
-from mixlingo.nlp.text import clean_text
+from mixlingo.nlp.script import latin_form
 from mixlingo.nlp.translation import Unit
 
 log = logging.getLogger(__name__)
@@ -177,8 +176,7 @@ class TranslationService:
     def _run(self, pipeline: Pipeline, text: str, target: str | None) -> Outcome:
         outcome = Outcome(text=text, target=target or "")
         try:
-            language, script = split_target(target) if target else (None, None)
-            message = Message(clean_text(text, max_chars=self.settings.max_message_chars), target=language, script=script)
+            message = pipeline.make_message(text, target=target, max_chars=self.settings.max_message_chars)
         except InputError as error:
             outcome.error = str(error)
             return outcome

@@ -205,6 +205,13 @@ def _explained_share(tagger: ExplainsWords, words: Sequence[str]) -> float:
 def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
     """protect markup → tokenize → choose pair → tag. ``pair`` overrides the config ("auto": detect)."""
     notes: list[Note] = []
+    stages, taggers = _tag_stages(settings, notes, pair)
+    return Built(Pipeline([*stages, ("tag", TagLanguages(*taggers))], notes=notes), notes)
+
+
+def _tag_stages(settings: Settings, notes: list[Note], pair: str | None) -> tuple[list[tuple[str, Stage]], list[Tagger]]:
+    """The stages before tagging (protect markup → tokenize → choose pair) and the taggers the tag stage runs,
+    so that each pipeline wraps its taggers as it needs and is built once."""
     pairs = [] if pair == "auto" else [parse_pair(pair)] if pair else settings.language_pairs
     taggers = build_taggers(settings, notes, pairs)
     chooser = ChoosePair(pairs, languages=sorted(supported_languages()) if pair == "auto" else (),
@@ -214,10 +221,7 @@ def build_tag_pipeline(settings: Settings, pair: str | None = None) -> Built:
             if not any(set(fixed) <= set(t.languages() or ()) for t in taggers[:-1]):
                 check_pair(fixed)
     notes += as_notes(note for tagger in taggers for note in tagger.notes)  # e.g. a runtime that fell back
-    stages: list[tuple[str, Stage]] = [
-        ("markup", ProtectMarkup()), ("tokenize", Tokenize()), ("pair", chooser), ("tag", TagLanguages(*taggers)),
-    ]
-    return Built(Pipeline(stages, notes=notes), notes)
+    return [("markup", ProtectMarkup()), ("tokenize", Tokenize()), ("pair", chooser)], taggers
 
 
 def load_translator(settings: Settings, notes: list[Note] | None = None) -> Translator:
@@ -270,25 +274,23 @@ def build_translate_pipeline(
     :func:`mixlingo.transliteration.available_languages` names)."""
     if translator is None:
         check_translation_models(settings)
-    built = build_tag_pipeline(settings, pair=pair)
-    pipeline = built.pipeline
-    taggers = pipeline.get_pipe("tag", TagLanguages).taggers
-    translator = translator or load_translator(settings, built.notes)
+    notes: list[Note] = []
+    stages, taggers = _tag_stages(settings, notes, pair)
+    translator = translator or load_translator(settings, notes)
     if settings.rerank:
         try:
-            encoder = encoder or load_encoder(settings, list(taggers))
-            built.notes += as_notes(encoder.notes)
+            encoder = encoder or load_encoder(settings, taggers)
+            notes += as_notes(encoder.notes)
         except ModelUnavailableError as error:
-            built.notes.append(Note("reranker model not downloaded, so reranking is off; `mixlingo models pull` gets it"
-                                    if isinstance(error, ModelNotDownloadedError)
-                                    else "reranker could not load, so reranking is off; see `--verbose`",
-                                    f"reranker: {_skipped(error)}"))
+            notes.append(Note("reranker model not downloaded, so reranking is off; `mixlingo models pull` gets it"
+                              if isinstance(error, ModelNotDownloadedError)
+                              else "reranker could not load, so reranking is off; see `--verbose`",
+                              f"reranker: {_skipped(error)}"))
             encoder = None
-    translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, list(taggers))
-    pipeline.replace_pipe("tag", TagLanguages(*batched))
+    translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, taggers)
     transliterators = {lang: load_transliterator(lang) for lang in romanized_languages(settings, pair)}
-    stages = [
-        *pipeline.pipeline,
+    stages += [
+        ("tag", TagLanguages(*batched)),
         ("plan", PlanTranslation(strategy or settings.strategy, settings.spans_threshold, settings.max_unit_chars)),
     ]
     if transliterators:
@@ -299,7 +301,7 @@ def build_translate_pipeline(
     stages.append(("assemble", AssembleTranslation()))
     if transliterators:
         stages.append(("script", WriteScript(transliterators, settings.output_script)))
-    return Built(Pipeline(stages, notes=built.notes), built.notes)
+    return Built(Pipeline(stages, notes=notes), notes)
 
 
 def translation_service(
