@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
@@ -106,7 +106,12 @@ def train(
     console.print(f"[green]model written to[/] {escape(str(out))}: {report.training_pairs:,} training pairs, "
                   f"{report.cpu_seconds / 60:.1f} min of CPU; re-ranking chosen on {report.tuning_inputs:,} tuning inputs "
                   f"(top-1 {report.tuning_top1:.1%})", highlight=False)
-    _report(lang, data_dir, out, limit, as_json=False)
+    scores, load_seconds = _report(lang, data_dir, out, limit, as_json=False)
+    from mixlingo.adapters.transliteration.card import write_card
+    from mixlingo.adapters.transliteration.model import Settings
+
+    if write_card(out, lang, Settings.load(out / "settings.json").script, scores, report.training_pairs, load_seconds):
+        console.print(f"model card written: {escape(str(out / 'README.md'))}", highlight=False)
 
 
 @transliterator_app.command("eval")
@@ -129,7 +134,8 @@ def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=errors)
 
 
-def _report(lang: str, data_dir: Path, model_dir: Path, limit: int | None, *, as_json: bool) -> None:
+def _report(lang: str, data_dir: Path, model_dir: Path, limit: int | None, *, as_json: bool) -> tuple[dict[str, Any], float]:
+    """Score the model in ``model_dir`` on the dev split and print it; (the scores per direction, the load time)."""
     from mixlingo.adapters.transliteration.model import SETTINGS, load_model
     from mixlingo.adapters.transliteration.training import evaluate, held_out_pairs, single_word_ms
 
@@ -144,8 +150,9 @@ def _report(lang: str, data_dir: Path, model_dir: Path, limit: int | None, *, as
     if as_json:
         typer.echo(json.dumps({"load_seconds": round(load_seconds, 3), "single_word_ms": single,
                                **{k: v.__dict__ for k, v in scores.items()}}, indent=2))
-        return
+        return scores, load_seconds
     for to, score in scores.items():
         console.print(f"to {to}: top-1 [bold]{score.top1:.1%}[/], top-5 {score.top5:.1%} on {score.inputs:,} unseen inputs, "
                       f"{score.ms_per_word:.2f} ms per word in one batch, {single[to]:.1f} ms one word at a time", highlight=False)
     console.print(f"loaded in {load_seconds:.2f} s", highlight=False)
+    return scores, load_seconds

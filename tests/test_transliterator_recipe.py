@@ -142,3 +142,22 @@ def test_the_model_loads_and_runs_without_torch(trained: Trained) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == [f"{native(words[0])} {words[1]}"]
+
+
+def test_train_and_eval_commands_take_the_language_from_the_argument(tmp_path: Path) -> None:
+    from mixlingo.cli import app
+
+    write_dakshina_folder(tmp_path)
+    out = tmp_path / "model"
+    runner = CliRunner()
+    result = runner.invoke(app, ["transliterator", "train", "--lang", LANG, "--data-dir", str(tmp_path), "--out", str(out), "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "top-1" in result.stdout and "model card written" in result.stdout
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\nlicense: cc-by-sa-4.0\nlanguage:\n- zz\n") and "Arabic" in card
+    result = runner.invoke(app, ["transliterator", "eval", "--lang", LANG, "--data-dir", str(tmp_path), "--model", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["native"]["inputs"] == scores["latin"]["inputs"] == 60 and scores["load_seconds"] > 0
+    missing = runner.invoke(app, ["transliterator", "train", "--lang", "yy", "--data-dir", str(tmp_path), "--out", str(tmp_path / "yy")])
+    assert missing.exit_code == 2 and "has no yy.translit.sampled.train.tsv" in missing.stderr

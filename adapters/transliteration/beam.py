@@ -38,6 +38,7 @@ class BeamSearch:
         self.decoder = _session(decoder, threads)
         self.source_ids = {ch: i for i, ch in enumerate(source_alphabet, start=3)}
         self.target_alphabet = target_alphabet
+        self.target_ids = {ch: i for i, ch in enumerate(target_alphabet, start=3)}
         self.batch = batch
 
     def search(self, words: Sequence[str], beam: int) -> list[Candidates]:
@@ -49,6 +50,36 @@ class BeamSearch:
             for i, found in zip(chunk, self._search_batch([words[i] for i in chunk], beam)):
                 results[i] = found
         return results
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """log P(target | source) for each (source, target) pair, the target forced one character at a time (-inf if it cannot be written)."""
+        results = [-np.inf] * len(pairs)
+        usable = sorted((i for i, (s, t) in enumerate(pairs) if s and t and all(ch in self.source_ids for ch in s)
+                         and all(ch in self.target_ids for ch in t)), key=lambda i: (len(pairs[i][0]), len(pairs[i][1]), i))
+        for start in range(0, len(usable), self.batch * 4):
+            chunk = usable[start : start + self.batch * 4]
+            for i, value in zip(chunk, self._score_batch([pairs[i] for i in chunk])):
+                results[i] = value
+        return results
+
+    def _score_batch(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        cross_keys, cross_values, mask = self._encode([s for s, _t in pairs])
+        longest = max(len(t) for _s, t in pairs) + 1
+        target = np.full((len(pairs), longest), PAD, dtype=np.int64)
+        for row, (_s, t) in enumerate(pairs):
+            target[row, : len(t) + 1] = [*(self.target_ids[ch] for ch in t), EOS]
+        layers, n, heads, _s, size = cross_keys.shape
+        self_keys = self_values = np.zeros((layers, n, heads, 0, size), dtype=np.float32)
+        previous = np.full(n, BOS, dtype=np.int64)
+        total = np.zeros(n, dtype=np.float64)
+        for step in range(longest):
+            log_probs, self_keys, self_values = self.decoder.run(None, {
+                "previous": previous, "position": np.array([step], dtype=np.int64), "self_keys": self_keys, "self_values": self_values,
+                "cross_keys": cross_keys, "cross_values": cross_values, "mask": mask})
+            written = target[:, step] != PAD
+            total[written] += log_probs[np.nonzero(written)[0], target[written, step]]
+            previous = np.where(written, target[:, step], EOS)
+        return total.tolist()
 
     def _encode(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cross-attention keys and values [L, N, H, S, W/H] and the attention mask [N, S] for ``words``, padded to the

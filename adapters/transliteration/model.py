@@ -41,13 +41,15 @@ def graph_paths(directory: Path, to: str) -> tuple[Path, Path]:
 
 @dataclass(frozen=True)
 class Reranking:
-    """score = network log probability + ``weight`` × log frequency of the spelling as a native word.
+    """score = network log probability + ``weight`` × log frequency of the spelling as a native word
+    + ``backward`` × log probability that the other network writes the spelling back as the input.
 
     A listed word without a count gets ``listed``, a spelling not in the word list ``unknown``."""
 
     weight: float = 0.0
     listed: float = -14.0
     unknown: float = -20.0
+    backward: float = 0.0
 
     def feature(self, frequency: np.ndarray, listed: np.ndarray) -> np.ndarray:
         return np.where(np.isnan(frequency), np.where(listed, self.listed, self.unknown), frequency)
@@ -116,26 +118,39 @@ class Transliterator:
         return self.searches[to].search(words, self.settings.beam)
 
     def candidates_batch(self, words: Sequence[str], to: str, n: int = 5) -> list[list[str]]:
-        """The ``n`` best spellings of each bare word by the network and (towards native script) the word list, best first.
+        """The ``n`` best spellings of each bare word by the networks and (towards native script) the word list, best first.
 
         The lexicon is not consulted: this is what the model does with words it never saw."""
         found = self.raw_candidates(words, to)
-        if to == "native":
-            found = [self._reranked(options) for options in found]
+        if to == "native" and (self.settings.reranking.weight or self.settings.reranking.backward):
+            found = self._reranked(words, found)
         return [[spelling for spelling, _score in options[:n]] for options in found]
 
     def candidates(self, word: str, to: str, n: int = 5) -> list[str]:
         return self.candidates_batch([word], to, n)[0]
 
-    def _reranked(self, options: Candidates) -> Candidates:
-        if not options or not self.settings.reranking.weight:
-            return options
-        scores = self._scores([spelling for spelling, _score in options])
-        return sorted(((spelling, score + extra) for (spelling, score), extra in zip(options, scores)), key=lambda item: -item[1])
+    def backward_scores(self, words: Sequence[str], found: Sequence[Candidates]) -> list[float]:
+        """log P(word | spelling) by the network towards Latin, for every candidate of every word, flattened."""
+        return self.searches["latin"].score([(spelling, word) for word, options in zip(words, found) for spelling, _score in options])
+
+    def _reranked(self, words: Sequence[str], found: Sequence[Candidates]) -> list[Candidates]:
+        reranking = self.settings.reranking
+        flat = [spelling for options in found for spelling, _score in options]
+        bonus = np.array(self._scores(flat))
+        if reranking.backward:
+            bonus += reranking.backward * np.array(self.backward_scores(words, found))
+        out, place = [], 0
+        for options in found:
+            extra = bonus[place : place + len(options)].tolist()
+            place += len(options)
+            out.append(sorted(((spelling, score + more) for (spelling, score), more in zip(options, extra)), key=lambda item: -item[1]))
+        return out
 
     def _scores(self, spellings: Sequence[str]) -> list[float]:
-        """Re-ranking bonus of each spelling: weight × its (log) frequency feature."""
+        """Re-ranking bonus of each spelling from the word list: weight × its (log) frequency feature."""
         reranking = self.settings.reranking
+        if not spellings:
+            return []
         return (reranking.weight * reranking.feature(*self.words.lookup(spellings))).tolist()
 
     def _convert(self, words: Sequence[str], to: str) -> list[str]:

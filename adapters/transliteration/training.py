@@ -9,6 +9,7 @@ known spellings keeps them. The networks are trained once, on the other nine ten
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import zlib
@@ -70,29 +71,32 @@ def build_word_list(data: Dakshina, letters: regex.Pattern[str], options: Traini
     return WordList.build(counted, [read_word_list(path) for path in options.word_lists])
 
 
-def choose_reranking(candidates: Sequence[Sequence[tuple[str, float]]], gold: Sequence[set[str]], words: WordList) -> tuple[Reranking, float]:
-    """The weights that put a right spelling first most often on the tuning inputs, and that top-1."""
+def choose_reranking(model: Transliterator, words: Sequence[str], gold: Sequence[set[str]]) -> tuple[Reranking, float]:
+    """The weights that put a right spelling first most often for the tuning inputs ``words``, and that top-1."""
+    candidates = model.raw_candidates(words, "native")
     flat = [(row, spelling, score) for row, found in enumerate(candidates) for spelling, score in found]
     if not flat:
         return Reranking(), 0.0
     rows = np.array([row for row, _s, _v in flat])
     model_score = np.array([score for _r, _s, score in flat])
+    backward = np.array(model.backward_scores(words, candidates))
+    backward[~np.isfinite(backward)] = -100.0
     right = np.array([spelling in gold[row] for row, spelling, _v in flat])
-    frequency, listed = words.lookup([spelling for _r, spelling, _v in flat])
+    frequency, listed = model.words.lookup([spelling for _r, spelling, _v in flat])
     best: tuple[float, Reranking] = (-1.0, Reranking())
-    for weight in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0):
-        for listed_value in (-10.0, -12.0, -14.0, -16.0):
-            for unknown_value in (-16.0, -18.0, -20.0, -24.0, -30.0):
-                if unknown_value > listed_value or (weight == 0.0 and (listed_value, unknown_value) != (-10.0, -16.0)):
-                    continue
-                choice = Reranking(weight, listed_value, unknown_value)
-                total = model_score + weight * choice.feature(frequency, listed)
-                order = np.lexsort((-total, rows))  # per row, best first
-                first = np.ones(len(order), dtype=bool)
-                first[1:] = rows[order][1:] != rows[order][:-1]
-                top1 = float(right[order][first].sum()) / len(candidates)
-                if top1 > best[0]:
-                    best = (top1, choice)
+    for weight, listed_value, unknown_value, backward_weight in itertools.product(
+        (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0), (-10.0, -12.0, -14.0, -16.0), (-16.0, -18.0, -20.0, -24.0, -30.0), (0.0, 0.25, 0.5, 0.75, 1.0)
+    ):
+        if unknown_value > listed_value:
+            continue
+        choice = Reranking(weight, listed_value, unknown_value, backward_weight)
+        total = model_score + weight * choice.feature(frequency, listed) + backward_weight * backward
+        order = np.lexsort((-total, rows))  # per row, best first
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = rows[order][1:] != rows[order][:-1]
+        top1 = float(right[order][first].sum()) / len(candidates)
+        if top1 > best[0]:
+            best = (top1, choice)
     return best[1], best[0]
 
 
@@ -174,7 +178,7 @@ def train_and_save(lang: str, data_dir: Path, out: Path, options: TrainingOption
     model = load_model(out, lang)
     gold = _gold(tuning, "native")
     inputs = sorted(gold)
-    reranking, top1 = choose_reranking(model.raw_candidates(inputs, "native"), [gold[w] for w in inputs], model.words)
+    reranking, top1 = choose_reranking(model, inputs, [gold[w] for w in inputs])
     Settings(**{**asdict(settings), "reranking": reranking}).save(out / SETTINGS)
     return TrainingReport(len(pairs), len(inputs), top1, time.process_time() - started)
 
