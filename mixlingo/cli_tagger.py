@@ -32,11 +32,12 @@ def _load(data: Path) -> Corpus:
     return _load_labelled(data)[0]
 
 
-def _load_labelled(data: Path) -> tuple[Corpus, dict[str, str] | None]:
-    """The corpus in either format (LinCE, tweet-id), and the tweet-id format's fixed label map (None for LinCE)."""
+def _load_labelled(data: Path, pair: tuple[str, str] | None = None) -> tuple[Corpus, dict[str, str] | None]:
+    """The corpus in any format (LinCE, tweet-id, language-code CoNLL for ``pair``), and the fixed label map of
+    the latter two (None for LinCE)."""
     from mixlingo.nlp.tweet_corpus import read_labelled
 
-    corpus, label_map = read_labelled(data)
+    corpus, label_map = read_labelled(data, pair)
     for problem in corpus.problems[:20]:
         errors.print(f"[yellow]warning:[/] {data}: {problem}", highlight=False, soft_wrap=True)
     if len(corpus.problems) > 20:
@@ -158,7 +159,9 @@ def _train_pair(pair: tuple[str, str], data_dir: Path | None, recipe_path: Path 
 
 @tagger_app.command("eval")
 def eval_(
-    data: Annotated[Path, typer.Option(help="File to evaluate on: LinCE format, or the tweet-id format (hi/en/rest labels).")],
+    data: Annotated[Path, typer.Option(
+        help="File to evaluate on: LinCE format, the tweet-id format (hi/en/rest labels), "
+             "or CoNLL labelled with --langs' codes, ne, other, xx.")],
     tagger: Annotated[str, typer.Option(help="embedded | lexicon | mbert | a model directory.")] = "embedded",
     split: Annotated[str, typer.Option(
         help="all (the whole file, default) | validation (every 10th sentence: the split `train` holds out)")] = "all",
@@ -171,9 +174,11 @@ def eval_(
     A tweet-id-format file (hi/en/rest) is scored for en-hi, with the language-token figures beside the report."""
     from mixlingo.adapters.bert_runtime import set_torch_threads  # torch: only when asked
 
-    corpus, fixed_map = _load_labelled(data)
-    pair = ("en", "hi") if fixed_map is not None else _langs(langs)
-    label_map = fixed_map or {"lang1": pair[0], "lang2": pair[1]}
+    from mixlingo.nlp.tweet_corpus import TWEET_LABEL_MAP
+
+    corpus, fixed_map = _load_labelled(data, _langs(langs))
+    pair = ("en", "hi") if fixed_map == TWEET_LABEL_MAP else _langs(langs)
+    label_map = fixed_map if fixed_map is not None else {"lang1": pair[0], "lang2": pair[1]}
     if split not in ("validation", "all"):
         raise InputError("--split must be validation or all")
     part = corpus.split()[1] if split == "validation" else corpus

@@ -12,7 +12,7 @@ from pathlib import Path
 import regex
 
 from mixlingo.errors import InputError
-from mixlingo.nlp.labels import map_label
+from mixlingo.nlp.labels import ENTITY, OTHER, map_label
 
 _COMMENT = regex.compile(r"# (?:sent_enum|[\w.-]+ = )")
 LINCE_LABELS = frozenset({"lang1", "lang2", "other", "ne", "ambiguous", "mixed", "fw", "unk"})
@@ -87,6 +87,34 @@ def read_lince(path: Path, labels: frozenset[str] = LINCE_LABELS) -> Corpus:
     if tokens:
         sentences.append(Sentence(tokens, tags, start))
     return Corpus(sentences, problems)
+
+
+GOLD_NAME, GOLD_OTHER = "ne", "xx"
+"""In language-code CoNLL: a name, and another language or a word impossible to tell (read as ``other``)."""
+
+
+def language_label_map(pair: tuple[str, str]) -> dict[str, str]:
+    """Language-code CoNLL's labels (the pair's codes, ``ne``, ``other``, ``xx``) as mixlingo tags."""
+    return {pair[0]: pair[0], pair[1]: pair[1], GOLD_NAME: ENTITY, OTHER: OTHER, GOLD_OTHER: OTHER}
+
+
+def read_language_conll(path: Path, pair: tuple[str, str]) -> Corpus:
+    """Token labels written as language codes (``token<TAB>hi``; ``ne`` a name, ``other``, ``xx``; ``# key = value``
+    lines and a blank line between messages), with the labels already mixlingo's tags. Bad lines are reported."""
+    label_map = language_label_map(pair)
+    corpus = read_lince(path, frozenset(label_map))
+    sentences = [Sentence(s.tokens, [label_map[label] for label in s.labels], s.line) for s in corpus.sentences]
+    return Corpus(sentences, corpus.problems)
+
+
+def first_label(path: Path) -> str | None:
+    """The label of the file's first token line (metadata and blank lines skipped), to tell formats apart."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for raw in handle:
+            line = raw.rstrip("\n")
+            if line.strip() and not _COMMENT.match(line):
+                return line.rpartition("\t")[2].strip() if "\t" in line else None
+    return None
 
 
 def _parse(line: str, labels: frozenset[str]) -> tuple[str, str, str] | str:

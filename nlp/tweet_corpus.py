@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mixlingo.errors import InputError
-from mixlingo.nlp.corpus import Corpus, Sentence, read_lince
+from mixlingo.nlp.corpus import Corpus, Sentence, first_label, language_label_map, read_language_conll, read_lince
 
 TWEET_LABELS = frozenset({"hi", "en", "rest"})
 TWEET_LABEL_MAP = {"hi": "hi", "en": "en", "rest": "other"}
@@ -57,8 +57,12 @@ def read_tweet_ids(path: Path) -> Corpus:
     return Corpus(sentences, problems)
 
 
-def read_labelled(path: Path) -> tuple[Corpus, dict[str, str] | None]:
-    """Either format, detected from the file: (corpus, its fixed label map), the map None for LinCE (its labels depend on the pair)."""
+def read_labelled(path: Path, pair: tuple[str, str] | None = None) -> tuple[Corpus, dict[str, str] | None]:
+    """Any of the three formats, detected from the file: (corpus, its fixed label map), the map None for
+    LinCE (its labels depend on the pair). With ``pair``, labels written as its language codes (``hi``,
+    ``en``, ``ne``, ``other``, ``xx``) are read as language-code CoNLL, already in mixlingo's tags."""
     if path.is_file() and is_tweet_id_format(path):
         return read_tweet_ids(path), TWEET_LABEL_MAP
+    if pair is not None and path.is_file() and first_label(path) in language_label_map(pair):
+        return read_language_conll(path, pair), {}
     return read_lince(path), None

@@ -112,3 +112,11 @@ def test_the_recipe_trains_a_second_language_from_data_alone(tmp_path: Path) -> 
     # a tiny model: most, not all, words right
     right = sum(tag == ("ta" if word in TAMIL or not word.isascii() else "en") for word, tag in zip(sentence, tags))
     assert right >= 7, tags
+
+
+def test_eval_reads_gold_labelled_with_language_codes(sources: Path) -> None:
+    gold = sources / "hinglish-gold" / "phinc_gold.conll"
+    result = runner.invoke(app, ["tagger", "eval", "--data", str(gold), "--langs", "en,hi"])
+    assert result.exit_code == 0, result.output
+    assert "en / hi gold tokens (150)" in result.stdout  # 30 messages × 5 hi/en words; names and "!" are not counted
+    assert "│ entity" in result.stdout  # `ne` is read as entity, `!` as other

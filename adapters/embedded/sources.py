@@ -18,8 +18,7 @@ from pathlib import Path
 import regex
 
 from mixlingo.errors import InputError
-from mixlingo.nlp.corpus import Sentence, read_lince
-from mixlingo.nlp.labels import ENTITY, OTHER
+from mixlingo.nlp.corpus import Sentence, read_language_conll
 from mixlingo.nlp.tokenizer import tokenize_span
 
 _URL = regex.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*|\S+\.(?:com|in|org|co)/\S*", regex.IGNORECASE)
@@ -116,17 +115,9 @@ def split_pairs(folder: Path, format: str) -> tuple[list[Pair], list[Pair]]:
     raise InputError(f"unknown parallel source format {format!r}; known: hinglish-top, phinc")
 
 
-GOLD_OTHER = "xx"
-"""The gold label for another language or a word impossible to tell: read as ``other`` (nothing to translate)."""
-
-
 def gold_sentences(path: Path, lang: str) -> list[Sentence]:
-    """Token labels decided in context (CoNLL: ``token<TAB>label``, ``# key = value`` lines, blank line
-    between messages) as mixlingo tags: ``XX`` and ``en`` as they are, ``ne`` → ``entity``, ``xx`` → ``other``."""
-    label_map = {lang: lang, "en": "en", "ne": ENTITY, OTHER: OTHER, GOLD_OTHER: OTHER}
-    corpus = read_lince(path, frozenset(label_map))
+    """Token labels decided in context (language-code CoNLL, :func:`~mixlingo.nlp.corpus.read_language_conll`)."""
+    corpus = read_language_conll(path, ("en", lang))
     if corpus.problems:
-        raise InputError(f"{path}: {corpus.problems[0]} ({len(corpus.problems)} such lines); "
-                         f"labels must be {', '.join(sorted(label_map))}")
-    return [Sentence(s.tokens, [label_map[label] for label in s.labels], s.line) for s in corpus.sentences]
-
+        raise InputError(f"{path}: {corpus.problems[0]} ({len(corpus.problems)} such lines)")
+    return corpus.sentences
