@@ -79,9 +79,9 @@ def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner |
         client = AsyncWebClient(token=token, base_url=s.slack_api_url, retry_handlers=retry_handlers())
         app = MixlingoApp(signing_secret=secret, client=client, name="mixlingo")
     if runner is None:
-        from mixlingo.bot.jobs.embedded import EmbeddedRunner
+        from mixlingo.bot.jobs.inprocess import InProcessRunner
 
-        runner = EmbeddedRunner(bot)
+        runner = InProcessRunner(bot)
     app.listener_runner.lazy_listener_runner = runner
     app.deliveries = EventDeliveries(seen_for(s.broker_url))
     app.use(refuse_incomplete)  # a payload without the fields its listener needs: acked, one log line, no job

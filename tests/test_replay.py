@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from mixlingo.bot import metrics
-from mixlingo.bot.jobs.embedded import EmbeddedRunner
+from mixlingo.bot.jobs.inprocess import InProcessRunner
 from mixlingo.bot.jobs.queue import QueueUnavailable
 from mixlingo.bot.replay import MAX_FUTURE_SKEW, WINDOW, nesting_depth
 from slack_harness import SECRET, TEAM, FakeSlack, command_body, event_body, guarded, sign
@@ -98,7 +98,7 @@ async def test_an_event_resent_verbatim_is_acknowledged_and_runs_nothing(tmp_pat
         await driver.close()  # type: ignore[attr-defined]
 
 
-class FailsFirst(EmbeddedRunner):
+class FailsFirst(InProcessRunner):
     """The first job cannot be handed over (a broker outage): the ack is a 5xx and Slack retries."""
 
     failed = False

@@ -24,7 +24,9 @@ from mixlingo.bot.jobs.run import call_listener
 log = logging.getLogger("mixlingo.jobs")
 
 
-class EmbeddedRunner(AsyncLazyListenerRunner):
+class InProcessRunner(AsyncLazyListenerRunner):
+    """Runs each lazy listener as an asyncio task in this process, with retries; the runner when no broker is set."""
+
     def __init__(self, bot, *, max_retries: int | None = None, backoff_base: float = 1.0):
         self.logger = log
         self.bot = bot
