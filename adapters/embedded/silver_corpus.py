@@ -155,10 +155,10 @@ def build(recipe: LanguageRecipe, data_dir: Path, seed: int = 0) -> SilverCorpus
               for source in recipe.parallel}
     lexicon = list(sources.dakshina_lexicon(dakshina, recipe.lang))
     native_counts: dict[str, float] = dict(count_native(lexicon, wiki))
-    list_counts = native_counts if recipe.word_list_from_sentences else dict(count_native(lexicon, []))
     chat = [pair for source in recipe.parallel if source.counts for pair in splits[source.folder][0]]
     if chat:
         native_counts = mixture([(native_counts, 0.5), (aligned_counts((p.mixed, p.english) for p in chat)[0], 0.5)])
+    list_counts = native_counts if recipe.word_list_from_sentences else dict(count_native(lexicon, []))
     anchor = Anchor(recipe.lang, recipe.script, native_counts, AnchorParams())
     label = Labeller(anchor, recipe.homograph_zipf)
 
