@@ -46,44 +46,44 @@ class MixlingoApp(AsyncApp):
 
 
 def uses_oauth(bot: Bot) -> bool:
-    s = bot.settings
-    return bool(s.slack_client_id and s.slack_client_secret)
+    slack = bot.settings.slack
+    return bool(slack.client_id and slack.client_secret)
 
 
 def build_app(bot: Bot, database: Database, *, runner: AsyncLazyListenerRunner | None = None) -> AsyncApp:
-    """The bolt app with every mixlingo listener; Web API calls go to ``settings.slack_api_url``.
+    """The bolt app with every mixlingo listener; Web API calls go to ``settings.slack.api_url``.
 
     ``runner`` decides where lazy listeners (the slow part) run: the in-process
     pool by default, the broker on a queue-mode front end, the caller on a worker.
     """
     redact.install()
-    s = bot.settings
-    secret = s.slack_signing_secret.get_secret_value() if s.slack_signing_secret else ""
+    slack = bot.settings.slack
+    secret = slack.signing_secret.get_secret_value() if slack.signing_secret else ""
     if uses_oauth(bot):
-        assert s.slack_client_secret is not None  # uses_oauth checked it
-        cipher = TokenCipher.from_settings(s)  # before anything is stored: no key, no start
-        client = AsyncWebClient(base_url=s.slack_api_url, retry_handlers=retry_handlers())
+        assert slack.client_secret is not None  # uses_oauth checked it
+        cipher = TokenCipher.from_settings(bot.settings)  # before anything is stored: no key, no start
+        client = AsyncWebClient(base_url=slack.api_url, retry_handlers=retry_handlers())
         oauth = AsyncOAuthSettings(
-            client_id=s.slack_client_id,
-            client_secret=s.slack_client_secret.get_secret_value(),
-            scopes=s.slack_scopes,
+            client_id=slack.client_id,
+            client_secret=slack.client_secret.get_secret_value(),
+            scopes=slack.scopes,
             user_scopes=[],
-            installation_store=EncryptedInstallationStore(client_id=s.slack_client_id, engine=database.engine,
+            installation_store=EncryptedInstallationStore(client_id=slack.client_id, engine=database.engine,
                                                           cipher=cipher),
             state_store=ExpiringOAuthStateStore(database.engine),
         )
         app = MixlingoApp(signing_secret=secret, client=client, oauth_flow=AsyncOAuthFlow(client=client, settings=oauth),
                        name="mixlingo")
     else:
-        token = s.slack_bot_token.get_secret_value() if s.slack_bot_token else None
-        client = AsyncWebClient(token=token, base_url=s.slack_api_url, retry_handlers=retry_handlers())
+        token = slack.bot_token.get_secret_value() if slack.bot_token else None
+        client = AsyncWebClient(token=token, base_url=slack.api_url, retry_handlers=retry_handlers())
         app = MixlingoApp(signing_secret=secret, client=client, name="mixlingo")
     if runner is None:
         from mixlingo.bot.jobs.inprocess import InProcessRunner
 
         runner = InProcessRunner(bot)
     app.listener_runner.lazy_listener_runner = runner
-    app.deliveries = EventDeliveries(seen_for(s.broker_url))
+    app.deliveries = EventDeliveries(seen_for(bot.settings.scale_out.broker_url))
     app.use(refuse_incomplete)  # a payload without the fields its listener needs: acked, one log line, no job
     listeners.register(app, bot)
     return app

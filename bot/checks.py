@@ -12,7 +12,7 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from mixlingo.config import Settings
+from mixlingo.config import SlackSettings
 from mixlingo.config.secrets import mask_url
 from mixlingo.errors import ConfigError
 
@@ -21,19 +21,19 @@ APPS = "https://api.slack.com/apps"
 _REJECTED = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
 
 
-def choose_mode(s: Settings) -> Mode:
+def choose_mode(slack: SlackSettings) -> Mode:
     """No credentials at all: the playground. SLACK_APP_TOKEN: Socket Mode. Otherwise HTTP."""
-    token = s.slack_bot_token.get_secret_value() if s.slack_bot_token else ""
-    app_token = s.slack_app_token.get_secret_value() if s.slack_app_token else ""
-    oauth = bool(s.slack_client_id or s.slack_client_secret)
-    if not (token or app_token or oauth or s.slack_signing_secret):
+    token = slack.bot_token.get_secret_value() if slack.bot_token else ""
+    app_token = slack.app_token.get_secret_value() if slack.app_token else ""
+    oauth = bool(slack.client_id or slack.client_secret)
+    if not (token or app_token or oauth or slack.signing_secret):
         return "playground"
     if token and not token.startswith("xoxb-"):
         kind = {"xoxp-": "a user token", "xapp-": "an app-level token", "xoxe": "a refresh token"}.get(token[:5], "not a bot token")
         raise ConfigError(f"SLACK_BOT_TOKEN is {kind}; use the Bot User OAuth Token (starts with xoxb-) from "
                           f"OAuth & Permissions at {APPS}")
-    if oauth and not (s.slack_client_id and s.slack_client_secret):
-        missing = "SLACK_CLIENT_SECRET" if s.slack_client_id else "SLACK_CLIENT_ID"
+    if oauth and not (slack.client_id and slack.client_secret):
+        missing = "SLACK_CLIENT_SECRET" if slack.client_id else "SLACK_CLIENT_ID"
         raise ConfigError(f"{missing} is not set: OAuth install needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
                           f"(Basic Information → App Credentials at {APPS})")
     if app_token:
@@ -48,7 +48,7 @@ def choose_mode(s: Settings) -> Mode:
         raise ConfigError("SLACK_SIGNING_SECRET is set but there is no token: set SLACK_BOT_TOKEN (one workspace) or "
                           "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (install to many workspaces), or unset everything "
                           "to run the local playground")
-    if not s.slack_signing_secret:
+    if not slack.signing_secret:
         raise ConfigError(f"SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it (Basic Information "
                           f"→ App Credentials at {APPS}). Or set SLACK_APP_TOKEN to use Socket Mode instead")
     return "http"
@@ -58,21 +58,21 @@ CHECK_TIMEOUT = 2.5
 """Seconds the startup checks wait for Slack: an unreachable Slack is one error within 3 s, not after retries."""
 
 
-def check_client(s: Settings, token: str | None = None) -> AsyncWebClient:
+def check_client(slack: SlackSettings, token: str | None = None) -> AsyncWebClient:
     """A client for the startup checks only: one try (no retry handlers), a short timeout."""
     # slack_sdk annotates timeout as int; it hands it to aiohttp's ClientTimeout, which takes the float
-    return AsyncWebClient(token=token, base_url=s.slack_api_url, timeout=CHECK_TIMEOUT, retry_handlers=[])  # type: ignore[arg-type]
+    return AsyncWebClient(token=token, base_url=slack.api_url, timeout=CHECK_TIMEOUT, retry_handlers=[])  # type: ignore[arg-type]
 
 
-async def check_slack(s: Settings, mode: Mode) -> dict | None:
+async def check_slack(slack: SlackSettings, mode: Mode) -> dict | None:
     """Before anything slow loads: the bot token (unless installs come by OAuth) and, in Socket Mode, the app token.
 
     Returns auth.test's answer for the bot token, or None under OAuth."""
     identity = None
-    if not (s.slack_client_id and s.slack_client_secret) and s.slack_bot_token:
-        identity = await check_bot_token(check_client(s, s.slack_bot_token.get_secret_value()), s.slack_scopes)
-    if mode == "socket" and s.slack_app_token:
-        await check_app_token(check_client(s), s.slack_app_token.get_secret_value())
+    if not (slack.client_id and slack.client_secret) and slack.bot_token:
+        identity = await check_bot_token(check_client(slack, slack.bot_token.get_secret_value()), slack.scopes)
+    if mode == "socket" and slack.app_token:
+        await check_app_token(check_client(slack), slack.app_token.get_secret_value())
     return identity
 
 

@@ -33,12 +33,12 @@ class TokenCipher:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenCipher:
-        if settings.encryption_key is None:
+        if settings.scale_out.encryption_key is None:
             raise ConfigError(
                 "MIXLINGO_ENCRYPTION_KEY is not set: with OAuth install (SLACK_CLIENT_ID) every workspace's bot token "
                 "is kept in the database, encrypted with this key. Make one with `mixlingo db keygen`, keep it in "
                 "your secret store, and give the same value to every front end and worker")
-        return cls(settings.encryption_key.get_secret_value())
+        return cls(settings.scale_out.encryption_key.get_secret_value())
 
     def encrypt(self, value: str | None) -> str | None:
         if not value or value.startswith(PREFIX):

@@ -43,7 +43,7 @@ class ServerLimits:
 
     @classmethod
     def from_settings(cls, settings) -> ServerLimits:
-        return cls(**settings.group("http"))  # the settings marked runtime("http", <field>)
+        return cls(**settings.http.model_dump())  # the http group of settings, whole
 
 
 class OneLineBadRequests(RequestHandler):

@@ -49,7 +49,7 @@ async def publish(
     version: str = "0",
 ) -> tuple[Result, Outcome | None]:
     key = JobKey(source.team, source.channel, source.ts, target, version)
-    lease, me = bot.settings.job_lease_seconds, job_id()
+    lease, me = bot.settings.scale_out.job_lease_seconds, job_id()
     claim = await bot.repo.claim(source.team, source.channel, source.ts, target, origin=origin,
                                  requested_by=requested_by, thread_ts=source.thread_ts, lease_seconds=lease,
                                  version=version, holder=me)
@@ -89,7 +89,7 @@ async def _take_over(bot: Bot, client: AsyncWebClient, source: Source, key: JobK
         return None  # released as "nothing to translate" meanwhile, or done
     if existing.holder != me and existing.lease_live():
         return None  # someone else is making it; if they die, their redelivery finishes it
-    claim = await bot.repo.take_over(existing, holder=me, lease_seconds=bot.settings.job_lease_seconds)
+    claim = await bot.repo.take_over(existing, holder=me, lease_seconds=bot.settings.scale_out.job_lease_seconds)
     if claim is None:
         return None
     posted = await find_posted(client, source, key)
@@ -124,7 +124,7 @@ async def _abandon(bot: Bot, claim: Claim) -> None:
     try:
         await bot.repo.abandon(claim)
     except Exception as error:  # the database is down too: the lease runs out by itself
-        log.warning("could not release claim %s (%s); it expires in %s s", claim.id, error, bot.settings.job_lease_seconds)
+        log.warning("could not release claim %s (%s); it expires in %s s", claim.id, error, bot.settings.scale_out.job_lease_seconds)
 
 
 async def resync(bot: Bot, client: AsyncWebClient, source: Source, *, also: tuple[str, ...] = (), origin: str = "auto",
@@ -142,7 +142,7 @@ async def resync(bot: Bot, client: AsyncWebClient, source: Source, *, also: tupl
             continue
         if version is not None and record.source_version is not None and not is_newer(version, record.source_version):
             continue  # this edit (or a later one) is already reflected
-        leased = await bot.repo.lease_posted(record, holder=me, lease_seconds=bot.settings.job_lease_seconds)
+        leased = await bot.repo.lease_posted(record, holder=me, lease_seconds=bot.settings.scale_out.job_lease_seconds)
         if leased is None:  # another edit is being applied: apply this one after it
             pending = True
             continue

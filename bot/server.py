@@ -43,14 +43,14 @@ async def start_site(app: web.Application, host: str, port: int, limits: ServerL
 
 async def run(settings: Settings, say: Say, warn: Say, *, service: TranslationService) -> None:
     """Serve until stopped; ``service`` (built by the caller, the composition root) runs the pipeline."""
-    mode = choose_mode(settings)
+    mode = choose_mode(settings.slack)
     if mode == "playground":
         _check_playground_bind(settings, warn)
     else:  # seconds at most, before the models and the database: a wrong token or no Slack is said at once
-        identity = await check_slack(settings, mode)
+        identity = await check_slack(settings.slack, mode)
         if identity is not None:
             say(f"connected to {identity.get('team')} as @{identity.get('user')}")
-    if mode == "playground" or not settings.broker_url:  # a queue-mode front end never loads a model
+    if mode == "playground" or not settings.scale_out.broker_url:  # a queue-mode front end never loads a model
         say("loading the tagger…")
         for note in await service.start():
             warn(note)
@@ -98,12 +98,12 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
     from mixlingo.bot.storage import Repository, open_database
     from mixlingo.bot.web import slack_web_app
 
-    database = await open_database(settings.database_url)
+    database = await open_database(settings.scale_out.database_url)
     bot = Bot(settings, service, Repository(database.engine))
     try:
         app = build_app(bot, database, runner=_jobs_runner(settings))
-        if settings.broker_url:
-            say(f"front end: jobs go to queue {settings.queue_name!r}; run `mixlingo worker` to process them")
+        if settings.scale_out.broker_url:
+            say(f"front end: jobs go to queue {settings.scale_out.queue_name!r}; run `mixlingo worker` to process them")
         else:
             problem = await service.check_models()
             if problem:
@@ -111,8 +111,8 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
         if mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            assert settings.slack_app_token is not None  # the socket mode is chosen for an app token
-            app_token = settings.slack_app_token.get_secret_value()
+            assert settings.slack.app_token is not None  # the socket mode is chosen for an app token
+            app_token = settings.slack.app_token.get_secret_value()
             say("mixlingo is running in Socket Mode (Ctrl-C to stop).")
             handler = AsyncSocketModeHandler(app, app_token)
             try:
@@ -153,17 +153,17 @@ async def _slack(settings: Settings, service: TranslationService, mode: str, say
 
 def _jobs_runner(settings: Settings):
     """Where the slow part of each request runs: the broker's workers, or this process."""
-    if not settings.broker_url:
+    if not settings.scale_out.broker_url:
         return None  # build_app's default: the in-process pool
     from mixlingo.bot import metrics
     from mixlingo.bot.jobs.queue import QueueRunner, queue_depth
 
-    metrics.set_queue_depth(lambda: queue_depth(settings))
-    return QueueRunner(settings)
+    metrics.set_queue_depth(lambda: queue_depth(settings.scale_out))
+    return QueueRunner(settings.scale_out)
 
 
 def _guard(settings: Settings):
     from mixlingo.bot.replay import replay_guard, seen_for
 
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    return replay_guard(secret, seen_for(settings.broker_url))
+    secret = settings.slack.signing_secret.get_secret_value() if settings.slack.signing_secret else ""
+    return replay_guard(secret, seen_for(settings.scale_out.broker_url))

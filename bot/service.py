@@ -134,7 +134,7 @@ class TranslationService:
         if self._languages is not None:
             return self._languages
         found: list[str] = [lang for pair in self.settings.language_pairs for lang in pair]
-        for direction in self.settings.translation_models:
+        for direction in self.settings.models.translation:
             found += key_languages(direction)  # not "mul", nor a language group ("dra" in en-dra)
         found += [latin_form(lang) for lang in found if lang in self.romanized]
         return tuple(dict.fromkeys(found))

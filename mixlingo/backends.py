@@ -29,7 +29,7 @@ def threads(settings: Settings) -> int:
 
 
 def optimized_dir(settings: Settings) -> Path:
-    return settings.optimized_model_dir or settings.model_cache_dir / "optimized"
+    return settings.models.optimized_dir or settings.models.cache_dir / "optimized"
 
 
 def runtime_kwargs(settings: Settings) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def runtime_kwargs(settings: Settings) -> dict[str, Any]:
 def load_translator(settings: Settings, notes: list[Note] | list[str]) -> Translator:
     """CTranslate2 when chosen or ``auto`` and installed; plain transformers otherwise."""
     common: dict[str, Any] = dict(
-        cache_dir=settings.model_cache_dir, offline=settings.hub_offline, num_beams=settings.num_beams,
+        cache_dir=settings.models.cache_dir, offline=settings.models.hub_offline, num_beams=settings.num_beams,
         batch_size=settings.batch_size, max_new_tokens=settings.max_new_tokens, min_new_tokens=settings.min_new_tokens,
     )
     if settings.translation_backend != "transformers":
@@ -48,7 +48,7 @@ def load_translator(settings: Settings, notes: list[Note] | list[str]) -> Transl
 
         if ctranslate2_available():
             return CT2Translator(
-                settings.translation_models, optimized_dir=optimized_dir(settings), device=settings.device,
+                settings.models.translation, optimized_dir=optimized_dir(settings), device=settings.device,
                 compute_type=settings.compute_type, threads=threads(settings), **common,
             )
         notes.append(Note(
@@ -57,7 +57,7 @@ def load_translator(settings: Settings, notes: list[Note] | list[str]) -> Transl
         ))
     from mixlingo.adapters.marian import MarianTranslator
 
-    return MarianTranslator(settings.translation_models, **common)
+    return MarianTranslator(settings.models.translation, **common)
 
 
 def micro_batched(settings: Settings, translator: Translator, encoder: Encoder | None, taggers: list[Tagger]):
@@ -77,9 +77,9 @@ def model_version(settings: Settings) -> str:
     """A short hash of every setting and model file that changes the output: the cache key's version.
 
     The settings are those whose field is marked ``affects_output()`` in :mod:`mixlingo.config.settings`."""
-    values = {name: getattr(settings, name) for name in output_settings()}
-    for name in ("mbert_model", "reranker_model", *(f"tm:{k}" for k in settings.translation_models)):
-        model = settings.translation_models[name[3:]] if name.startswith("tm:") else getattr(settings, name)
+    values = {name: settings.value(name) for name in output_settings()}
+    for name in ("mbert_model", "reranker_model", *(f"tm:{k}" for k in settings.models.translation)):
+        model = settings.models.translation[name[3:]] if name.startswith("tm:") else settings.value(name)
         path = Path(model).expanduser()
         if path.is_dir():
             values[f"files:{name}"] = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in path.iterdir() if p.is_file())

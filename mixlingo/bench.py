@@ -283,7 +283,7 @@ def conversions_missing(options: BenchOptions, marian: Path, bert: Path) -> bool
 
         from mixlingo.adapters.bert_graphs import pieces_paths
 
-        layers = load_settings(**settings_for("optimised", options, marian, bert)).rerank_layers or None
+        layers = load_settings(**settings_for("optimised", options, marian, bert)).reranker.layers or None
         tokens = onnx_path(bert, "tokens", optimized)  # the reranker is the tagger's model, cut at its layer
         wanted += [tokens, *pieces_paths(tokens).values()]
         wanted += [*pieces_paths(tokens, layers).values()] if layers else [onnx_path(bert, "base", optimized)]

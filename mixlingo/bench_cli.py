@@ -38,7 +38,7 @@ def bench(
     options = BenchOptions(messages=messages, burst=burst, new_tokens=new_tokens, threads=threads,
                            marian_dir=marian_dir, bert_dir=bert_dir, baseline=baseline)
     if label_map:
-        options.label_map = dict(load_settings(mbert_label_map=label_map).mbert_label_map)
+        options.label_map = dict(load_settings(mbert_label_map=label_map).models.mbert_label_map)
     if cache_dir:
         options.cache_dir = cache_dir
     options.check()
@@ -171,28 +171,28 @@ def convert() -> None:
     from mixlingo.backends import optimized_dir, runtime_kwargs
 
     settings = load_settings()
-    for direction, model_id in settings.translation_models.items():
+    for direction, model_id in settings.models.translation.items():
         if not ctranslate2_available():
             print_notes(["CTranslate2 is not installed; translation models stay on transformers"])
             break
-        source = resolve_model_dir(model_id, cache_dir=settings.model_cache_dir, offline=settings.hub_offline)
+        source = resolve_model_dir(model_id, cache_dir=settings.models.cache_dir, offline=settings.models.hub_offline)
         path = convert_marian(source, optimized_dir(settings))
         console.print(f"[green]ok[/] {direction} {model_id} → {path}", highlight=False)
 
     tagger_runner = None
     models: tuple[tuple[str, str, Head, int | None], ...] = (
-        ("tagger", settings.mbert_model, "tokens", None), ("reranker", settings.reranker_model, "base", settings.rerank_layers or None),
+        ("tagger", settings.models.mbert, "tokens", None), ("reranker", settings.reranker.model, "base", settings.reranker.layers or None),
     )
     for role, model_id, head, layers in models:
         notes: list[str] = []
         kwargs = runtime_kwargs(settings)
-        if role == "reranker" and model_id == settings.mbert_model and layers and isinstance(tagger_runner, OnnxRunner):
+        if role == "reranker" and model_id == settings.models.mbert and layers and isinstance(tagger_runner, OnnxRunner):
             split = split_runner(tagger_runner, layers)  # the reranker runs the tagger's graph, cut at its layer
             if split is not None:
                 console.print(f"[green]ok[/] {role} {model_id} → the tagger's graph cut after layer {layers} "
                               f"({split.front.path})", highlight=False)
                 continue
-        _, runner = load_runner(model_id, head, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
+        _, runner = load_runner(model_id, head, cache_dir=settings.models.cache_dir, offline=settings.models.hub_offline,
                                 notes=notes, layers=layers, **kwargs)
         tagger_runner = runner if role == "tagger" else tagger_runner
         print_notes(notes)

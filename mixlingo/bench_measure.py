@@ -306,7 +306,7 @@ def hooked(hooks: list[Any], hook: Any) -> Iterator[None]:
 
 def preload_directions(translator: Any, settings: Any) -> None:
     """Load every configured direction (a burst only uses es→en; the memory target counts both)."""
-    for direction in settings.translation_models:
+    for direction in settings.models.translation:
         source, target = direction.split("-", 1)
         if source != "mul":
             translator.translate(["hola"], source, target, 1)

@@ -68,10 +68,10 @@ def run_naive_batched(overrides: dict[str, Any], texts: list[str], burst: int, t
     events.put(("phase", "naive batched: loading models"))
     settings = load_settings(**overrides)
     set_torch_threads(settings.threads)
-    models = {d: Path(p) for d, p in settings.translation_models.items() if d.endswith(f"-{target}")}
+    models = {d: Path(p) for d, p in settings.models.translation.items() if d.endswith(f"-{target}")}
     pipeline = NaiveBatchedPipeline(
-        models, Path(settings.mbert_model), num_beams=settings.num_beams, n_best=settings.n_best,
-        new_tokens=settings.max_new_tokens, similarity_weight=settings.rerank_similarity_weight,
+        models, Path(settings.models.mbert), num_beams=settings.num_beams, n_best=settings.n_best,
+        new_tokens=settings.max_new_tokens, similarity_weight=settings.reranker.similarity_weight,
     )
     clock = ModelClock()
     pipeline.watch(clock)

@@ -289,7 +289,7 @@ def models_pull(
     from mixlingo.errors import ConfigError
 
     settings = load_settings()
-    if settings.offline:
+    if settings.models.offline:
         raise ConfigError("MIXLINGO_OFFLINE is on, so nothing is downloaded; unset it to pull models")
     _prepare_word_lists(settings)
     configured = _models_to_pull(settings, pair)
@@ -304,16 +304,16 @@ def models_pull(
     if not hub_reachable():
         _say_hub_unreachable(settings)
         raise typer.Exit(2)
-    plans = [plan(model_id, settings.model_cache_dir) for model_id in wanted]
+    plans = [plan(model_id, settings.models.cache_dir) for model_id in wanted]
     total = sum(p.bytes_to_fetch for p in plans)
     console.print(f"{len(plans)} models, {_size(total)} to download "
-                  f"({_size(sum(p.cached_bytes for p in plans))} already cached) into {settings.model_cache_dir}",
+                  f"({_size(sum(p.cached_bytes for p in plans))} already cached) into {settings.models.cache_dir}",
                   highlight=False, soft_wrap=True)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
     with Progress(*columns, console=console) as progress:
         for download in plans:
             task = progress.add_task(download.model_id, total=download.bytes_to_fetch or 1)
-            path = fetch(download, settings.model_cache_dir, partial(progress.advance, task))
+            path = fetch(download, settings.models.cache_dir, partial(progress.advance, task))
             progress.update(task, completed=download.bytes_to_fetch or 1)
             progress.console.print(f"[green]ok[/] {escape(download.model_id)} → {escape(str(path))}", highlight=False)
             _print_check(progress.console, path, settings)
@@ -327,7 +327,7 @@ def _say_hub_unreachable(settings: Settings) -> None:
     errors.print("offline, tagging works with the shipped es/en tagger and the playground shows tags and plans, "
                  "but nothing is translated", highlight=False, soft_wrap=True)
     errors.print(f"next: `mixlingo models tiny DIR` builds small demo models to try translation with, or copy a "
-                 f"model cache from where the hub is reachable into {escape(str(settings.model_cache_dir))}",
+                 f"model cache from where the hub is reachable into {escape(str(settings.models.cache_dir))}",
                  highlight=False, soft_wrap=True)
 
 
@@ -352,7 +352,7 @@ def _print_check(out, path: Path, settings: Settings) -> None:
     """What was fetched: kind, tokenizer, labels as they map; a warning when a tagger misses a configured pair."""
     from mixlingo.adapters.model_check import check_model_dir
 
-    check = check_model_dir(path, label_map=settings.mbert_label_map, pairs=settings.language_pairs)
+    check = check_model_dir(path, label_map=settings.models.mbert_label_map, pairs=settings.language_pairs)
     for line in check.lines():
         out.print(f"   {line}", highlight=False, soft_wrap=True, markup=False)
     for warning in check.warnings:
@@ -366,11 +366,11 @@ def _models_to_pull(settings: Settings, pairs: list[str] | None) -> list[str]:
     from mixlingo.nlp.directions import hops, model_for
     from mixlingo.translation_routes import needed_directions
 
-    models = settings.translation_models
+    models = settings.models.translation
     if not pairs:
         needed = [route.model for source, target in needed_directions(settings)
                   for route in hops(models, source, target) or []]
-        return list(dict.fromkeys([settings.mbert_model, settings.reranker_model, *models.values(), *needed]))
+        return list(dict.fromkeys([settings.models.mbert, settings.reranker.model, *models.values(), *needed]))
     wanted = []
     for text in pairs:
         source, target = parse_pair(text)
@@ -394,8 +394,8 @@ def models_list(
     from mixlingo.translation_routes import needed_directions, plan_direction
 
     settings = load_settings()
-    rows = [(m.model_id, m.size_bytes, m.path) for m in list_cached(settings.model_cache_dir)]
-    configured = [settings.mbert_model, settings.reranker_model, *settings.translation_models.values()]
+    rows = [(m.model_id, m.size_bytes, m.path) for m in list_cached(settings.models.cache_dir)]
+    configured = [settings.models.mbert, settings.reranker.model, *settings.models.translation.values()]
     for model_id in dict.fromkeys(configured):
         path = Path(model_id).expanduser()
         if looks_like_path(model_id) and path.is_dir():
@@ -416,14 +416,14 @@ def models_list(
     console.print(_directions_table(settings, plans))
     _print_missing(settings)
     if not rows:
-        console.print(f"No models cached in {settings.model_cache_dir}. Run `mixlingo models pull`.")
+        console.print(f"No models cached in {settings.models.cache_dir}. Run `mixlingo models pull`.")
         return
-    table = Table(title=f"models in {settings.model_cache_dir}")
+    table = Table(title=f"models in {settings.models.cache_dir}")
     table.add_column("model", overflow="fold")
     table.add_column("size", justify="right")
     table.add_column("what it is · labels → tags", overflow="fold")
     for model_id, size, path in rows:
-        check = check_model_dir(path, label_map=settings.mbert_label_map, pairs=settings.language_pairs)
+        check = check_model_dir(path, label_map=settings.models.mbert_label_map, pairs=settings.language_pairs)
         details = "\n".join([*check.lines(), *(f"warning: {w}" for w in check.warnings)])
         table.add_row(model_id, f"{size / 2**20:,.1f} MiB", Text(details))
     console.print(table)
@@ -446,7 +446,7 @@ def _direction_json(settings: Settings, plan) -> dict:
 
     def routes(found: list | None) -> list[dict]:
         return [{"model": r.model, "token": r.prefix.strip() or None, "kind": r.kind, "key": r.key,
-                 "configured": r.configured, "downloaded": is_cached(r.model, settings.model_cache_dir)}
+                 "configured": r.configured, "downloaded": is_cached(r.model, settings.models.cache_dir)}
                 for r in found or []]
 
     return {"source": plan.source, "target": plan.target, "models": routes(plan.preferred), "serving_now": routes(plan.now)}
@@ -456,10 +456,10 @@ def _print_missing(settings: Settings) -> None:
     """Which configured model is not usable offline, and the setting that names it (the detail behind notes)."""
     from mixlingo.adapters.hub import is_cached
 
-    configured = [("MIXLINGO_MBERT_MODEL", settings.mbert_model), ("MIXLINGO_RERANKER_MODEL", settings.reranker_model)]
-    configured += [(f"MIXLINGO_TRANSLATION_MODELS[{d}]", m) for d, m in settings.translation_models.items()]
+    configured = [("MIXLINGO_MBERT_MODEL", settings.models.mbert), ("MIXLINGO_RERANKER_MODEL", settings.reranker.model)]
+    configured += [(f"MIXLINGO_TRANSLATION_MODELS[{d}]", m) for d, m in settings.models.translation.items()]
     for setting, model_id in configured:
-        if not is_cached(model_id, settings.model_cache_dir):
+        if not is_cached(model_id, settings.models.cache_dir):
             console.print(escape(f"not downloaded: {model_id} ({setting})"), highlight=False, soft_wrap=True)
 
 
@@ -486,18 +486,19 @@ def config_show(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also say what each setting does.")] = False,
 ) -> None:
     """Print every setting as MIXLINGO_NAME=value, one line each, in the form you would type it."""
-    from mixlingo.config.settings import env_format
+    from mixlingo.config.settings import env_format, setting_fields
 
     settings = load_settings()
     if as_json:
         values = settings.model_dump(mode="json")  # secrets come out as '**********'
-        typer.echo(json.dumps({f"MIXLINGO_{name.upper()}": values[name] for name in Settings.model_fields}, indent=2))
+        typer.echo(json.dumps({f"MIXLINGO_{name.upper()}": values[f.group][f.key] if f.group else values[name]
+                               for name, f in setting_fields().items()}, indent=2))
         return
-    for name, info in Settings.model_fields.items():
-        line = Text(f"MIXLINGO_{name.upper()}", style="bold") + Text(f"={env_format(getattr(settings, name))}")
+    for name, field in setting_fields().items():
+        line = Text(f"MIXLINGO_{name.upper()}", style="bold") + Text(f"={env_format(settings.value(name))}")
         console.print(line, soft_wrap=True, highlight=False)
-        if verbose and info.description:
-            console.print(Text(f"    {info.description}", style="dim"), soft_wrap=True, highlight=False)
+        if verbose and field.info.description:
+            console.print(Text(f"    {field.info.description}", style="dim"), soft_wrap=True, highlight=False)
 
 
 # The other command modules register theirs when imported: here, after this module's, in the order `mixlingo --help`

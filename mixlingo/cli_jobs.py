@@ -28,7 +28,7 @@ def worker(
     """Run translation jobs from the queue (MIXLINGO_BROKER_URL): load the models once, post results to Slack."""
     setup_logging()
     settings = load_settings(worker_concurrency=concurrency)
-    if not settings.broker_url:
+    if not settings.scale_out.broker_url:
         raise MixlingoError("MIXLINGO_BROKER_URL is not set: a worker takes jobs from a broker, e.g. "
                             "MIXLINGO_BROKER_URL=redis://127.0.0.1:6379/0 (without one, `mixlingo serve` runs "
                             "everything in one process)")
@@ -41,7 +41,7 @@ def worker(
 async def _with_repo(work: Callable[[Any], Any]) -> Any:
     from mixlingo.bot.storage import Repository, open_database
 
-    database = await open_database(load_settings().database_url)
+    database = await open_database(load_settings().scale_out.database_url)
     try:
         return await work(Repository(database.engine))
     finally:
@@ -79,13 +79,13 @@ def jobs_failed(
 def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (from `mixlingo jobs failed`).")]) -> None:
     """Put failed jobs back on the queue; posting stays idempotent, so nothing is posted twice."""
     settings = load_settings()
-    if not settings.broker_url:
+    if not settings.scale_out.broker_url:
         raise InputError("retrying needs the queue (MIXLINGO_BROKER_URL); in one-process mode, repeat the action in Slack")
     from mixlingo.bot.jobs.envelope import Envelope
     from mixlingo.bot.jobs.journal import journal_for
     from mixlingo.bot.jobs.queue import make_celery, send
 
-    celery, journal = make_celery(settings), journal_for(settings)
+    celery, journal = make_celery(settings.scale_out), journal_for(settings.scale_out)
 
     async def work(repo: Any) -> list[int]:
         rows = {row.id: row for row in await repo.failed_jobs(10_000, include_retried=True)}
@@ -94,7 +94,7 @@ def jobs_retry(ids: Annotated[list[int], typer.Argument(help="Failed job ids (fr
             raise InputError(f"no failed job with id {', '.join(map(str, missing))}; see `mixlingo jobs failed --all`")
         for i in ids:
             envelope = Envelope.from_dict(json.loads(rows[i].payload))
-            send(celery, settings.queue_name, envelope, journal)
+            send(celery, settings.scale_out.queue_name, envelope, journal)
             await repo.mark_retried(i)
         return ids
 
@@ -109,7 +109,7 @@ def db_upgrade() -> None:
 
     settings = load_settings()
     asyncio.run(_with_repo(lambda repo: asyncio.sleep(0)))
-    typer.echo(f"database {shown(settings.database_url)} is at the latest schema")
+    typer.echo(f"database {shown(settings.scale_out.database_url)} is at the latest schema")
 
 
 @db_app.command("keygen")

@@ -103,8 +103,8 @@ def train(
 
             settings = load_settings()
             mbert_options = MBertTrainingOptions(base=base, seed=seed, threads=threads, **more)
-            fine_tune_mbert(train_part, out, mbert_options, label_map=label_map, cache_dir=settings.model_cache_dir,
-                            offline=settings.hub_offline, progress=report)
+            fine_tune_mbert(train_part, out, mbert_options, label_map=label_map, cache_dir=settings.models.cache_dir,
+                            offline=settings.models.hub_offline, progress=report)
         else:
             raise InputError(f"unknown --kind {kind!r}; use embedded, bilstm or mbert")
     console.print(f"[green]model written to[/] {out}")
@@ -207,7 +207,7 @@ def _tagger_from(name: str, label_map: dict[str, str], langs: tuple[str, str] | 
     path = Path(name).expanduser()
     if (path / "model.safetensors").is_file() and (path / "vocab.json").is_file() and not (path / "tokenizer.json").is_file():
         return load_embedded(path)
-    return load_mbert(settings.model_copy(update={"mbert_model": str(path), "mbert_label_map": label_map}), pair)
+    return load_mbert(settings.replace(mbert_model=str(path), mbert_label_map=label_map), pair)
 
 
 def _evaluate(tagger, corpus: Corpus, label_map: dict[str, str], pair: tuple[str, str]) -> Report:

@@ -56,13 +56,13 @@ def _require_dir(model_id: str, setting: str) -> None:
 def _require_cached(model_id: str, settings: Settings, setting: str) -> None:
     """Fail in milliseconds, before torch is imported, when a model is missing and may not be downloaded."""
     _require_dir(model_id, setting)
-    if not looks_like_path(model_id) and settings.hub_offline and not is_cached(model_id, settings.model_cache_dir):
-        raise not_downloaded(model_id, settings.model_cache_dir)
+    if not looks_like_path(model_id) and settings.models.hub_offline and not is_cached(model_id, settings.models.cache_dir):
+        raise not_downloaded(model_id, settings.models.cache_dir)
 
 
 def check_translation_models(settings: Settings) -> None:
     """Each local directory in MIXLINGO_TRANSLATION_MODELS exists (a hub id is checked when first used)."""
-    for direction, model_id in settings.translation_models.items():
+    for direction, model_id in settings.models.translation.items():
         _require_dir(model_id, f"MIXLINGO_TRANSLATION_MODELS[{direction}]")
 
 
@@ -72,22 +72,22 @@ def missing_translation_models(settings: Settings, target: str) -> list[str]:
     A local directory that does not exist is an error naming its setting first."""
     check_translation_models(settings)
     sources = [lang for pair in settings.language_pairs for lang in pair]
-    into = models_into(settings.translation_models, target, sources)
-    if not into or not settings.hub_offline or any(is_cached(m, settings.model_cache_dir) for m in into):
+    into = models_into(settings.models.translation, target, sources)
+    if not into or not settings.models.hub_offline or any(is_cached(m, settings.models.cache_dir) for m in into):
         return []
     return into
 
 
 def load_mbert(settings: Settings, pairs: list[tuple[str, str]] | None = None) -> Tagger:
     """The mBERT tagger; it refuses (one line) a model whose labels cover none of ``pairs``."""
-    _require_cached(settings.mbert_model, settings, "MIXLINGO_MBERT_MODEL")
+    _require_cached(settings.models.mbert, settings, "MIXLINGO_MBERT_MODEL")
     from mixlingo.adapters.mbert_tagger import MBertTagger  # torch is slow to import; only when asked
 
     return MBertTagger(
-        settings.mbert_model,
-        label_map=settings.mbert_label_map,
-        cache_dir=settings.model_cache_dir,
-        offline=settings.hub_offline,
+        settings.models.mbert,
+        label_map=settings.models.mbert_label_map,
+        cache_dir=settings.models.cache_dir,
+        offline=settings.models.hub_offline,
         batch_size=settings.batch_size,
         pairs=settings.language_pairs if pairs is None else pairs,
         **runtime_kwargs(settings),
@@ -171,10 +171,10 @@ def build_taggers(settings: Settings, notes: list[Note], pairs: list[tuple[str, 
     if settings.tagger == "embedded":
         return load_embedded_for(wanted) or [load_embedded()]
     taggers: list[Tagger] = []
-    if settings.hub_offline and not is_cached(settings.mbert_model, settings.model_cache_dir):
+    if settings.models.hub_offline and not is_cached(settings.models.mbert, settings.models.cache_dir):
         embedded = load_embedded_for(wanted)
         notes.append(Note(f"mBERT tagger not downloaded, using {_embedded_names(embedded)}; `mixlingo models pull` gets it",
-                          f"mBERT tagger: {_skipped(not_downloaded(settings.mbert_model, settings.model_cache_dir))}"))
+                          f"mBERT tagger: {_skipped(not_downloaded(settings.models.mbert, settings.models.cache_dir))}"))
     else:
         try:
             taggers.append(load_mbert(settings, pairs))
@@ -233,23 +233,26 @@ def load_encoder(settings: Settings, taggers: list[Tagger]) -> Encoder:
     """The reranker's encoder: the tagger's own model when asked to share, or when the reranker *is* the
     tagger's model (one copy in memory, cut at ``rerank_layers``: the same vectors as a second copy)."""
     for tagger in taggers:
-        if isinstance(tagger, SharesEncoder) and settings.reranker_share_tagger:
-            return tagger.encoder(settings.rerank_layers or None)
-        if getattr(tagger, "model_id", None) == settings.reranker_model and hasattr(tagger, "layer_encoder"):
-            if (shared := tagger.layer_encoder(settings.rerank_layers)) is not None:
+        if isinstance(tagger, SharesEncoder) and settings.reranker.share_tagger:
+            return tagger.encoder(settings.reranker.layers or None)
+        if getattr(tagger, "model_id", None) == settings.reranker.model and hasattr(tagger, "layer_encoder"):
+            if (shared := tagger.layer_encoder(settings.reranker.layers)) is not None:
                 return shared
-    _require_cached(settings.reranker_model, settings, "MIXLINGO_RERANKER_MODEL")
+    _require_cached(settings.reranker.model, settings, "MIXLINGO_RERANKER_MODEL")
     from mixlingo.adapters.bert_encoder import BertEncoder
 
     return BertEncoder.load(
-        settings.reranker_model, cache_dir=settings.model_cache_dir, offline=settings.hub_offline,
-        layers=settings.rerank_layers or None, **runtime_kwargs(settings),
+        settings.reranker.model, cache_dir=settings.models.cache_dir, offline=settings.models.hub_offline,
+        layers=settings.reranker.layers or None, **runtime_kwargs(settings),
     )
 
 
 def rerank_weights(settings: Settings) -> RerankWeights:
-    """The reranker's weights: the settings whose field says ``affects_output("rerank_weights", <weight>)``."""
-    return RerankWeights(**settings.group("rerank_weights"))
+    """The reranker's weights, from its group of settings."""
+    group = settings.reranker
+    return RerankWeights(model=group.model_weight, similarity=group.similarity_weight, copy_penalty=group.copy_penalty,
+                         placeholder_penalty=group.placeholder_penalty, length_penalty=group.length_penalty,
+                         skip_margin=group.skip_margin)
 
 
 def romanized_languages(settings: Settings, pair: str | None = None) -> tuple[str, ...]:
@@ -277,7 +280,7 @@ def build_translate_pipeline(
     notes: list[Note] = []
     stages, taggers = _tag_stages(settings, notes, pair)
     translator = translator or load_translator(settings, notes)
-    if settings.rerank:
+    if settings.reranker.enabled:
         try:
             encoder = encoder or load_encoder(settings, taggers)
             notes += as_notes(encoder.notes)
@@ -287,7 +290,7 @@ def build_translate_pipeline(
                               else "reranker could not load, so reranking is off; see `--verbose`",
                               f"reranker: {_skipped(error)}"))
             encoder = None
-    translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.rerank else None, taggers)
+    translator, encoder, batched = backends.micro_batched(settings, translator, encoder if settings.reranker.enabled else None, taggers)
     transliterators = {lang: load_transliterator(lang) for lang in romanized_languages(settings, pair)}
     stages += [
         ("tag", TagLanguages(*batched)),

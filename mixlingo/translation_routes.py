@@ -14,7 +14,7 @@ from mixlingo.nlp.directions import Route, hops
 
 def usable(settings: Settings) -> Callable[[str], bool]:
     """Can a model load now, as the translators judge it: downloaded, an existing directory, or downloads allowed."""
-    return lambda model: is_cached(model, settings.model_cache_dir) or not (settings.hub_offline or looks_like_path(model))
+    return lambda model: is_cached(model, settings.models.cache_dir) or not (settings.models.hub_offline or looks_like_path(model))
 
 
 def needed_directions(settings: Settings, pairs: Iterable[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
@@ -44,7 +44,7 @@ class DirectionPlan:
 
 
 def plan_direction(settings: Settings, source: str, target: str) -> DirectionPlan:
-    models = settings.translation_models
+    models = settings.models.translation
     return DirectionPlan(source, target, hops(models, source, target), hops(models, source, target, usable(settings)))
 
 
@@ -59,11 +59,11 @@ def status(settings: Settings, plan: DirectionPlan) -> str:
     """``downloaded`` / ``local`` / ``not downloaded`` (and what stands in until it is) for ``models list``."""
     if not plan.preferred:
         return ""
-    missing = [r.model for r in plan.preferred if not is_cached(r.model, settings.model_cache_dir)]
+    missing = [r.model for r in plan.preferred if not is_cached(r.model, settings.models.cache_dir)]
     if not missing:
         return "local" if all(looks_like_path(r.model) for r in plan.preferred) else "downloaded"
     said = "not downloaded" if len(plan.preferred) == 1 else f"not downloaded: {', '.join(missing)}"
-    if plan.now and plan.now != plan.preferred and all(is_cached(r.model, settings.model_cache_dir) for r in plan.now):
+    if plan.now and plan.now != plan.preferred and all(is_cached(r.model, settings.models.cache_dir) for r in plan.now):
         said += f"; until then {describe_hops(plan.now)}"
     return said
 

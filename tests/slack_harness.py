@@ -254,7 +254,7 @@ async def open_app(tmp_path: Path, fake: FakeSlack, *, translator: Any = None, *
     values.update(overrides)
     settings = load_settings(**values)
     service = translation_service(settings, translator=translator or fake_translator(), encoder=fake_encoder())
-    database = await open_database(settings.database_url)
+    database = await open_database(settings.scale_out.database_url)
     bot = Bot(settings, service, Repository(database.engine))
     app = build_app(bot, database)
     server = TestServer(slack_web_app(app), host="127.0.0.1")

@@ -11,7 +11,7 @@ from slack_harness import FakeSlack, fake_encoder, fake_translator
 from mixlingo.bot.checks import check_app_token, check_bot_token, choose_mode
 from mixlingo.cli import app
 from mixlingo.config import load_settings
-from mixlingo.config.settings import DEFAULT_SLACK_SCOPES
+from mixlingo.config.groups import DEFAULT_SLACK_SCOPES
 from mixlingo.errors import ConfigError
 
 runner = CliRunner()
@@ -30,7 +30,7 @@ runner = CliRunner()
 def test_mode_follows_the_credentials(monkeypatch: pytest.MonkeyPatch, env: dict, mode: str) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    assert choose_mode(load_settings()) == mode
+    assert choose_mode(load_settings().slack) == mode
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_incomplete_credentials_say_what_is_missing_and_where(monkeypatch: pytes
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as error:
-        choose_mode(load_settings())
+        choose_mode(load_settings().slack)
     assert message in str(error.value) and "\n" not in str(error.value)
     result = runner.invoke(app, ["serve"])  # the CLI: one red line and exit code 2, no traceback
     assert result.exit_code == 2 and message.split(";")[0] in " ".join(result.stderr.split())
@@ -78,9 +78,9 @@ async def test_rejected_token_and_unreachable_slack(fake: FakeSlack) -> None:
 
 def test_settings_accept_both_env_names_and_hide_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-plain")
-    assert load_settings().slack_bot_token.get_secret_value() == "xoxb-plain"
+    assert load_settings().slack.bot_token.get_secret_value() == "xoxb-plain"
     monkeypatch.setenv("MIXLINGO_SLACK_BOT_TOKEN", "xoxb-prefixed")
-    assert load_settings().slack_bot_token.get_secret_value() == "xoxb-prefixed"
+    assert load_settings().slack.bot_token.get_secret_value() == "xoxb-prefixed"
     assert "xoxb-prefixed" not in repr(load_settings())
     monkeypatch.setenv("MIXLINGO_AUTOTRANSLATE_OUTPUT", "sideways")
     with pytest.raises(ConfigError, match="MIXLINGO_AUTOTRANSLATE_OUTPUT='sideways' is not valid: must be 'thread' or 'inline'"):

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import yaml
 
 from mixlingo.bot import listeners
-from mixlingo.config.settings import DEFAULT_SLACK_SCOPES
+from mixlingo.config.groups import DEFAULT_SLACK_SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -211,11 +211,11 @@ def test_notes_are_short_once_and_actionable(monkeypatch: pytest.MonkeyPatch) ->
 def test_allow_downloads_is_the_only_way_tag_reaches_the_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     from mixlingo.config import load_settings
 
-    assert load_settings().hub_offline is True
+    assert load_settings().models.hub_offline is True
     monkeypatch.setenv("MIXLINGO_ALLOW_DOWNLOADS", "true")
-    assert load_settings().hub_offline is False
+    assert load_settings().models.hub_offline is False
     monkeypatch.setenv("MIXLINGO_OFFLINE", "true")
-    assert load_settings().hub_offline is True
+    assert load_settings().models.hub_offline is True
 
 
 def test_translate_stdin_with_invalid_utf8_notes_the_replacement() -> None:

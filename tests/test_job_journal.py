@@ -36,9 +36,9 @@ class Clock:
 @pytest.fixture
 def setup(redis_url: str, queue_name: str) -> Iterator[tuple]:
     settings = load_settings(broker_url=redis_url, queue_name=queue_name)
-    celery = make_celery(settings)
+    celery = make_celery(settings.scale_out)
     clock = Clock()
-    journal = Journal(journal_for(settings).client, queue_name, clock=clock)
+    journal = Journal(journal_for(settings.scale_out).client, queue_name, clock=clock)
     yield settings, celery, journal, clock
     client = journal.client
     client.delete(*[k for k in client.scan_iter(f"{journal.prefix}:*")] or [journal.envelopes])
@@ -66,19 +66,19 @@ def waiting_ids(journal: Journal) -> list[str]:
 def test_a_job_a_dying_worker_took_off_the_queue_is_sent_again(setup) -> None:
     settings, celery, journal, clock = setup
     job = envelope()
-    send(celery, settings.queue_name, job, journal)
-    sweeper = Sweeper(journal, lambda e: send(celery, settings.queue_name, e, journal), grace=5)
+    send(celery, settings.scale_out.queue_name, job, journal)
+    sweeper = Sweeper(journal, lambda e: send(celery, settings.scale_out.queue_name, e, journal), grace=5)
     clock.now += 10
     assert sweeper.sweep() == [] and waiting_ids(journal) == [job.id]  # waiting in the queue: fine
 
-    take(celery, settings.queue_name, file_it=False)[0].close()  # popped, then the worker died
+    take(celery, settings.scale_out.queue_name, file_it=False)[0].close()  # popped, then the worker died
     assert waiting_ids(journal) == []
     assert sweeper.sweep() == []  # missing once: it may be between the pop and the filing
     clock.now += 4
     assert sweeper.sweep() == []
     clock.now += 2
     assert sweeper.sweep() == [job.id]  # missing for longer than the grace: sent again
-    [raw] = journal.client.lrange(settings.queue_name, 0, -1)
+    [raw] = journal.client.lrange(settings.scale_out.queue_name, 0, -1)
     message = json.loads(raw)
     assert message["headers"]["id"] == job.id
     args, _, _ = json.loads(base64.b64decode(message["body"]))
@@ -90,13 +90,13 @@ def test_a_job_a_dying_worker_took_off_the_queue_is_sent_again(setup) -> None:
 def test_a_job_a_live_worker_holds_or_that_ended_is_left_alone(setup) -> None:
     settings, celery, journal, clock = setup
     running, finished = envelope("a"), envelope("b")
-    send(celery, settings.queue_name, running, journal)
-    send(celery, settings.queue_name, finished, journal)
+    send(celery, settings.scale_out.queue_name, running, journal)
+    send(celery, settings.scale_out.queue_name, finished, journal)
     resent: list[Envelope] = []
     sweeper = Sweeper(journal, resent.append, grace=5)
-    worker, taken = take(celery, settings.queue_name, file_it=True)  # taken and filed as unacked: running
+    worker, taken = take(celery, settings.scale_out.queue_name, file_it=True)  # taken and filed as unacked: running
     assert taken.headers["id"] == running.id
-    dead, done = take(celery, settings.queue_name, file_it=False)
+    dead, done = take(celery, settings.scale_out.queue_name, file_it=False)
     assert done.headers["id"] == finished.id
     journal.close(finished.id)  # the job ended before its message was acked
     for _ in range(4):
@@ -118,7 +118,7 @@ def test_a_publish_that_fails_takes_its_journal_entry_back(setup) -> None:
             raise ConnectionRefusedError("broker down")
 
     with pytest.raises(ConnectionRefusedError):
-        send(Down(), settings.queue_name, envelope(), journal)  # type: ignore[arg-type]
+        send(Down(), settings.scale_out.queue_name, envelope(), journal)  # type: ignore[arg-type]
     assert journal.waiting_since(float("inf")) == []  # the front end answers 500: Slack sends the request again
 
 
@@ -174,5 +174,5 @@ def test_a_worker_runs_a_journaled_job_once_however_often_it_is_delivered(setup)
 
 
 def test_front_end_jobs_are_journaled_only_for_redis(redis_url: str, queue_name: str) -> None:
-    assert journal_for(load_settings(broker_url="amqp://guest@127.0.0.1//")) is None
-    assert journal_for(load_settings(broker_url=redis_url, queue_name=queue_name)) is not None
+    assert journal_for(load_settings(broker_url="amqp://guest@127.0.0.1//").scale_out) is None
+    assert journal_for(load_settings(broker_url=redis_url, queue_name=queue_name).scale_out) is not None

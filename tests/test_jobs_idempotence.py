@@ -118,7 +118,7 @@ async def test_a_job_that_fails_for_good_is_recorded_and_listed(slack: Slack, ca
     from mixlingo.cli import app
 
     result = await asyncio.to_thread(CliRunner().invoke, app, ["jobs", "failed", "--json"],
-                                     env={"MIXLINGO_DATABASE_URL": slack.bot.settings.database_url})
+                                     env={"MIXLINGO_DATABASE_URL": slack.bot.settings.scale_out.database_url})
     assert result.exit_code == 0 and '"job": "run_message"' in result.output and "channel_not_found" in result.output
 
 

@@ -64,7 +64,7 @@ def test_the_toml_examples_are_valid_configs(tmp_path: Path, monkeypatch: pytest
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MIXLINGO_MODEL_CACHE_DIR")
     settings = load_settings()
-    assert settings.model_cache_dir == Path("/srv/mixlingo/models") and settings.translation_models["mul-en"].endswith("mul-en")
+    assert settings.models.cache_dir == Path("/srv/mixlingo/models") and settings.models.translation["mul-en"].endswith("mul-en")
 
 
 def test_the_performance_summary_agrees_with_the_measured_targets() -> None:

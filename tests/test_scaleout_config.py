@@ -36,7 +36,7 @@ def test_bad_scale_out_settings_are_one_line(monkeypatch: pytest.MonkeyPatch, na
 
 
 def test_timings_keep_an_attempt_inside_its_lease_and_redelivery_after_both() -> None:
-    t = timings(load_settings(job_lease_seconds=60))
+    t = timings(load_settings(job_lease_seconds=60).scale_out)
     assert t["time_limit"] < t["lease"] and t["visibility_timeout"] > t["time_limit"] + t["lease"]
 
 
@@ -57,14 +57,14 @@ def test_commands_explain_what_is_missing(tmp_path: Path) -> None:
 
 @asynccontextmanager
 async def queue_front_end(tmp_path: Path, fake: FakeSlack, settings):
-    """A front end whose listeners enqueue to ``settings.broker_url`` instead of running."""
+    """A front end whose listeners enqueue to ``settings.scale_out.broker_url`` instead of running."""
     from aiohttp.test_utils import TestServer
 
     from mixlingo.bot.app import build_app
     from mixlingo.bot.web import slack_web_app
 
     bot, database, driver = await open_app(tmp_path, fake)
-    server = TestServer(slack_web_app(build_app(bot, database, runner=QueueRunner(settings))), host="127.0.0.1")
+    server = TestServer(slack_web_app(build_app(bot, database, runner=QueueRunner(settings.scale_out))), host="127.0.0.1")
     await server.start_server()
     try:
         driver.server = server
@@ -92,7 +92,7 @@ async def test_front_end_enqueues_without_running_anything(tmp_path: Path, fake:
         [raw] = redis.Redis.from_url(redis_url).lrange(queue_name, 0, -1)
         message = json.loads(raw)
         assert message["headers"]["task"] == "mixlingo.run_job"
-        journaled = journal_for(settings).envelope(message["headers"]["id"])  # kept until a worker has run it
+        journaled = journal_for(settings.scale_out).envelope(message["headers"]["id"])  # kept until a worker has run it
         assert journaled is not None and journaled.journaled and journaled.function == "run_message"
         assert "xoxb" not in raw.decode()  # no token in the broker
         assert fake.of("chat.postMessage") == [] and bot.inflight.count == 0  # nothing ran here

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from mixlingo.config import Settings
+from mixlingo.config import ScaleOutSettings
 
 
 @lru_cache(maxsize=8)
@@ -18,7 +18,7 @@ def redis_client(url: str):
     return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
 
 
-def redis_broker(settings: Settings):
+def redis_broker(scale_out: ScaleOutSettings):
     """The broker's Redis client, or None when the broker is not Redis."""
-    url = settings.broker_url or ""
+    url = scale_out.broker_url or ""
     return redis_client(url) if url.startswith(("redis://", "rediss://")) else None

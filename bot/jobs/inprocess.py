@@ -30,7 +30,7 @@ class InProcessRunner(AsyncLazyListenerRunner):
     def __init__(self, bot, *, max_retries: int | None = None, backoff_base: float = 1.0):
         self.logger = log
         self.bot = bot
-        self.max_retries = bot.settings.job_max_retries if max_retries is None else max_retries
+        self.max_retries = bot.settings.scale_out.job_max_retries if max_retries is None else max_retries
         self.backoff_base = backoff_base
         self.tasks: set[asyncio.Task] = set()
         metrics.set_queue_depth(lambda: len(self.tasks))

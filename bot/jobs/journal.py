@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from mixlingo.bot.jobs.broker import redis_broker
 from mixlingo.bot.jobs.envelope import Envelope
+from mixlingo.config import ScaleOutSettings
 
 Start = Literal["run", "ended", "busy"]
 
@@ -66,7 +67,7 @@ class Journal:
         return f"{self.prefix}:running:{job_id}"
 
 
-def journal_for(settings: Any) -> Journal | None:
-    """The journal of ``settings``' queue; None for brokers that cannot lose a taken message (AMQP)."""
-    client = redis_broker(settings)
-    return None if client is None else Journal(client, settings.queue_name)
+def journal_for(scale_out: ScaleOutSettings) -> Journal | None:
+    """The journal of the configured queue; None for brokers that cannot lose a taken message (AMQP)."""
+    client = redis_broker(scale_out)
+    return None if client is None else Journal(client, scale_out.queue_name)

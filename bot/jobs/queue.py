@@ -30,7 +30,7 @@ from mixlingo.bot import metrics
 from mixlingo.bot.jobs.broker import redis_broker
 from mixlingo.bot.jobs.envelope import Envelope
 from mixlingo.bot.jobs.journal import Journal, journal_for
-from mixlingo.config import Settings
+from mixlingo.config import ScaleOutSettings
 from mixlingo.errors import MixlingoError
 
 log = logging.getLogger("mixlingo.jobs")
@@ -42,19 +42,19 @@ class QueueUnavailable(MixlingoError):
     """The broker refused or timed out: the front end answers 503 so Slack retries the request later."""
 
 
-def timings(settings: Settings) -> dict[str, float]:
+def timings(scale_out: ScaleOutSettings) -> dict[str, float]:
     """Time limit < lease < redelivery: an attempt is over before anyone may take its work over."""
-    lease = float(settings.job_lease_seconds)
+    lease = float(scale_out.job_lease_seconds)
     return {"time_limit": lease * 0.8, "lease": lease, "visibility_timeout": lease * 2 + 10}
 
 
-def make_celery(settings: Settings) -> Celery:
-    if not settings.broker_url:
+def make_celery(scale_out: ScaleOutSettings) -> Celery:
+    if not scale_out.broker_url:
         raise MixlingoError("MIXLINGO_BROKER_URL is not set: queue mode needs a broker, e.g. redis://127.0.0.1:6379/0")
-    t = timings(settings)
-    app = Celery("mixlingo", broker=settings.broker_url, set_as_current=False)
+    t = timings(scale_out)
+    app = Celery("mixlingo", broker=scale_out.broker_url, set_as_current=False)
     app.conf.update(
-        task_default_queue=settings.queue_name,
+        task_default_queue=scale_out.queue_name,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,  # a job that ended (even failed) is recorded by us, not redelivered
@@ -101,11 +101,11 @@ class QueueRunner(AsyncLazyListenerRunner):
     is never acked and then dropped.
     """
 
-    def __init__(self, settings: Settings):
+    def __init__(self, scale_out: ScaleOutSettings):
         self.logger = log
-        self.celery = make_celery(settings)
-        self.queue = settings.queue_name
-        self.journal = journal_for(settings)
+        self.celery = make_celery(scale_out)
+        self.queue = scale_out.queue_name
+        self.journal = journal_for(scale_out)
         self.retry_policy = {"max_retries": 2, "interval_start": 0.05, "interval_step": 0.2, "interval_max": 0.5}
 
     def start(self, function, request: AsyncBoltRequest) -> None:
@@ -123,7 +123,7 @@ class QueueRunner(AsyncLazyListenerRunner):
         raise RuntimeError("a front end never runs jobs itself in queue mode")
 
 
-def queue_depth(settings: Settings) -> int:
+def queue_depth(scale_out: ScaleOutSettings) -> int:
     """Messages waiting in the broker queue (Redis: the list's length; 0 for other brokers)."""
-    client = redis_broker(settings)
-    return 0 if client is None else int(client.llen(settings.queue_name))
+    client = redis_broker(scale_out)
+    return 0 if client is None else int(client.llen(scale_out.queue_name))

@@ -84,7 +84,7 @@ class WorkerRuntime:
         from mixlingo.bot.context import Bot
         from mixlingo.bot.storage import Repository, open_database
 
-        self.database = await open_database(self.settings.database_url)
+        self.database = await open_database(self.settings.scale_out.database_url)
         self.bot = Bot(self.settings, self.service, Repository(self.database.engine))
         self.app = build_app(self.bot, self.database, runner=CallerRunner())
         self.notes = list(await self.service.start())  # the models, once per process
@@ -107,7 +107,7 @@ class WorkerRuntime:
         request = envelope.request()
         state = _JobState(envelope.id)
         request.context[_STATE] = state
-        response = await asyncio.wait_for(self.app.async_dispatch(request), timeout=timings(self.settings)["time_limit"])
+        response = await asyncio.wait_for(self.app.async_dispatch(request), timeout=timings(self.settings.scale_out)["time_limit"])
         if state.error is not None:
             raise state.error
         if not state.ran:
@@ -133,7 +133,7 @@ def register_task(celery: Celery, runtime: Callable[[], WorkerRuntime]) -> Any:
         rt = runtime()
         attempt = int(task.request.retries or 0)
         journal = rt.journal if envelope.journaled else None
-        lease = timings(rt.settings)["lease"]
+        lease = timings(rt.settings.scale_out)["lease"]
         if journal is not None:
             start = _begin(journal, envelope, lease)
             if start == "ended":
@@ -158,16 +158,16 @@ def register_task(celery: Celery, runtime: Callable[[], WorkerRuntime]) -> Any:
 
 def _run(task: Any, rt: WorkerRuntime, envelope: Envelope, attempt: int) -> None:
     """One attempt: done, retried later (raises celery's Retry), or recorded as failed."""
-    limit = timings(rt.settings)["time_limit"]
+    limit = timings(rt.settings.scale_out)["time_limit"]
     try:
         rt.call(rt.execute(envelope), timeout=limit + 5)
     except Exception as error:
         metrics.ERRORS.labels(error_kind(error)).inc()
-        if is_retryable(error) and attempt < rt.settings.job_max_retries:
+        if is_retryable(error) and attempt < rt.settings.scale_out.job_max_retries:
             delay = backoff(attempt)
             metrics.JOBS.labels(envelope.function, "retry").inc()
             log.warning("job %s (%s) will be retried in %.1f s (try %d of %d): %s", envelope.id, envelope.function,
-                        delay, attempt + 2, rt.settings.job_max_retries + 1, describe(error))
+                        delay, attempt + 2, rt.settings.scale_out.job_max_retries + 1, describe(error))
             raise task.retry(countdown=delay, exc=error) from error
         try:
             rt.call(record_failure(rt.bot.repo, envelope, error, attempt + 1), timeout=30)
@@ -195,23 +195,24 @@ def _quietly(action: Callable[[str], None], job_id: str) -> None:
 def run_worker(settings: Settings, *, service: TranslationService, name: str | None = None,
                say: Callable[[str], None] = print) -> None:
     """Build the runtime (models, database) and consume the queue until stopped (Ctrl-C or SIGTERM)."""
-    celery = make_celery(settings)
-    journal = journal_for(settings)
+    scale_out = settings.scale_out
+    celery = make_celery(scale_out)
+    journal = journal_for(scale_out)
     runtime = WorkerRuntime(settings, service, journal)
-    metrics.set_queue_depth(lambda: queue_depth(settings))
+    metrics.set_queue_depth(lambda: queue_depth(scale_out))
     register_task(celery, lambda: runtime)
-    sweeper = _start_sweeper(celery, settings, journal)
+    sweeper = _start_sweeper(celery, scale_out.queue_name, journal)
     for note in runtime.notes:
         say(f"note: {note}")
     hostname = name or f"mixlingo-{os.getpid()}@{socket.gethostname()}"
-    say(f"worker {hostname}: queue {settings.queue_name!r} on {_broker(settings)}, {settings.worker_concurrency} at once"
+    say(f"worker {hostname}: queue {scale_out.queue_name!r} on {_broker(scale_out.broker_url)}, {scale_out.worker_concurrency} at once"
         + (f", metrics at {runtime.metrics_url}/metrics" if runtime.metrics_url else ""))
     from celery.signals import worker_ready
 
     worker_ready.connect(lambda **_: say(f"worker {hostname} ready"), weak=False)
     try:
-        celery.worker_main(["worker", "--pool=threads", f"--concurrency={settings.worker_concurrency}",
-                            f"--queues={settings.queue_name}", f"--hostname={hostname}", "--loglevel=WARNING",
+        celery.worker_main(["worker", "--pool=threads", f"--concurrency={scale_out.worker_concurrency}",
+                            f"--queues={scale_out.queue_name}", f"--hostname={hostname}", "--loglevel=WARNING",
                             "--without-gossip", "--without-mingle", "--without-heartbeat"])
     finally:
         if sweeper is not None:
@@ -219,18 +220,18 @@ def run_worker(settings: Settings, *, service: TranslationService, name: str | N
         runtime.close()
 
 
-def _start_sweeper(celery: Celery, settings: Settings, journal: Journal | None):
+def _start_sweeper(celery: Celery, queue: str, journal: Journal | None):
     """The thread that sends again jobs a dying worker took off the Redis queue (none for other brokers)."""
     if journal is None:
         return None
     from mixlingo.bot.jobs.sweeper import Sweeper, SweeperThread
 
-    thread = SweeperThread(Sweeper(journal, lambda envelope: send(celery, settings.queue_name, envelope, journal)))
+    thread = SweeperThread(Sweeper(journal, lambda envelope: send(celery, queue, envelope, journal)))
     thread.start()
     return thread
 
 
-def _broker(settings: Settings) -> str:
+def _broker(url: str | None) -> str:
     from kombu.utils.url import maybe_sanitize_url
 
-    return maybe_sanitize_url(settings.broker_url or "")
+    return maybe_sanitize_url(url or "")

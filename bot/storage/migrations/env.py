@@ -22,7 +22,7 @@ async def run_from_settings() -> None:
     from mixlingo.bot.storage.db import async_url
     from mixlingo.config import load_settings
 
-    engine = create_async_engine(async_url(load_settings().database_url))
+    engine = create_async_engine(async_url(load_settings().scale_out.database_url))
     async with engine.begin() as connection:
         await connection.run_sync(run_on)
     await engine.dispose()
