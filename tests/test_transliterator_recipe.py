@@ -63,7 +63,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     data = tmp_path_factory.mktemp("dakshina-zz")
     words = write_dakshina_folder(data)
     out = tmp_path_factory.mktemp("models") / LANG
-    options = TrainingOptions(fit=FitOptions(epochs=25, batch=32, width=32, feed_forward=64, layers=1), beam=4, wordfreq=False)
+    options = TrainingOptions(fit=FitOptions(epochs=25, batch=32, width=32, feed_forward=64, encoder_layers=1, decoder_layers=1), beam=4, wordfreq=False)
     train_and_save(LANG, data, out, options)
     return data, out, words
 

@@ -101,29 +101,38 @@ class BeamSearch:
             mask[rows, :length] = 0.0
         return keys, values, mask
 
+    def _step(self, previous: np.ndarray, step: int, caches: tuple[np.ndarray, np.ndarray], cross: tuple[np.ndarray, np.ndarray, np.ndarray]
+              ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        log_probs, keys, values = self.decoder.run(None, {
+            "previous": previous, "position": np.array([step], dtype=np.int64), "self_keys": caches[0], "self_values": caches[1],
+            "cross_keys": cross[0], "cross_values": cross[1], "mask": cross[2]})
+        log_probs[:, [PAD, BOS]] = -np.inf  # never written, but not to be picked even by chance
+        if step == 0:
+            log_probs[:, EOS] = -np.inf  # no empty word
+        return log_probs, (keys, values)
+
     def _search_batch(self, words: Sequence[str], beam: int) -> list[Candidates]:
         n = len(words)
-        cross_keys, cross_values, mask = self._encode(words)
-        cross_keys, cross_values, mask = np.repeat(cross_keys, beam, axis=1), np.repeat(cross_values, beam, axis=1), np.repeat(mask, beam, axis=0)
-        layers, _n, heads, _s, size = cross_keys.shape
-        self_keys = self_values = np.zeros((layers, n * beam, heads, 0, size), dtype=np.float32)
-        scores = np.full((n, beam), -np.inf, dtype=np.float32)
-        scores[:, 0] = 0.0  # one live hypothesis per word to start with
-        previous = np.full(n * beam, BOS, dtype=np.int64)
-        history = np.zeros((n, beam, 0), dtype=np.int64)
+        cross = self._encode(words)
+        layers, _n, heads, _s, size = cross[0].shape
+        empty = np.zeros((layers, n, heads, 0, size), dtype=np.float32)
+        # The first step is the same for every hypothesis of a word: run it once per word, then fan out.
+        log_probs, caches = self._step(np.full(n, BOS, dtype=np.int64), 0, (empty, empty), cross)
+        first = np.argsort(-log_probs, axis=1, kind="stable")[:, :beam]
+        scores = np.take_along_axis(log_probs, first, axis=1)
+        history = first[:, :, None]
+        fan_out = np.repeat(np.arange(n), beam)
+        caches = (caches[0][:, fan_out], caches[1][:, fan_out])
+        cross = (cross[0][:, fan_out], cross[1][:, fan_out], cross[2][fan_out])
+        previous = first.reshape(-1)
         finished: list[list[tuple[float, tuple[int, ...]]]] = [[] for _ in words]
+        ids = np.arange(n)  # which word each remaining row group is
         limits = np.array([2 * len(w) + 6 for w in words])
-        active = np.ones(n, dtype=bool)
-        step = 0
-        while active.any():
-            log_probs, self_keys, self_values = self.decoder.run(None, {
-                "previous": previous, "position": np.array([step], dtype=np.int64), "self_keys": self_keys, "self_values": self_values,
-                "cross_keys": cross_keys, "cross_values": cross_values, "mask": mask})
-            log_probs[:, [PAD, BOS]] = -np.inf  # never written, but not to be picked even by chance
-            if step == 0:
-                log_probs[:, EOS] = -np.inf  # no empty word
+        step = 1
+        while len(ids):
+            log_probs, caches = self._step(previous, step, caches, cross)
             vocab = log_probs.shape[1]
-            total = (scores.reshape(-1, 1) + log_probs).reshape(n, beam * vocab)
+            total = (scores.reshape(-1, 1) + log_probs).reshape(len(ids), beam * vocab)
             top = np.argpartition(-total, 2 * beam, axis=1)[:, : 2 * beam]
             top_scores = np.take_along_axis(total, top, axis=1)
             order = np.argsort(-top_scores, axis=1, kind="stable")
@@ -131,22 +140,25 @@ class BeamSearch:
             origin, token = top // vocab, top % vocab
             ends = (token == EOS) & np.isfinite(top_scores)
             ends[:, beam:] = False  # an ending counts when it is among the best ``beam`` continuations
-            for i, j in zip(*np.nonzero(ends & active[:, None])):
-                finished[i].append((float(top_scores[i, j]), tuple(history[i, origin[i, j]].tolist())))
+            for i, j in zip(*np.nonzero(ends)):
+                finished[ids[i]].append((float(top_scores[i, j]), tuple(history[i, origin[i, j]].tolist())))
             live_scores = np.where(token == EOS, -np.inf, top_scores)
             keep = np.argsort(-live_scores, axis=1, kind="stable")[:, :beam]
             origin = np.take_along_axis(origin, keep, axis=1)
             scores = np.take_along_axis(live_scores, keep, axis=1)
             history = np.concatenate([np.take_along_axis(history, origin[:, :, None], axis=1),
                                       np.take_along_axis(token, keep, axis=1)[:, :, None]], axis=2)
-            rows = (np.arange(n)[:, None] * beam + origin).reshape(-1)
-            self_keys, self_values = self_keys[:, rows], self_values[:, rows]
-            previous = history[:, :, -1].reshape(-1)
             step += 1
-            for i in np.nonzero(active)[0]:  # done: enough endings that no live hypothesis can beat (scores only fall)
-                done = sorted(finished[i], reverse=True)[:beam]
-                if step >= limits[i] or (len(done) == beam and scores[i, 0] <= done[-1][0]):
-                    active[i] = False
-            scores[~active] = -np.inf
+            # A word is done when it has enough endings that no live hypothesis can beat (scores only fall), or is too long.
+            done = np.array([step >= limits[w] or (len(finished[w]) >= beam and scores[i, 0] <= sorted(finished[w], reverse=True)[beam - 1][0])
+                             for i, w in enumerate(ids)])
+            remaining = np.nonzero(~done)[0]
+            rows = ((remaining[:, None] * beam) + origin[remaining]).reshape(-1)  # the surviving hypotheses' rows, reordered
+            caches = (caches[0][:, rows], caches[1][:, rows])
+            if done.any():
+                same = np.repeat(remaining * beam, beam)
+                cross = (cross[0][:, same], cross[1][:, same], cross[2][same])
+            ids, scores, history = ids[remaining], scores[remaining], history[remaining]
+            previous = history[:, :, -1].reshape(-1)
         return [[("".join(self.target_alphabet[t - 3] for t in seq), score) for score, seq in sorted(found, reverse=True)[:beam]]
                 for found in finished]

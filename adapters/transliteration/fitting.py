@@ -29,7 +29,8 @@ class FitOptions:
     label_smoothing: float = 0.1
     width: int = 128
     feed_forward: int = 512
-    layers: int = 2
+    encoder_layers: int = 2
+    decoder_layers: int = 2
     dropout: float = 0.1
     seed: int = 0
     threads: int = 1
@@ -60,7 +61,7 @@ def fit(
     torch.manual_seed(options.seed)
     shuffle = random.Random(options.seed)
     shape = Shape(len(source_alphabet) + 3, len(target_alphabet) + 3, width=options.width, feed_forward=options.feed_forward,
-                  encoder_layers=options.layers, decoder_layers=options.layers, dropout=options.dropout)
+                  encoder_layers=options.encoder_layers, decoder_layers=options.decoder_layers, dropout=options.dropout)
     model = Transliterator(shape)
     batches_per_epoch = -(-len(pairs) // options.batch)
     optimizer = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=0.01)
