@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 DEMO   ?= Oye <@U024BE7LH>, I'll send *el reporte* mañana, ok? :tada:
 
-.PHONY: install run test lint proofs clean
+.PHONY: install run test lint proofs clean image up down container-test
 
 # The runtime (what `make run` needs), with pip's progress shown: the first install takes minutes.
 $(VENV)/.installed: pyproject.toml
@@ -52,6 +52,24 @@ lint: $(VENV)/.installed-dev
 # table of the figures; needs the PostgreSQL and Redis servers, like `make test`. About 5 minutes.
 proofs: $(VENV)/.installed-dev
 	$(PY) scripts/proofs.py
+
+# The container image and the compose stack (compose.yaml, settings in .env; docs/deployment.md). Docker when it
+# runs here; otherwise podman, set up by scripts/container_base.sh, which builds stand-ins for the registry images
+# (python:3.12-slim, redis, postgres) from Debian's archive where no registry is reachable.
+image:
+	scripts/container_base.sh image
+
+up: image
+	scripts/container_base.sh up
+
+down:
+	scripts/container_base.sh down
+
+# Builds the image and runs it: offline tagging, /healthz on a published port, the compose stack from a signed
+# Slack event to one post, then takes it all down. Installs podman first where it is missing (needs root).
+container-test: $(VENV)/.installed-dev
+	scripts/container_base.sh setup
+	MIXLINGO_CONTAINER_TEST=1 $(PY) -m pytest tests/test_container.py -v
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .typecheck .mypy_cache .ruff_cache
