@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mixlingo.adapters import levers
 from mixlingo.adapters.bert_config import Head, read_config
 from mixlingo.adapters.bert_graphs import WORD_INPUT, WordTable
 from mixlingo.adapters.bert_tokenizer import JsonBertTokenizer
@@ -212,7 +213,7 @@ def _words_outside(path: Path) -> tuple[Path, WordTable | None]:
     """The graph without its word-embedding table, and the table memory-mapped; the whole graph where it cannot be cut."""
     from mixlingo.adapters.bert_graphs import cut
 
-    if "words" in os.environ.get("BENCH_LEVERS_OFF", ""):  # the lever off (scripts/bench_levers.py)
+    if not levers.is_on("words"):  # the lever off (scripts/bench_levers.py)
         return path, None
     try:
         paths = cut(path)

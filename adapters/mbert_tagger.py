@@ -9,12 +9,12 @@ The forward runs on torch, torch int8 or ONNX Runtime (``backend``, see
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from mixlingo.adapters import levers
 from mixlingo.adapters.bert_encoder import VectorMemo, pool, row_ids
 from mixlingo.adapters.bert_runtime import SplitOnnxRunner, load_config, load_runner, position_limit, tokenizer_lock
 from mixlingo.errors import ModelUnavailableError
@@ -156,6 +156,6 @@ class MBertTagger:
 
             self.runner = split  # the whole graph's session goes
             trim_heap()
-        if self.source_vectors is None and share_sources and "sources" not in os.environ.get("BENCH_LEVERS_OFF", ""):
+        if self.source_vectors is None and share_sources and levers.is_on("sources"):
             self.source_vectors = VectorMemo()
         return BertEncoder(self.tokenizer, split.front_runner(), known=self.source_vectors)

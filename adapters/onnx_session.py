@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from mixlingo.adapters import levers
+from mixlingo.adapters.heap import cap_arenas
 
 
 def cpu_session(path: Path, threads: int):  # an onnxruntime.InferenceSession
@@ -19,8 +21,9 @@ def cpu_session(path: Path, threads: int):  # an onnxruntime.InferenceSession
     # Idle intra-op threads block instead of spinning: mixlingo runs several sessions (tagger front and
     # back, reranker) and CTranslate2 one after the other on the same cores, and a finished session's
     # spinning threads took CPU from the next one (docs/performance.md, "ORT threads spin").
-    if "spin" not in os.environ.get("BENCH_LEVERS_OFF", ""):  # the lever off: spin as ORT does by default
+    if levers.is_on("spin"):  # the lever off: spin as ORT does by default
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    cap_arenas()  # before ONNX Runtime starts its threads (adapters/heap.py)
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     trim_heap()  # loading parses the whole file and copies its weights: give those pages back
     return session
@@ -35,7 +38,7 @@ def trim_heap() -> None:
     import ctypes
     import ctypes.util
 
-    if "trim" in os.environ.get("BENCH_LEVERS_OFF", ""):  # the lever off (scripts/bench_levers.py)
+    if not levers.is_on("trim"):  # the lever off (scripts/bench_levers.py)
         return
     name = ctypes.util.find_library("c")
     try:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mixlingo.adapters.levers import Lever
 from mixlingo.bench_measure import Figures, ModelClock, hooked, measure, percentile, preload_directions, rss_mib, watch_pipeline
 from mixlingo.bench_references import targets
 from mixlingo.errors import InputError
@@ -72,6 +73,8 @@ class BenchOptions:
     cache_dir: Path = Path.home() / ".cache" / "mixlingo" / "bench"
     baseline: bool = True
     """Run the one-at-a-time transformers baseline too (the slowest part; no target depends on it)."""
+    levers_off: frozenset[Lever] = frozenset()
+    """Adapter levers each run turns off (:mod:`mixlingo.adapters.levers`): what one lever is worth."""
 
     def check(self) -> None:
         if not 1 <= self.messages <= 10_000:
@@ -207,12 +210,15 @@ def describe(pipeline: Pipeline) -> dict[str, str]:
     return out
 
 
-def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events) -> None:
+def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int, target: str, events,
+           levers_off: frozenset[Lever] = frozenset()) -> None:
     try:
         from mixlingo.adapters.hub import quiet_transformers
+        from mixlingo.adapters.levers import turn_off
         from mixlingo.bench_references import REFERENCES
 
         quiet_transformers()
+        turn_off(levers_off)
         if variant in REFERENCES:  # texts: the optimised run's units, for the floor
             events.put(("result", REFERENCES[variant](overrides, texts, burst, target, events)))
         else:
@@ -247,18 +253,20 @@ def run_bench(options: BenchOptions, progress=None) -> dict[str, Any]:
     if conversions_missing(options, marian, bert):
         # Converting is a one-off cost with its own memory peak: done in a child of its own, not measured.
         progress("phase", "converting for the fast backends (once; cached)")
-        _in_child("convert", settings_for("optimised", options, marian, bert), texts[:1], 1, options.target, progress, results)
+        _in_child("convert", settings_for("optimised", options, marian, bert), texts[:1], 1, options.target, progress, results,
+                  options.levers_off)
         results.clear()
     for variant in VARIANTS:
         if variant == "baseline" and not options.baseline:
             continue
-        _in_child(variant, settings_for(variant, options, marian, bert), texts, options.burst, options.target, progress, results)
+        _in_child(variant, settings_for(variant, options, marian, bert), texts, options.burst, options.target, progress, results,
+                  options.levers_off)
     optimised = results["optimised"]
     assert optimised is not None
     _in_child("floor", settings_for("optimised", options, marian, bert), optimised.units, options.burst,
-              options.target, progress, results)
+              options.target, progress, results, options.levers_off)
     _in_child("naive_batched", settings_for("baseline", options, marian, bert), texts, options.burst, options.target,
-              progress, results)
+              progress, results, options.levers_off)
     summary = summarise(options, results, marian, bert)
     summary["machine"]["load_average_before_after"] = [load_before, _load_average()]
     return summary
@@ -293,10 +301,10 @@ def conversions_missing(options: BenchOptions, marian: Path, bert: Path) -> bool
 
 
 def _in_child(variant: str, overrides: dict[str, Any], texts: list[Any], burst: int, target: str, progress,
-              results: dict[str, Figures | None]) -> None:
+              results: dict[str, Figures | None], levers_off: frozenset[Lever] = frozenset()) -> None:
     context = mp.get_context("spawn")
     events = context.Queue()
-    child = context.Process(target=_child, args=(variant, overrides, texts, burst, target, events), daemon=True)
+    child = context.Process(target=_child, args=(variant, overrides, texts, burst, target, events, levers_off), daemon=True)
     child.start()
     while variant not in results:
         try:
@@ -327,7 +335,8 @@ def summarise(options: BenchOptions, results: dict[str, Figures | None], marian:
     nan_row: dict[str, Any] = {key: float("nan") for key in fast.as_dict()} | {"burst": fast.burst}
     return {
         "machine": machine(),
-        "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()},
+        "options": {k: str(v) if isinstance(v, Path) else sorted(v) if isinstance(v, frozenset) else v
+                    for k, v in asdict(options).items()},
         "models": {"marian": str(marian), "bert": str(bert)},
         "baseline": base.as_dict() if base else nan_row,
         "optimised": fast.as_dict(),

@@ -4,7 +4,7 @@
 
 Every configuration runs in its own child process (as ``mixlingo bench`` does), one after
 the other, followed by the translation floor; compare the ratios, not absolute times. Levers
-without a setting are turned off for one child by ``BENCH_LEVERS_OFF`` (spin, trim, words, sources);
+without a setting are turned off for one child through ``levers_off`` (:mod:`mixlingo.adapters.levers`);
 each configuration's one-off conversions run first in a child of their own, not measured.
 """
 
@@ -16,22 +16,23 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mixlingo.adapters.levers import Lever
 from mixlingo.bench import BenchOptions, _in_child, messages_for, prepare_models, settings_for
 from mixlingo.bench_measure import Figures
 
 FIGURES = ("latency_p50_s", "burst_msgs_per_s", "burst_s", "burst_model_s", "peak_rss_mib")
 SECOND_COPY = object()
 """Stands for: the reranker loads its own copy of the model (a linked directory, so not the tagger's)."""
-LEVERS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
-    "all levers (defaults)": ({}, {}),
-    "ORT threads spin (ORT's default)": ({}, {"BENCH_LEVERS_OFF": "spin"}),
-    "no heap trim after loads": ({}, {"BENCH_LEVERS_OFF": "trim"}),
-    "no source vectors from the tagger's forward": ({}, {"BENCH_LEVERS_OFF": "sources"}),
-    "reranker a second model copy (tagger graph not cut)": ({"reranker_model": SECOND_COPY}, {}),
-    "second copy, word tables inside both graphs": ({"reranker_model": SECOND_COPY}, {"BENCH_LEVERS_OFF": "words"}),
-    "reranker on the last layer (rerank_layers=0)": ({"rerank_layers": 0}, {}),
-    "no skip margin (rerank_skip_margin=0)": ({"rerank_skip_margin": 0.0}, {}),
-    "model calls unlimited (model_calls_at_once=0)": ({"model_calls_at_once": 0}, {}),
+LEVERS: dict[str, tuple[dict[str, Any], frozenset[Lever]]] = {
+    "all levers (defaults)": ({}, frozenset()),
+    "ORT threads spin (ORT's default)": ({}, frozenset({"spin"})),
+    "no heap trim after loads": ({}, frozenset({"trim"})),
+    "no source vectors from the tagger's forward": ({}, frozenset({"sources"})),
+    "reranker a second model copy (tagger graph not cut)": ({"reranker_model": SECOND_COPY}, frozenset()),
+    "second copy, word tables inside both graphs": ({"reranker_model": SECOND_COPY}, frozenset({"words"})),
+    "reranker on the last layer (rerank_layers=0)": ({"rerank_layers": 0}, frozenset()),
+    "no skip margin (rerank_skip_margin=0)": ({"rerank_skip_margin": 0.0}, frozenset()),
+    "model calls unlimited (model_calls_at_once=0)": ({"model_calls_at_once": 0}, frozenset()),
 }
 
 
@@ -45,19 +46,10 @@ def second_copy(bert: Path) -> str:
     return str(other)
 
 
-def in_child(variant: str, settings: dict[str, Any], env: dict[str, str], texts: list[Any], burst: int,
+def in_child(variant: str, settings: dict[str, Any], levers_off: frozenset[Lever], texts: list[Any], burst: int,
              target: str) -> Figures | None:
     results: dict[str, Figures | None] = {}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
-        _in_child(variant, settings, texts, burst, target, lambda *_: None, results)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    _in_child(variant, settings, texts, burst, target, lambda *_: None, results, levers_off)
     return results[variant]
 
 
@@ -72,19 +64,19 @@ def main() -> None:
     texts = messages_for(options.messages)
     rows: dict[str, Figures] = {}
     units: list[Any] = []
-    for name, (change, env) in LEVERS.items():
+    for name, (change, levers_off) in LEVERS.items():
         if args.only and name != "all levers (defaults)" and not any(o in name for o in args.only):
             continue
         change = {k: second_copy(bert) if v is SECOND_COPY else v for k, v in change.items()}
         settings = {**settings_for("optimised", options, marian, bert), **change}
-        in_child("convert", settings, env, texts[:1], 1, options.target)  # one-off conversions, not measured
-        figures = in_child("optimised", settings, env, texts, options.burst, options.target)
+        in_child("convert", settings, levers_off, texts[:1], 1, options.target)  # one-off conversions, not measured
+        figures = in_child("optimised", settings, levers_off, texts, options.burst, options.target)
         assert figures is not None
         rows[name] = figures
         units = units or figures.units
         print(name, {k: round(getattr(figures, k) or 0.0, 3) for k in FIGURES}, "load", round(os.getloadavg()[0], 2),
               flush=True)
-    floor = in_child("floor", settings_for("optimised", options, marian, bert), {}, units, options.burst, options.target)
+    floor = in_child("floor", settings_for("optimised", options, marian, bert), frozenset(), units, options.burst, options.target)
     assert floor is not None
     print("floor", {k: round(getattr(floor, k) or 0.0, 3) for k in FIGURES}, "load", round(os.getloadavg()[0], 2), flush=True)
     out = {name: {"burst_vs_floor": r.burst_msgs_per_s / floor.burst_msgs_per_s,

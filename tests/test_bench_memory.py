@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from mixlingo.adapters.bert_encoder import BertEncoder
 from mixlingo.adapters.bert_graphs import WORD_INPUT, pieces_paths
@@ -78,7 +79,12 @@ def test_the_factory_shares_the_taggers_model_when_the_reranker_is_that_model(ti
 
 def test_the_levers_script_can_keep_the_word_table_inside(tiny_bert_dir: Path, tmp_path: Path,
                                                           monkeypatch) -> None:
-    monkeypatch.setenv("BENCH_LEVERS_OFF", "words")
+    from mixlingo.adapters import levers
+
+    monkeypatch.setattr(levers, "_off", levers._off)  # all on again after the test
+    with pytest.raises(ValueError, match="unknown levers word; the levers are spin, trim, words, sources"):
+        levers.turn_off(["word"])  # type: ignore[list-item]
+    levers.turn_off(["words"])
     runner = tagger(tiny_bert_dir, tmp_path).runner
     assert isinstance(runner, OnnxRunner) and runner.table is None and runner.path == runner.source
 
