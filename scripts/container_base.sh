@@ -219,7 +219,7 @@ prepare() {  # the environment every podman command runs in
     podman_env
     if [ -f "$STATE/standins" ]; then standin_env; fi
   fi
-  export APP_IMAGE=$IMAGE
+  export APP_IMAGE=$IMAGE TOOLS_IMAGE
 }
 
 build() {  # [tools]
