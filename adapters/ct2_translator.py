@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mixlingo.adapters.heap import cap_arenas
 from mixlingo.adapters.hub import fingerprint, from_pretrained, quiet_transformers, resolve_model_dir
 from mixlingo.adapters.marian import MarianTranslator
 from mixlingo.adapters.marian_tokens import SentencePieceMarian, TransformersMarian
+from mixlingo.adapters.onnx_session import trim_heap
 from mixlingo.errors import ModelUnavailableError
 from mixlingo.nlp.translation import Candidate
 
@@ -93,6 +95,13 @@ class _Converted:
     max_length: int
 
 
+HYPOTHESES_AT_ONCE = 32
+"""CTranslate2 decodes at most this many hypotheses (texts × beam) at once; a call with more runs in sub-batches of
+texts of similar length. Its buffers during a decode (the encoder states copied for every beam, the logits over
+the whole vocabulary) grow with the hypotheses: 24 texts at beam 4 at once peaked 115 MiB higher than three
+sub-batches of 8, for the same CPU time (docs/performance.md, "Memory on Intel CPUs with AMX")."""
+
+
 class CT2Translator(MarianTranslator):
     """The ``Translator`` protocol over CTranslate2; routing and batching are :class:`MarianTranslator`'s."""
 
@@ -158,9 +167,11 @@ class CT2Translator(MarianTranslator):
         path = convert_marian(model_dir, self.optimized_dir)
         meta = json.loads((path / "mixlingo.json").read_text(encoding="utf-8"))
         tokenizer = self._tokenizer(model_dir)
+        cap_arenas()  # before CTranslate2 starts its threads (adapters/heap.py)
         translator = ctranslate2.Translator(
             str(path), device=self.device, compute_type=self.compute_type, intra_threads=self.threads, inter_threads=1
         )
+        trim_heap()  # reading and packing the weights left freed buffers behind: give those pages back
         return tokenizer, _Converted(translator, bool(meta.get("forced_eos")), int(meta.get("max_length", 512)))
 
     def _tokenizer(self, model_dir: Path) -> SentencePieceMarian | TransformersMarian:
@@ -190,7 +201,7 @@ class CT2Translator(MarianTranslator):
             length_penalty=0.0,  # raw sums: normalised below exactly as transformers does
             max_decoding_length=max_len,
             min_decoding_length=min(min_len, max_len),
-            max_batch_size=self.batch_size,
+            max_batch_size=max(1, min(self.batch_size, HYPOTHESES_AT_ONCE // max(self.num_beams, n))),
         )
         grouped = []
         for result in results:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -63,6 +64,31 @@ def test_float32_batched_and_one_at_a_time_agree_exactly(pair: tuple[MarianTrans
 
 def test_n_larger_than_the_beam(pair: tuple[MarianTranslator, CT2Translator]) -> None:
     assert len(pair[1].translate(["la casa"], "es", "en", 6)[0]) == 6
+
+
+def test_a_large_call_decodes_in_sub_batches_with_the_same_n_best(
+    tiny_marian_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most HYPOTHESES_AT_ONCE hypotheses (texts × beam) are decoded at once, which bounds CTranslate2's buffers."""
+    fast = CT2Translator({"es-en": str(tiny_marian_dir)}, cache_dir=tmp_path, max_new_tokens=12, device="cpu", batch_size=16)
+    texts = TEXTS * 3  # 12 texts, beam 4: 48 hypotheses
+    model_id = next(iter(fast.models.values()))
+    tokenizer, converted = fast.load(model_id)
+    sizes: list[int] = []
+
+    class Spy:
+        def translate_batch(self, batch, **options):
+            sizes.append(options["max_batch_size"])
+            return converted.translator.translate_batch(batch, **options)
+
+    fast._loaded[model_id] = (tokenizer, dataclasses.replace(converted, translator=Spy()))
+    split = fast.translate(texts, "es", "en", 4)
+    at_once = ct2_translator.HYPOTHESES_AT_ONCE
+    monkeypatch.setattr(ct2_translator, "HYPOTHESES_AT_ONCE", 10_000)
+    whole = fast.translate(texts, "es", "en", 4)
+    assert sizes == [at_once // 4, 16]  # sub-batches of 8 texts; then the whole call of 12 in one
+    for want, have in zip(whole, split, strict=True):
+        assert_nbest_agree(want, have)
 
 
 def test_a_failed_conversion_falls_back_to_transformers_with_a_note(
