@@ -15,6 +15,7 @@ from rich.table import Table
 from mixlingo.cli_app import tagger_app
 from mixlingo.cli_support import console, errors
 from mixlingo.errors import InputError
+from mixlingo.notes import Note, print_notes
 
 if TYPE_CHECKING:  # the corpus reader and scorer load only when a tagger command runs
     from mixlingo.nlp.corpus import Corpus
@@ -38,8 +39,7 @@ def _load_labelled(data: Path, pair: tuple[str, str] | None = None) -> tuple[Cor
     from mixlingo.nlp.tweet_corpus import read_labelled
 
     corpus, label_map = read_labelled(data, pair)
-    for problem in corpus.problems[:20]:
-        errors.print(f"[yellow]warning:[/] {data}: {problem}", highlight=False, soft_wrap=True)
+    print_notes([Note(f"{data}: {problem}", kind="warning") for problem in corpus.problems[:20]])
     if len(corpus.problems) > 20:
         errors.print(f"[yellow]warning:[/] … and {len(corpus.problems) - 20} more malformed lines", highlight=False)
     if not corpus.sentences:
