@@ -31,7 +31,11 @@ print("\n".join(d for d in deps if re.split(r"[\s\[<>=!~;]", d, maxsplit=1)[0].l
       $RUNTIME_WITHOUT >/opt/mixlingo/runtime-requirements.txt \
  && /opt/mixlingo/bin/pip install --requirement /opt/mixlingo/runtime-requirements.txt
 COPY . .
+# Then, to keep the image small: the dependencies' own test suites (numpy's, onnx's test data) go, and so do the
+# debugging sections of their libraries.
 RUN /opt/mixlingo/bin/pip install --no-deps . \
+ && find /opt/mixlingo/lib -type d \( -name tests -o -path '*/onnx/backend/test/data' \) -not -path '*/site-packages/mixlingo/*' \
+      -prune -exec rm -rf {} + \
  && if command -v strip >/dev/null; then \
       find /opt/mixlingo -name '*.so*' -type f | while read -r lib; do \
         if readelf -S "$lib" 2>/dev/null | grep -q '\.debug_'; then strip --strip-debug "$lib"; fi; \
@@ -57,9 +61,9 @@ WORKDIR /home/mixlingo
 VOLUME ["/models"]
 CMD ["sh", "-c", "mixlingo models pull && mixlingo models convert"]
 
-# --- the runtime environment: no installer left in it ---------------------------------------------------------
+# --- the runtime environment: no installer, and no accelerator for downloads (the tools image downloads) ---------
 FROM builder AS runtime-env
-RUN /opt/mixlingo/bin/python -m pip uninstall --yes --quiet pip setuptools wheel
+RUN /opt/mixlingo/bin/python -m pip uninstall --yes --quiet hf-xet pip setuptools wheel
 
 # --- runtime (the default target) -----------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS runtime
