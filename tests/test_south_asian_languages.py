@@ -72,3 +72,27 @@ def test_all_twelve_pairs_route_a_message_to_its_language(lang: str, monkeypatch
     accepted = {"hi", "ur"} if lang in ("hi", "ur") else {lang}  # one spoken language in two scripts: either pair
     assert set(message.pair) - {"en"} <= accepted, (message.pair, message.pair_reason)
     assert all(f"en-{other}" in message.pair_reason for other in LANGUAGES if f"en-{other}" != "-".join(message.pair))
+
+
+EN_UR = {"please": "براہ", "send": "بھیجیں", "the": "", "report": "رپورٹ", "tomorrow": "کل", "meeting": "میٹنگ", "is": "ہے"}
+
+
+@pytest.mark.parametrize("text", [
+    "please send *the report* tomorrow <@U024BE7LH> :tada:",
+    "<https://example.com/r|the report> meeting tomorrow `code stays` <#C123|general>",
+    "_please_ send the report ~tomorrow~\n&gt; meeting is tomorrow",
+])
+def test_perso_arabic_output_keeps_slack_markup_byte_for_byte(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Urdu is written right to left; the markup around and inside the translation must come back as sent."""
+    from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTranslator
+    from mixlingo.factory import build_translate_pipeline
+    from mixlingo.nlp.markup import find_protected
+
+    monkeypatch.setenv("MIXLINGO_PAIRS", "en-ur")
+    monkeypatch.setenv("MIXLINGO_TAGGER", "embedded")
+    built = build_translate_pipeline(load_settings(), strategy="whole",
+                                     translator=FakeTranslator({("en", "ur"): EN_UR}), encoder=FakeEncoder({}))
+    out = built.pipeline.run(text, target="ur").translation.text
+    assert any("\u0600" <= c <= "\u06ff" for c in out), out  # the translation is in Perso-Arabic script
+    for piece in find_protected(text):
+        assert piece.text in out, (piece.text, out)
