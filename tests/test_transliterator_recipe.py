@@ -63,7 +63,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     data = tmp_path_factory.mktemp("dakshina-zz")
     words = write_dakshina_folder(data)
     out = tmp_path_factory.mktemp("models") / LANG
-    options = TrainingOptions(fit=FitOptions(epochs=25, batch=32, width=32, feed_forward=64, encoder_layers=1, decoder_layers=1), beam=4, wordfreq=False)
+    tiny = FitOptions(epochs=25, batch=32, width=32, feed_forward=64, encoder_layers=1, decoder_layers=1)
+    options = TrainingOptions(fit=tiny, beam=4, wordfreq=False)
     train_and_save(LANG, data, out, options)
     return data, out, words
 
@@ -150,7 +151,8 @@ def test_train_and_eval_commands_take_the_language_from_the_argument(tmp_path: P
     write_dakshina_folder(tmp_path)
     out = tmp_path / "model"
     runner = CliRunner()
-    result = runner.invoke(app, ["transliterator", "train", "--lang", LANG, "--data-dir", str(tmp_path), "--out", str(out), "--epochs", "1"])
+    train = ["transliterator", "train", "--lang", LANG, "--data-dir", str(tmp_path), "--out", str(out), "--epochs", "1"]
+    result = runner.invoke(app, train)
     assert result.exit_code == 0, result.output
     assert "top-1" in result.stdout and "model card written" in result.stdout
     card = (out / "README.md").read_text(encoding="utf-8")

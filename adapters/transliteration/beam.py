@@ -52,7 +52,9 @@ class BeamSearch:
         return results
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
-        """log P(target | source) for each (source, target) pair, the target forced one character at a time (-inf if it cannot be written)."""
+        """log P(target | source) for each (source, target) pair, the target forced one character at a time.
+
+        -inf for a pair with a character the network does not know."""
         results = [-np.inf] * len(pairs)
         usable = sorted((i for i, (s, t) in enumerate(pairs) if s and t and all(ch in self.source_ids for ch in s)
                          and all(ch in self.target_ids for ch in t)), key=lambda i: (len(pairs[i][0]), len(pairs[i][1]), i))
@@ -150,7 +152,8 @@ class BeamSearch:
                                       np.take_along_axis(token, keep, axis=1)[:, :, None]], axis=2)
             step += 1
             # A word is done when it has enough endings that no live hypothesis can beat (scores only fall), or is too long.
-            done = np.array([step >= limits[w] or (len(finished[w]) >= beam and scores[i, 0] <= sorted(finished[w], reverse=True)[beam - 1][0])
+            done = np.array([step >= limits[w] or (len(finished[w]) >= beam
+                                                   and scores[i, 0] <= sorted(finished[w], reverse=True)[beam - 1][0])
                              for i, w in enumerate(ids)])
             remaining = np.nonzero(~done)[0]
             rows = ((remaining[:, None] * beam) + origin[remaining]).reshape(-1)  # the surviving hypotheses' rows, reordered

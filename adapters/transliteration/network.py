@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import torch
 from torch import nn
@@ -115,6 +116,9 @@ class Transliterator(nn.Module):
         self.output = nn.Linear(shape.width, shape.target_vocab)
         self.dropout = nn.Dropout(shape.dropout)
 
+    def decoder_layers(self) -> list[_DecoderLayer]:
+        return cast(list[_DecoderLayer], list(self.decoder))
+
     def encode(self, source: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(each decoder layer's cross-attention keys and values, stacked: [L, N, H, S, W/H] twice) for right-padded ``source``."""
         mask = ((source == PAD).float() * NEG)[:, None, None, :]
@@ -123,7 +127,7 @@ class Transliterator(nn.Module):
         for layer in self.encoder:
             x = layer(x, mask)
         memory = self.encoder_norm(x)
-        pairs = [layer.cross_attention.keys_values(memory) for layer in self.decoder]
+        pairs = [layer.cross_attention.keys_values(memory) for layer in self.decoder_layers()]
         return torch.stack([k for k, _v in pairs]), torch.stack([v for _k, v in pairs])
 
     def forward(self, source: torch.Tensor, target_in: torch.Tensor) -> torch.Tensor:
@@ -148,7 +152,7 @@ class Transliterator(nn.Module):
         x = self.target_embedding(previous)[:, None, :] + self.target_position(position)[None]
         cross_mask = mask[:, None, None, :]
         keys, values = [], []
-        for i, layer in enumerate(self.decoder):
+        for i, layer in enumerate(self.decoder_layers()):
             h = layer.norm1(x)
             key, value = layer.self_attention.keys_values(h)
             key, value = torch.cat([self_keys[i], key], dim=2), torch.cat([self_values[i], value], dim=2)
