@@ -151,10 +151,13 @@ def test_train_and_eval_commands_take_the_language_from_the_argument(tmp_path: P
     write_dakshina_folder(tmp_path)
     out = tmp_path / "model"
     runner = CliRunner()
-    train = ["transliterator", "train", "--lang", LANG, "--data-dir", str(tmp_path), "--out", str(out), "--epochs", "1"]
+    train = ["transliterator", "train", "--lang", LANG, "--data-dir", str(tmp_path), "--out", str(out), "--epochs", "1", "--int8"]
     result = runner.invoke(app, train)
     assert result.exit_code == 0, result.output
     assert "top-1" in result.stdout and "model card written" in result.stdout
+    import onnx
+
+    assert any(node.op_type == "MatMulInteger" for node in onnx.load(str(out / "to_native.decoder.onnx")).graph.node)  # --int8
     card = (out / "README.md").read_text(encoding="utf-8")
     assert card.startswith("---\nlicense: cc-by-sa-4.0\nlanguage:\n- zz\n") and "Arabic" in card
     result = runner.invoke(app, ["transliterator", "eval", "--lang", LANG, "--data-dir", str(tmp_path), "--model", str(out), "--json"])

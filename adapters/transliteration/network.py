@@ -183,8 +183,11 @@ class _Step(nn.Module):
         return self.model.step(*inputs)
 
 
-def export_onnx(model: Transliterator, encoder_path: Path, decoder_path: Path) -> None:
-    """Write the encoder and step graphs (inference mode; any batch size, word length and step) to the two paths."""
+def export_onnx(model: Transliterator, encoder_path: Path, decoder_path: Path, *, int8: bool = False) -> None:
+    """Write the encoder and step graphs (inference mode; any batch size, word length and step) to the two paths.
+
+    ``int8`` stores the matrix weights as 8-bit integers (onnxruntime's dynamic quantization): a
+    quarter of the size, for a small change in the scores."""
     model.eval()
     shape = model.shape
     words = torch.full((2, 5), 3, dtype=torch.long)
@@ -203,3 +206,8 @@ def export_onnx(model: Transliterator, encoder_path: Path, decoder_path: Path) -
                                         "cross_keys": {1: "n", 3: "s"}, "cross_values": {1: "n", 3: "s"}, "mask": {0: "n", 1: "s"},
                                         "log_probs": {0: "n"}, "next_keys": {1: "n", 3: "t1"}, "next_values": {1: "n", 3: "t1"}},
                           opset_version=17, dynamo=False)
+    if int8:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        for path in (encoder_path, decoder_path):
+            quantize_dynamic(path, path, weight_type=QuantType.QInt8)

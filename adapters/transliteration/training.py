@@ -41,6 +41,8 @@ class TrainingOptions:
     """Spelling lists (JSON array or one word per line) whose words count as real words when re-ranking."""
     wordfreq: bool = True
     """Use wordfreq's list for the language, when wordfreq has one."""
+    int8: bool = False
+    """Store the networks' weights in 8 bits (a quarter of the size)."""
 
 
 def is_tuning(native: str) -> bool:
@@ -171,7 +173,7 @@ def train_and_save(lang: str, data_dir: Path, out: Path, options: TrainingOption
     for to in DIRECTIONS:
         distinct = sorted({(latin, native) if to == "native" else (native, latin) for latin, native, _weight in fitting})
         network, source, target = fit(distinct, options.fit, progress, label=f"to {to}")
-        export_onnx(network, *graph_paths(out, to))
+        export_onnx(network, *graph_paths(out, to), int8=options.int8)
         alphabets[to] = (source, target)
     build_word_list(data, letters, options).save(out / WORDS)
     save_lexicon(out / LEXICON, pairs)
