@@ -4,9 +4,9 @@ glibc gives a thread that allocates while another holds the lock an arena of its
 and keeps what is freed in the arena it came from. ONNX Runtime's and CTranslate2's thread pools (and on Intel
 CPUs oneMKL's, which CTranslate2 uses there for its int8 GEMMs) each allocate and free a model call's
 temporaries, so freed memory piles up in one arena per thread that ever ran a model call, and the resident
-size grows with every burst. Two arenas keep it in two places: on an Intel Xeon with AMX the bench's peak
-RSS fell by about 50 MiB (docs/performance.md), with no measurable change in speed (the runtimes allocate
-per call, not per row, so the arena locks are rarely contended).
+size grows with every burst. Two arenas keep it in two places: on an Intel Xeon with AMX, two arenas alone
+took the bench's optimised path from a peak of 671–704 MiB to 640–647 MiB, and a CTranslate2 batch's CPU
+time stayed within the spread of identical runs (docs/performance.md, "Memory on Intel CPUs with AMX").
 """
 
 from __future__ import annotations
