@@ -96,7 +96,7 @@ class _Converted:
 
 
 HYPOTHESES_AT_ONCE = 32
-"""CTranslate2 decodes at most this many hypotheses (texts × beam) at once; a call with more runs in sub-batches of
+"""On the CPU, CTranslate2 decodes at most this many hypotheses (texts × beam) at once; a call with more runs in sub-batches of
 texts of similar length. Its buffers during a decode (the encoder states copied for every beam, the logits over
 the whole vocabulary) grow with the hypotheses: 24 texts at beam 4 at once peaked 115 MiB higher than three
 sub-batches of 8, for the same CPU time (docs/performance.md, "Memory on Intel CPUs with AMX")."""
@@ -185,6 +185,13 @@ class CT2Translator(MarianTranslator):
             from_pretrained(AutoTokenizer, str(model_dir), cache_dir=self.cache_dir, offline=self.offline)
         )
 
+    def _texts_at_once(self, beam: int) -> int:
+        """``batch_size`` texts a decode; on the CPU at most :data:`HYPOTHESES_AT_ONCE` hypotheses (a GPU's memory is
+        not the process's, and it wants the largest batches)."""
+        if self.device == "cuda":
+            return self.batch_size
+        return max(1, min(self.batch_size, HYPOTHESES_AT_ONCE // beam))
+
     def _generate(self, tokenizer, model, batch: list[str], n: int) -> list[list[Candidate]]:
         if not isinstance(model, _Converted):  # this model fell back to transformers
             return super()._generate(tokenizer, model, batch, n)
@@ -201,7 +208,7 @@ class CT2Translator(MarianTranslator):
             length_penalty=0.0,  # raw sums: normalised below exactly as transformers does
             max_decoding_length=max_len,
             min_decoding_length=min(min_len, max_len),
-            max_batch_size=max(1, min(self.batch_size, HYPOTHESES_AT_ONCE // max(self.num_beams, n))),
+            max_batch_size=self._texts_at_once(max(self.num_beams, n)),
         )
         grouped = []
         for result in results:
