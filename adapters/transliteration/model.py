@@ -155,9 +155,9 @@ class Transliterator:
 
     def _convert(self, words: Sequence[str], to: str) -> list[str]:
         pattern = LATIN_RUN if to == "native" else self.native_run
-        sources = [word if to == "native" and _OTHER_LATIN.search(word) else word.lower() if to == "native" else word for word in words]
+        sources = [word.lower() if to == "native" else word for word in words]
         convertible = [to == "latin" or not _OTHER_LATIN.search(word) for word in words]  # café, Müller: not romanized
-        runs = {run for source, ok in zip(sources, convertible) if ok for run in pattern.findall(source)}
+        runs = sorted({run for source, ok in zip(sources, convertible) if ok for run in pattern.findall(source)})
         self._resolve([run for run in runs if (run, to) not in self._cache], to)
         return [pattern.sub(lambda match: self._cache[match.group(), to], source) if ok and pattern.search(source) else word
                 for word, source, ok in zip(words, sources, convertible)]

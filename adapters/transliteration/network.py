@@ -11,7 +11,7 @@ which :mod:`mixlingo.adapters.transliteration.beam` drives with NumPy and onnxru
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -38,9 +38,6 @@ class Shape:
     encoder_layers: int = 2
     decoder_layers: int = 2
     dropout: float = 0.1
-
-    def to_json(self) -> dict[str, float]:
-        return asdict(self)
 
 
 class _Attention(nn.Module):
