@@ -35,6 +35,8 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class TrainingOptions:
+    """What ``transliterator train`` can change; the defaults built the shipped models."""
+
     fit: FitOptions = field(default_factory=FitOptions)
     beam: int = 8
     word_lists: tuple[Path, ...] = ()
