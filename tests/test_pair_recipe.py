@@ -96,13 +96,15 @@ def test_the_recipe_trains_a_second_language_from_data_alone(tmp_path: Path) -> 
         tmp_path, lang="ta", name="Tamil", script="Tamil", dakshina="dakshina/ta", notice="Made-up test data.",
         parallel=[{"folder": "phinc", "format": "phinc", "mixed": False, "english": "sample"}],
         mix={"english_sentences": 40, "native_sentences": 40, "splices": 40, "native_script_sentences": 20},
-        held_out_sentences_every=5,
+        held_out_sentences_every=5, word_list_from_sentences=False,
     )
     out = tmp_path / "taeng"
     result = runner.invoke(app, ["tagger", "train", "--pair", "en-ta", "--data-dir", str(data), "--out", str(out),
                                  "--recipe", str(recipe), "--epochs", "6"])
     assert result.exit_code == 0, result.output
     assert "held-out spliced" in result.stdout
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert config["evidence_lists"] == {"ta": "ta-latn-evidence.tsv"}  # pair choice reads the sentences' words too
     card = (out / "README.md").read_text(encoding="utf-8")
     assert card.startswith("---\nlicense: cc-by-sa-4.0") and "| spliced |" in card and "synthetic" in card
     tagger = EmbeddedTagger(out)

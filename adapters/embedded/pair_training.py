@@ -50,6 +50,21 @@ def word_list_name(lang: str) -> str:
     return f"{lang}-latn-frequency.tsv"
 
 
+def evidence_list_name(lang: str) -> str:
+    return f"{lang}-latn-evidence.tsv"
+
+
+def frequency_table(romanized: dict[str, float], script: dict[str, int]) -> dict[str, float]:
+    """Zipf values of the romanized counts (the rarest left out) and of the native-script words seen often enough."""
+    total = sum(romanized.values()) or 1.0
+    table = {w: math.log10(c / total * 1e9) for w, c in romanized.items()}
+    words = {w: z for w, z in table.items() if z >= MIN_ZIPF}
+    script_total = sum(script.values()) or 1
+    words.update({w: round(math.log10(c / script_total * 1e9), 2) for w, c in script.items()
+                  if c >= MIN_SCRIPT_COUNT and w not in words})
+    return words
+
+
 def pair_options(lang: str, **changes: object) -> EmbeddedTrainingOptions:
     """The en/XX network's settings: the BiLSTM alone (a CRF beside it scored lower on held-out Hinglish)."""
     options = EmbeddedTrainingOptions(langs=("en", lang), label_map=(), epochs=4, batch_size=64, learning_rate=3e-3,
@@ -65,17 +80,20 @@ def train_pair(recipe: LanguageRecipe, data_dir: Path, out_dir: Path, options: E
     ``start_from``: a network already trained on this recipe's silver corpus (step 2's output),
     to fine-tune on the gold messages without training it again."""
     corpus = build(recipe, data_dir, seed=options.seed)
-    total = sum(corpus.list_counts.values()) or 1.0
-    table = {w: math.log10(c / total * 1e9) for w, c in corpus.list_counts.items()}
-    words = {w: z for w, z in table.items() if z >= MIN_ZIPF}
-    script_total = sum(corpus.script_counts.values()) or 1
-    words.update({w: round(math.log10(c / script_total * 1e9), 2) for w, c in corpus.script_counts.items()
-                  if c >= MIN_SCRIPT_COUNT and w not in words})
+    words = frequency_table(corpus.list_counts, corpus.script_counts)
+    fuller = frequency_table(corpus.evidence_counts, corpus.script_counts) if corpus.evidence_counts else {}
+    evidence = {w: z for w, z in fuller.items() if z > words.get(w, 0.0)}  # what the feature list lacks or ranks lower
     header = f"Romanized {recipe.name} word frequencies (Zipf scale) for the {recipe.lang}/en tagger's features.\n{recipe.notice}"
+    evidence_header = (f"Romanized {recipe.name} word frequencies (Zipf scale) for choosing a message's pair "
+                       f"(not a feature of the {recipe.lang}/en tagger).\n{recipe.notice}")
+    if evidence:
+        options = replace(options, evidence_lists=((recipe.lang, evidence_list_name(recipe.lang)),))
 
     def word_list(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         write_word_list(words, folder / word_list_name(recipe.lang), header)
+        if evidence:
+            write_word_list(evidence, folder / evidence_list_name(recipe.lang), evidence_header)
 
     word_list(out_dir)
     if recipe.gold is None or not corpus.gold_train:

@@ -53,6 +53,8 @@ class SilverCorpus:
     """Gold messages to fine-tune on (the held-out ones are ``dev["gold"]``)."""
     script_counts: dict[str, int] = field(default_factory=dict)
     """Native-script word counts from the language's Wikipedia text, where the source has it."""
+    evidence_counts: dict[str, float] = field(default_factory=dict)
+    """Where the feature list leaves the romanized sentences out: the anchor's fuller counts, for pair choice only."""
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -158,7 +160,7 @@ def build(recipe: LanguageRecipe, data_dir: Path, seed: int = 0) -> SilverCorpus
     chat = [pair for source in recipe.parallel if source.counts for pair in splits[source.folder][0]]
     if chat:
         native_counts = mixture([(native_counts, 0.5), (aligned_counts((p.mixed, p.english) for p in chat)[0], 0.5)])
-    list_counts = native_counts if recipe.word_list_from_sentences else dict(count_native(lexicon, []))
+    list_counts = native_counts if recipe.word_list_from_sentences else {w: float(c) for w, c in count_native(lexicon, []).items()}
     anchor = Anchor(recipe.lang, recipe.script, native_counts, AnchorParams())
     label = Labeller(anchor, recipe.homograph_zipf)
 
@@ -201,7 +203,8 @@ def build(recipe: LanguageRecipe, data_dir: Path, seed: int = 0) -> SilverCorpus
         gold_train = [s for i, s in enumerate(gold) if i % n != n - 1]
         dev["gold"] = Corpus([s for i, s in enumerate(gold) if i % n == n - 1])
     script_counts = dict(sources.dakshina_native_words(dakshina, recipe.lang))
-    return SilverCorpus(Corpus(sentences), dev, list_counts, anchor, by_source, gold_train, script_counts)
+    return SilverCorpus(Corpus(sentences), dev, list_counts, anchor, by_source, gold_train, script_counts,
+                        native_counts if list_counts is not native_counts else {})
 
 
 def _sample(rng: random.Random, items: list[list[str]], count: int) -> list[list[str]]:

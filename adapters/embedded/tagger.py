@@ -140,6 +140,8 @@ class EmbeddedTagger:
         self.labels = [map_label(label, config["label_map"]) for label in self.raw_labels]
         try:
             self.zipf_of = model_zipf(model_dir, config.get("word_lists", {}))
+            # Pair choice may also read lists the features do not (``evidence_lists``, see training).
+            self.evidence_zipf = model_zipf(model_dir, config["evidence_lists"]) if config.get("evidence_lists") else None
         except (OSError, ValueError) as error:
             raise ModelUnavailableError(f"{model_dir}: a word list its config names cannot be read ({error})") from error
         self.encoding = Encoding(vocab["words"], vocab["chars"], config["langs"], config["buckets"], self.zipf_of)
@@ -193,6 +195,8 @@ class EmbeddedTagger:
 
     def _fit(self, word: str) -> float:
         best = max(self.zipf_of(word, lang) for lang in self.encoding.langs)
+        if self.evidence_zipf is not None:
+            best = max(best, *(self.evidence_zipf(word, lang) for lang in self.encoding.langs))
         if word in self.encoding.words:
             best = max(best, EVIDENCE_ZIPF)
         return min(best, EVIDENCE_CAP)

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 from safetensors.torch import save_file
@@ -52,6 +53,9 @@ class EmbeddedTrainingOptions:
     crf_iterations: int = 150
     seed: int = 0
     threads: int = 1
+    evidence_lists: tuple[tuple[str, str], ...] = ()
+    """(language, file in the model directory): the lists pair choice reads instead of ``word_lists``
+    (fuller lists than the features may see; the caller writes the files)."""
     label_scales: tuple[tuple[str, float], ...] = ()
     """Per label, a factor its probability is multiplied by when tagging (then renormalised): a prior
     chosen on held-out data, e.g. for names, which a small gold set teaches too timidly."""
@@ -82,7 +86,7 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
             options = replace(options, hidden=initial["lstm.weight_hh_l0"].shape[1], buckets=initial["ngrams.weight"].shape[0])
         zipf_of = model_zipf(out_dir, dict(options.word_lists))
         net = _train_network(corpus, labels, vocab, options, zipf_of, progress, initial)
-        config = {
+        config: dict[str, Any] = {
             "kind": "bilstm+crf" if options.crf_weight > 0 else "bilstm",
             "labels": labels,
             "label_map": dict(options.label_map),
@@ -97,6 +101,8 @@ def train_embedded(corpus: Corpus, out_dir: Path, options: EmbeddedTrainingOptio
         }
         if options.word_lists:
             config["word_lists"] = dict(options.word_lists)
+        if options.evidence_lists:
+            config["evidence_lists"] = dict(options.evidence_lists)
         if options.label_scales:
             config["label_scales"] = dict(options.label_scales)
         # float16 on disk halves the package size; the tagger computes in float32
