@@ -39,13 +39,13 @@ test: lint
 	$(PY) -m pytest
 
 # ruff (pyproject's [tool.ruff]) on everything, and mypy on every package under its installed `mixlingo.*`
-# name (strict on nlp/, config/ and errors; bodies checked everywhere else): the source folders are linked
+# name (strict on nlp/, config/ and core/; bodies checked everywhere else): the source folders are linked
 # under .typecheck/mixlingo for it.
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	@rm -rf .typecheck && mkdir -p .typecheck/mixlingo && \
 	  for f in mixlingo/*; do ln -s "$$PWD/$$f" .typecheck/mixlingo/; done && \
-	  for d in nlp adapters config bot; do ln -s "$$PWD/$$d" .typecheck/mixlingo/$$d; done
+	  for d in core nlp adapters config bot; do ln -s "$$PWD/$$d" .typecheck/mixlingo/$$d; done
 	$(PY) -m mypy -p mixlingo
 
 # The scale-out proofs at full size (security, fuzz, load, worker kill, Slack and database faults) and a

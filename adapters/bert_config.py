@@ -12,7 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Literal
 
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 
 Head = Literal["tokens", "base"]
 """What a forward returns: a token classifier's last hidden layer and logits, or a base model's hidden layer."""

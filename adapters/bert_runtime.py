@@ -25,7 +25,7 @@ from mixlingo.adapters.bert_graphs import WORD_INPUT, WordTable
 from mixlingo.adapters.bert_tokenizer import JsonBertTokenizer
 from mixlingo.adapters.hub import fingerprint, from_pretrained, resolve_model_dir
 from mixlingo.adapters.onnx_session import cpu_session
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 
 BACKENDS = ("onnx", "torch-int8", "torch")
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from mixlingo.adapters.hub import fingerprint, from_pretrained, quiet_transforme
 from mixlingo.adapters.marian import MarianTranslator
 from mixlingo.adapters.marian_tokens import SentencePieceMarian, TransformersMarian
 from mixlingo.adapters.onnx_session import trim_heap
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 from mixlingo.nlp.translation import Candidate
 
 if TYPE_CHECKING:

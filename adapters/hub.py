@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from mixlingo.errors import ModelNotDownloadedError, ModelUnavailableError
+from mixlingo.core.errors import ModelNotDownloadedError, ModelUnavailableError
 
 
 def looks_like_path(model_id: str) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mixlingo.adapters.hub import from_pretrained, is_cached, looks_like_path
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.directions import Route, candidates, model_for, target_ids
 from mixlingo.nlp.translation import Candidate
 

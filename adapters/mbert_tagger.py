@@ -17,7 +17,7 @@ import numpy as np
 from mixlingo.adapters import levers
 from mixlingo.adapters.bert_encoder import VectorMemo, pool, row_ids
 from mixlingo.adapters.bert_runtime import SplitOnnxRunner, load_config, load_runner, position_limit, tokenizer_lock
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 from mixlingo.nlp.labels import UNKNOWN, describe_mapping, is_language, label_mapping, pairs_covered
 from mixlingo.nlp.tagging import Tag
 

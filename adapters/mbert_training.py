@@ -16,7 +16,7 @@ import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
 from mixlingo.adapters.hub import from_pretrained
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 from mixlingo.nlp.corpus import Corpus
 from mixlingo.nlp.labels import alpha3, is_language, label_mapping
 

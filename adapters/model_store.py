@@ -15,7 +15,7 @@ from typing import Any
 from huggingface_hub import hf_hub_download, scan_cache_dir, snapshot_download
 
 from mixlingo.adapters.hub import hub_endpoint, hub_reachable, looks_like_path
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 
 Advance = Callable[[int], None]
 """Called with each chunk's size in bytes as a download proceeds."""

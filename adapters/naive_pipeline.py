@@ -35,7 +35,7 @@ class NaiveBatchedPipeline:
         self.num_beams, self.n_best, self.new_tokens = max(num_beams, n_best), n_best, new_tokens
         self.similarity_weight = similarity_weight
 
-    def watch(self, clock) -> None:  # a mixlingo.bench_measure.ModelClock
+    def watch(self, clock) -> None:  # a mixlingo.bench.measure.ModelClock
         """Time each model call (tag, generate, embed) as the bench's model time."""
         clock.watch(self, "_tag", "tagger")
         clock.watch(self, "_generate", "translator", size=lambda texts, *_: len(texts))

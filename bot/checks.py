@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from mixlingo.config import SlackSettings
 from mixlingo.config.secrets import mask_url
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 Mode = Literal["playground", "socket", "http"]
 APPS = "https://api.slack.com/apps"

@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 
 from mixlingo.config import Settings
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 PREFIX = "fernet:"
 FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")

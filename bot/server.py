@@ -12,7 +12,7 @@ from mixlingo.bot.checks import check_slack, choose_mode
 from mixlingo.bot.http_limits import BoundedRunner, ServerLimits
 from mixlingo.bot.service import TranslationService
 from mixlingo.config import Settings
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 log = logging.getLogger("mixlingo.bot")
 

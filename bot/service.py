@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from mixlingo.bot import metrics
 from mixlingo.config import Settings
-from mixlingo.errors import InputError, MixlingoError, ModelUnavailableError
+from mixlingo.core.errors import InputError, MixlingoError, ModelUnavailableError
 from mixlingo.nlp.cache import TranslationCache
 from mixlingo.nlp.directions import key_languages
 from mixlingo.nlp.labels import is_language, normalize_language

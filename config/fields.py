@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.labels import normalize_language
 
 ENV_PREFIX = "MIXLINGO_"

@@ -30,7 +30,7 @@ from pydantic_settings import (
 from mixlingo.config.fields import AFFECTS_OUTPUT, ENV_PREFIX, RUNTIME, affects_output, parse_mapping, parse_pair
 from mixlingo.config.groups import HttpSettings, ModelSettings, RerankerSettings, ScaleOutSettings, SettingsGroup, SlackSettings
 from mixlingo.config.secrets import mask_url
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 from mixlingo.nlp.labels import normalize_language
 
 __all__ = ["AFFECTS_OUTPUT", "ENV_PREFIX", "RUNTIME", "Settings", "affects_output", "load_settings", "parse_pair"]
@@ -368,7 +368,7 @@ _warned: set[str] = set()
 
 def warn_unknown_env() -> list[str]:
     """One stderr warning (once per process) per MIXLINGO_* variable that is not a setting, e.g. a typo."""
-    from mixlingo.notes import Note, print_notes
+    from mixlingo.core.notes import Note, print_notes
 
     known = known_env_names()
     warnings = []

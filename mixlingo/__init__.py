@@ -35,11 +35,11 @@ _EXPORTS = {
     "Translator": "mixlingo.nlp.translation",
     "Encoder": "mixlingo.nlp.translation",
     "Settings": "mixlingo.config",
-    "MixlingoError": "mixlingo.errors",
-    "InputError": "mixlingo.errors",
-    "ConfigError": "mixlingo.errors",
-    "ModelUnavailableError": "mixlingo.errors",
-    "ModelNotDownloadedError": "mixlingo.errors",
+    "MixlingoError": "mixlingo.core.errors",
+    "InputError": "mixlingo.core.errors",
+    "ConfigError": "mixlingo.core.errors",
+    "ModelUnavailableError": "mixlingo.core.errors",
+    "ModelNotDownloadedError": "mixlingo.core.errors",
 }
 
 __all__ = [
@@ -50,7 +50,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from mixlingo.config import Settings
-    from mixlingo.errors import ConfigError, InputError, MixlingoError, ModelNotDownloadedError, ModelUnavailableError
+    from mixlingo.core.errors import ConfigError, InputError, MixlingoError, ModelNotDownloadedError, ModelUnavailableError
     from mixlingo.loading import load
     from mixlingo.transliteration import transliterate
     from mixlingo.nlp.model import Message, Span, Token, TokenKind

@@ -21,7 +21,7 @@ from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTrans
 from mixlingo.nlp.cache import TranslationCache
 from mixlingo.nlp.tagging import Tagger
 from mixlingo.nlp.translation import Encoder, Translator
-from mixlingo.notes import Note
+from mixlingo.core.notes import Note
 
 
 def threads(settings: Settings) -> int:

@@ -14,8 +14,8 @@ from mixlingo.backends import runtime_kwargs
 from mixlingo.config import Settings
 from mixlingo.config.settings import parse_pair
 from mixlingo.adapters.hub import is_cached, looks_like_path, not_downloaded
-from mixlingo.errors import InputError, ModelNotDownloadedError, ModelUnavailableError
-from mixlingo.notes import Note, as_notes
+from mixlingo.core.errors import InputError, ModelNotDownloadedError, ModelUnavailableError
+from mixlingo.core.notes import Note, as_notes
 from mixlingo.transliteration import available_languages, load_transliterator
 from mixlingo.nlp.lexicon_tagger import LexiconTagger, check_pair, supported_languages
 from mixlingo.nlp.markup import ProtectMarkup
@@ -40,7 +40,7 @@ class Built:
     pipeline: Pipeline
     notes: list[Note] = field(default_factory=list)
     """Short plain-words remarks for the user (one line each), e.g. why a fallback tagger runs, each with the
-    longer story behind it (cache paths, loader messages) that ``--verbose`` shows: :func:`mixlingo.notes.print_notes`."""
+    longer story behind it (cache paths, loader messages) that ``--verbose`` shows: :func:`mixlingo.core.notes.print_notes`."""
 
 
 def _skipped(error: ModelUnavailableError) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.transliteration import DIRECTIONS, Direction, Transliterator, transliterate_text
 
 MODEL_FILE = "settings.json"

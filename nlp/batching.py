@@ -29,7 +29,7 @@ from mixlingo.nlp.translation import Candidate, Encoder, Translator
 class MicroBatcher:
     """Runs ``run(key, items) -> results`` (one result per item) over the items of concurrent callers.
 
-    When to run (measured with model parts of known call time, ``mixlingo.bench_fakes``): a burst's
+    When to run (measured with model parts of known call time, ``mixlingo.bench.fakes``): a burst's
     callers do not arrive at once — each runs its own Python stages first, on the same GIL — so a
     window counted from the first caller split a burst of 16 into [1, 15] or [2, 3, 11], and the
     first message then ran one stage ahead of the rest, alone, through every model. So:

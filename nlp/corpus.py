@@ -11,7 +11,7 @@ from pathlib import Path
 
 import regex
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.labels import ENTITY, OTHER, map_label
 
 _COMMENT = regex.compile(r"# (?:sent_enum|[\w.-]+ = )")

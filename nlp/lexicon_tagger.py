@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.char_trigrams import CharTrigrams
 from mixlingo.nlp.labels import ENTITY, OTHER
 from mixlingo.nlp.switching import posteriors, viterbi

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.labels import normalize_language
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.script import split_target

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 
 # Slack's own limit for a message's text.
 SLACK_MAX_CHARS = 40_000

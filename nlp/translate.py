@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.directions import PIVOT
 from mixlingo.nlp.fill import formatting_fallbacks
 from mixlingo.nlp.model import Message

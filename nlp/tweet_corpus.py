@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.corpus import Corpus, Sentence, first_label, language_label_map, read_language_conll, read_lince
 
 TWEET_LABELS = frozenset({"hi", "en", "rest"})

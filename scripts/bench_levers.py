@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from mixlingo.adapters.levers import Lever
-from mixlingo.bench import BenchOptions, _in_child, messages_for, prepare_models, settings_for
-from mixlingo.bench_measure import Figures
+from mixlingo.bench.run import BenchOptions, _in_child, messages_for, prepare_models, settings_for
+from mixlingo.bench.measure import Figures
 
 FIGURES = ("latency_p50_s", "burst_msgs_per_s", "burst_s", "burst_model_s", "peak_rss_mib")
 SECOND_COPY = object()

@@ -15,7 +15,7 @@ from slack_harness import fake_encoder, fake_translator  # after the sys.path li
 
 from mixlingo.bot.jobs.worker import run_worker  # after the sys.path line above
 from mixlingo.factory import translation_service  # after the sys.path line above
-from mixlingo.cli_support import setup_logging  # after the sys.path line above
+from mixlingo.cli.support import setup_logging  # after the sys.path line above
 from mixlingo.config import load_settings  # after the sys.path line above
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTagger, FakeTranslator
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTranslator, MicroBatcher
 
 WORDS = {("es", "en"): {"hola": "hello", "casa": "house", "perro": "dog", "gato": "cat"}}

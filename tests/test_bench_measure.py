@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mixlingo.bench_fakes import TimedTranslator, burst_overhead
-from mixlingo.bench_measure import Figures, ModelClock, calls_by_model, measure, percentile, union_seconds
+from mixlingo.bench.fakes import TimedTranslator, burst_overhead
+from mixlingo.bench.measure import Figures, ModelClock, calls_by_model, measure, percentile, union_seconds
 from mixlingo.nlp.batching import MicroBatcher
 
 CALL_S = 0.05
@@ -104,8 +104,8 @@ def test_percentile_interpolates_like_numpy() -> None:
 
 
 def test_the_summary_and_its_json_carry_the_model_time_figures(tmp_path: Path) -> None:
-    from mixlingo.bench import BenchOptions, summarise
-    from mixlingo.bench_cli import model_time_line
+    from mixlingo.bench.run import BenchOptions, summarise
+    from mixlingo.bench.cli import model_time_line
 
     def figures(variant: str, burst_s: float, model_s: float | None) -> Figures:
         calls = {"translator": {"calls": 1, "batch_sizes": [16]}} if model_s else {}

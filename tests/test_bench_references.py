@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mixlingo.bench import translation_models
-from mixlingo.bench_measure import Figures
-from mixlingo.bench_references import targets
+from mixlingo.bench.run import translation_models
+from mixlingo.bench.measure import Figures
+from mixlingo.bench.references import targets
 
 
 def run(p50: float, burst: float, rss: float = 500.0, repeat: float = 0.0, model_s: float | None = None) -> Figures:
@@ -54,7 +54,7 @@ def test_the_naive_batched_reference_translates_a_batch(tiny_marian_dir: Path, t
 def test_a_bench_run_reports_time_per_stage_from_the_pipeline_hooks(tiny_models_env: None) -> None:
     import queue
 
-    from mixlingo.bench import run_variant
+    from mixlingo.bench.run import run_variant
 
     texts = ["la casa es grande", "oye, el reporte mañana", "the meeting y la reunión"]
     result = run_variant("optimised", {"tagger": "embedded"}, texts, 2, "en", queue.Queue())

@@ -12,7 +12,7 @@ from mixlingo.bot.checks import check_app_token, check_bot_token, choose_mode
 from mixlingo.cli import app
 from mixlingo.config import load_settings
 from mixlingo.config.groups import DEFAULT_SLACK_SCOPES
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 runner = CliRunner()
 

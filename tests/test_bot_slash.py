@@ -7,7 +7,7 @@ import time
 from slack_harness import SECRET, Slack, sign
 
 from mixlingo.bot.listeners.commands.translate import parse
-from mixlingo.errors import InputError, ModelUnavailableError
+from mixlingo.core.errors import InputError, ModelUnavailableError
 
 import pytest
 

@@ -16,7 +16,7 @@ from sqlalchemy import inspect
 from mixlingo.bot.storage import Repository, open_database
 from mixlingo.bot.storage.db import async_url
 from mixlingo.bot.storage.models import all_metadata
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 
 async def test_migrations_match_the_models_and_are_idempotent(database_url: str) -> None:

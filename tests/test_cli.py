@@ -325,9 +325,9 @@ def test_batch_mode_goes_through_pipe_in_batches(tiny_models_env: None, monkeypa
 
 
 def test_a_line_that_fails_inside_the_pipeline_is_named_and_the_others_translate() -> None:
-    from mixlingo.cli import _translate_chunk
+    from mixlingo.cli.translate import _translate_chunk
     from mixlingo.config import load_settings
-    from mixlingo.errors import InputError
+    from mixlingo.core.errors import InputError
     from mixlingo.nlp import Message, Pipeline
 
     def picky(message: Message) -> Message:

@@ -1,4 +1,4 @@
-"""One CLI shape: every command is registered on the apps of mixlingo.cli_app, and so has the one error wrapper
+"""One CLI shape: every command is registered on the apps of mixlingo.cli.app, and so has the one error wrapper
 (a MixlingoError is one ``error:`` line and exit 2) and the same help formatting."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import typer
 from typer.testing import CliRunner
 
 from mixlingo.cli import app
-from mixlingo.cli_app import Command, Group
-from mixlingo.cli_support import FRIENDLY
-from mixlingo.errors import InputError
+from mixlingo.cli.app import Command, Group
+from mixlingo.cli.support import FRIENDLY
+from mixlingo.core.errors import InputError
 
 
 def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -26,7 +26,7 @@ def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[
     if subcommands is None:
         yield path, command
         return
-    assert isinstance(command, Group), f"{' '.join(path) or 'mixlingo'} is not declared in mixlingo.cli_app"
+    assert isinstance(command, Group), f"{' '.join(path) or 'mixlingo'} is not declared in mixlingo.cli.app"
     for name, sub in subcommands.items():
         yield from _commands(sub, (*path, name))
 
@@ -62,12 +62,12 @@ def _raise_input_error(*_args: Any, **_kwargs: Any) -> None:
 
 # (the command line, the module attribute the command calls first, replaced by one that raises InputError)
 RAISING = [
-    (["tag", "hola"], "mixlingo.cli.load_settings"),
-    (["translate", "hola"], "mixlingo.cli.load_settings"),
-    (["config", "show"], "mixlingo.cli.load_settings"),
-    (["models", "list"], "mixlingo.cli.load_settings"),
-    (["serve", "--port", "0"], "mixlingo.serve.load_settings"),
-    (["worker"], "mixlingo.cli_jobs.load_settings"),
+    (["tag", "hola"], "mixlingo.cli.translate.load_settings"),
+    (["translate", "hola"], "mixlingo.cli.translate.load_settings"),
+    (["config", "show"], "mixlingo.cli.config.load_settings"),
+    (["models", "list"], "mixlingo.cli.models.load_settings"),
+    (["serve", "--port", "0"], "mixlingo.cli.serve.load_settings"),
+    (["worker"], "mixlingo.cli.jobs.load_settings"),
     (["db", "keygen"], "mixlingo.bot.crypto.new_key"),
     (["transliterate", "kal"], "mixlingo.transliteration.load_transliterator"),
 ]
@@ -78,8 +78,8 @@ def test_an_input_error_inside_a_command_is_one_error_line_and_exit_2(
     args: list[str], target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(target, _raise_input_error)
-    monkeypatch.setattr("mixlingo.serve.setup_logging", lambda: None)  # no root-logger handlers left behind by serve
-    monkeypatch.setattr("mixlingo.cli_jobs.setup_logging", lambda: None)
+    monkeypatch.setattr("mixlingo.cli.serve.setup_logging", lambda: None)  # no root-logger handlers left behind by serve
+    monkeypatch.setattr("mixlingo.cli.jobs.setup_logging", lambda: None)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines() == ["error: the [value] is wrong; give another"]  # markup in a message prints as written

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mixlingo.config import load_settings
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 
 def test_defaults_name_the_real_hub_model() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.corpus import read_lince
 from mixlingo.nlp.evaluation import evaluate
 

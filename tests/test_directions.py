@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from mixlingo.adapters.marian import MarianTranslator
-from mixlingo.cli import _models_to_pull
+from mixlingo.cli.models import _models_to_pull
 from mixlingo.config import load_settings
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.directions import TARGET_IDS, Route, candidates, hops, key_languages, model_for, models_into, target_ids
 
 MODELS = {"es-en": "direct/es-en", "mul-en": "any/into-en", "en-mul": "en/into-any", "fr-mul": "fr/into-any"}

@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mixlingo.cli import app
-from mixlingo.errors import ERROR_WIDTH
-from mixlingo.notes import ELIDED, NOTE_WIDTH
+from mixlingo.core.errors import ERROR_WIDTH
+from mixlingo.core.notes import ELIDED, NOTE_WIDTH
 
 runner = CliRunner()
 LONG = "x" * 300
@@ -148,7 +148,7 @@ def test_a_long_line_keeps_its_start_and_end_and_verbose_shows_it_whole() -> Non
 
     from rich.console import Console
 
-    from mixlingo.notes import Note, fit, print_notes
+    from mixlingo.core.notes import Note, fit, print_notes
 
     line = "error: MIXLINGO_X='" + "y" * 400 + "' is not valid; write key=value pairs"
     short = fit(line, ERROR_WIDTH)

@@ -12,7 +12,7 @@ from mixlingo.adapters import bert_runtime, ct2_translator
 from mixlingo.adapters.bert_runtime import OnnxRunner
 from mixlingo.adapters.ct2_translator import CT2Translator
 from mixlingo.adapters.marian import MarianTranslator
-from mixlingo.bench import agreement
+from mixlingo.bench.run import agreement
 from mixlingo.cli import app
 from mixlingo.config import load_settings
 from mixlingo.factory import build_translate_pipeline

@@ -10,7 +10,7 @@ import pytest
 
 from mixlingo.adapters.embedded.features import FEATURE_CONTRACT
 from mixlingo.adapters.embedded.tagger import EmbeddedTagger
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 from mixlingo.factory import embedded_model_dir
 
 

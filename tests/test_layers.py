@@ -2,10 +2,10 @@
 
 The layers (docs/architecture.md, *Layers*), each allowed to import the ones listed:
 
-- the bottom (``errors``, ``Note``): nothing of mixlingo; every folder may import it;
-- ``nlp/``: the bottom;
-- ``config/`` and ``adapters/``: ``nlp/`` and the bottom (an adapter takes arguments, not settings);
-- ``bot/``: ``config/``, ``nlp/`` and the bottom; the composition root builds what it runs and passes it in,
+- ``core/`` (``errors``, ``Note``): nothing of mixlingo; every folder may import it;
+- ``nlp/``: ``core/``;
+- ``config/`` and ``adapters/``: ``nlp/`` and ``core/`` (an adapter takes arguments, not settings);
+- ``bot/``: ``config/``, ``nlp/`` and ``core/``; the composition root builds what it runs and passes it in,
   so ``bot/`` imports neither the root's modules nor an adapter;
 - the root (``mixlingo/``: the composition root, the library surface, the CLI, the bench): everything.
 
@@ -24,23 +24,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIMES = ("torch", "transformers", "ctranslate2", "onnxruntime")
-FOLDERS = {"nlp": "nlp", "adapters": "adapters", "config": "config", "bot": "bot"}
+FOLDERS = {"core": "core", "nlp": "nlp", "adapters": "adapters", "config": "config", "bot": "bot"}
 """Layer → the repository folder installed as ``mixlingo.<layer>``."""
-BOTTOM = ("errors", "notes")
-"""The bottom layer: modules of ``mixlingo/`` that every folder may import."""
 ALLOWED = {
-    "bottom": set(),
-    "nlp": {"bottom"},
-    "config": {"nlp", "bottom"},
-    "adapters": {"nlp", "bottom"},
-    "bot": {"config", "nlp", "bottom"},
-    "root": {"bot", "adapters", "config", "nlp", "bottom"},
+    "core": set(),
+    "nlp": {"core"},
+    "config": {"nlp", "core"},
+    "adapters": {"nlp", "core"},
+    "bot": {"config", "nlp", "core"},
+    "root": {"bot", "adapters", "config", "nlp", "core"},
 }
 LAYERS = tuple(ALLOWED)
 
 
 def _module_of(path: Path) -> str:
-    """``mixlingo.bot.jobs.queue`` for ``bot/jobs/queue.py`` (as installed), ``mixlingo.cli`` for ``mixlingo/cli.py``."""
+    """``mixlingo.bot.jobs.queue`` for ``bot/jobs/queue.py`` (as installed), ``mixlingo.cli`` for ``mixlingo/cli/__init__.py``."""
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[0] != "mixlingo":
         parts.insert(0, "mixlingo")
@@ -60,8 +58,6 @@ def _layer(module: str) -> str:
     parts = module.split(".")
     if len(parts) > 1 and parts[1] in FOLDERS:
         return parts[1]
-    if len(parts) > 1 and parts[1] in BOTTOM:
-        return "bottom"
     return "root"
 
 
@@ -83,7 +79,7 @@ def _imports(path: Path) -> Iterator[str]:
 
 
 def _own(name: str) -> str | None:
-    """The package module ``name`` is or lies in (``mixlingo.errors.ConfigError`` → ``mixlingo.errors``)."""
+    """The package module ``name`` is or lies in (``mixlingo.core.errors.ConfigError`` → ``mixlingo.core.errors``)."""
     while name and name not in MODULES:
         name = name.rpartition(".")[0]
     return name or None
@@ -94,7 +90,7 @@ GRAPH = {module: {own for name in _imports(path) if (own := _own(name)) and own 
 
 def test_the_layers_cover_every_module() -> None:
     assert {_layer(m) for m in MODULES} == set(LAYERS)
-    assert len(MODULES) > 150 and all(f"mixlingo.{b}" in MODULES for b in BOTTOM)
+    assert len(MODULES) > 150 and {"mixlingo.core.errors", "mixlingo.core.notes"} <= set(MODULES)
 
 
 @pytest.mark.parametrize(("importer", "imported"), list(permutations(LAYERS, 2)))

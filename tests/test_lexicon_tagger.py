@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.lexicon_tagger import LexiconTagger
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mixlingo.adapters.marian import MarianTranslator
-from mixlingo.errors import InputError, ModelUnavailableError
+from mixlingo.core.errors import InputError, ModelUnavailableError
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mixlingo.adapters.mbert_tagger import MBertTagger
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 
 LABELS = {"lang1": "en", "lang2": "es"}
 

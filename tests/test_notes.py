@@ -9,7 +9,7 @@ import pytest
 
 from mixlingo.config import load_settings
 from mixlingo.factory import build_tag_pipeline
-from mixlingo.notes import Note, as_notes, print_notes, texts
+from mixlingo.core.notes import Note, as_notes, print_notes, texts
 
 
 def test_a_note_is_its_line_with_the_detail_beside_it() -> None:

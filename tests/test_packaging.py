@@ -55,3 +55,9 @@ def test_wheel_ships_the_license_the_notices_and_every_model_card(tmp_path: Path
     cards = sorted(p.relative_to(root).as_posix() for p in (root / "mixlingo" / "data").rglob("README.md"))
     assert "mixlingo/data/taggers/spaeng/README.md" in cards
     assert [c for c in cards if c not in names] == []
+    folders = {"mixlingo": "mixlingo", "core": "mixlingo/core", "nlp": "mixlingo/nlp", "adapters": "mixlingo/adapters",
+               "config": "mixlingo/config", "bot": "mixlingo/bot"}
+    modules = sorted(f"{installed}/{p.relative_to(root / folder).as_posix()}" for folder, installed in folders.items()
+                     for p in (root / folder).rglob("*.py") if "data" not in p.relative_to(root).parts)
+    assert {"mixlingo/cli/__init__.py", "mixlingo/bench/run.py", "mixlingo/core/errors.py"} <= set(modules)
+    assert [m for m in modules if m not in names] == []  # every package is listed in pyproject.toml

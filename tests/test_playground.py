@@ -187,7 +187,7 @@ async def test_every_answer_forbids_framing_and_foreign_scripts(api: tuple[Clien
 
 async def test_playground_refuses_a_public_address_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
     from mixlingo.bot import server
-    from mixlingo.errors import ConfigError
+    from mixlingo.core.errors import ConfigError
 
     notes: list[str] = []
     with pytest.raises(ConfigError, match=r"loopback only.*--host 127\.0\.0\.1.*--public-playground"):

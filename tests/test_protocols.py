@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from mixlingo.adapters.testing.fakes import FakeEncoder, FakeTagger, FakeTranslator
-from mixlingo.bench import describe
+from mixlingo.bench.run import describe
 from mixlingo.config import load_settings
 from mixlingo.factory import build_translate_pipeline, load_embedded
 from mixlingo.nlp.batching import BatchingEncoder, BatchingTagger, BatchingTranslator

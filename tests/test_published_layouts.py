@@ -163,7 +163,7 @@ def test_a_direct_key_on_a_multi_target_model_gets_the_token_and_a_missing_targe
     opus_mt_multi: Path, tmp_path: Path
 ) -> None:
     from mixlingo.adapters.marian import MarianTranslator
-    from mixlingo.errors import InputError
+    from mixlingo.core.errors import InputError
 
     translator = MarianTranslator({"en-es": str(opus_mt_multi), "en-de": str(opus_mt_multi)}, cache_dir=tmp_path, max_new_tokens=4)
     tokenizer, _ = translator.load(str(opus_mt_multi))

@@ -81,7 +81,7 @@ def test_the_performance_summary_agrees_with_the_measured_targets() -> None:
 
 
 def test_the_readme_says_what_a_blank_line_in_batch_mode_does() -> None:
-    from mixlingo.cli import _translate_chunk
+    from mixlingo.cli.translate import _translate_chunk
     from mixlingo.config import load_settings
     from mixlingo.nlp import Pipeline
 

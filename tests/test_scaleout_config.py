@@ -15,7 +15,7 @@ from mixlingo.bot.jobs.journal import journal_for
 from mixlingo.bot.jobs.queue import QueueRunner, timings
 from mixlingo.cli import app
 from mixlingo.config import load_settings
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 from slack_harness import FakeSlack, open_app
 
 runner = CliRunner()

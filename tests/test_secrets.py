@@ -14,7 +14,7 @@ from mixlingo.bot import redact
 from mixlingo.config import load_settings
 from mixlingo.config.secrets import mask_url
 from mixlingo.config.settings import setting_fields
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 PASSWORDS = {"database_url": "pw-db-5eCrEt", "broker_url": "pw-broker-5eCrEt"}
 URLS = {"database_url": f"postgresql://mix:{PASSWORDS['database_url']}@127.0.0.1:1/mix",
@@ -72,7 +72,7 @@ def test_serve_startup_error_does_not_show_the_database_password(tmp_path: Path)
 
 def test_serve_logs_never_carry_a_url_password(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     from mixlingo.bot import server
-    from mixlingo.serve import serve
+    from mixlingo.cli.serve import serve
 
     monkeypatch.setattr(redact, "_installed", False)  # as in a fresh `mixlingo serve` process
     original = logging.getLogRecordFactory()

@@ -31,7 +31,7 @@ from mixlingo.bot import metrics
 from mixlingo.bot.crypto import new_key
 from mixlingo.bot.replay import MemorySeen, replay_guard
 from mixlingo.bot.web import slack_web_app
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 from proofs import record, size
 from slack_harness import BOT_USER, SECRET, TEAM, FakeSlack, command_body, event_body, guarded, open_app, sign
 from slow_clients import cut_short, slow_body, slow_head, trickle

@@ -181,7 +181,7 @@ def test_a_group_model_without_the_targets_token_passes_it_to_the_next(en_dra: P
     assert translator.target_prefix(str(en_mul), tokenizer, "en", "sd", "") == ">>snd_Arab<< "
     assert len(translator.translate(["send the report"], "en", "sd", 2)[0]) == 2
     assert translator.notes == [f"en→sd: {en_inc} cannot write sd, so {en_mul} translates it"]
-    from mixlingo.errors import InputError
+    from mixlingo.core.errors import InputError
 
     only_inc = MarianTranslator({"en-inc": str(en_inc)}, cache_dir=tmp_path, offline=True, max_new_tokens=4)
     with pytest.raises(InputError, match=r"has no >>snd_Arab<< target token, so it cannot translate into sd"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mixlingo.adapters.testing.fakes import FakeTagger
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp import Message, Pipeline
 from mixlingo.nlp.markup import ProtectMarkup
 from mixlingo.nlp.pair import ChoosePair

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mixlingo.adapters.testing.fakes import FakeTranslator
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.model import Message
 from mixlingo.nlp.translate import Translate
 from mixlingo.nlp.translation import Candidate, Translation, Unit

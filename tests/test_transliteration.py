@@ -13,7 +13,7 @@ import mixlingo
 from mixlingo.adapters.testing.fakes import FakeTransliterator
 from mixlingo.adapters.transliteration.model import Reranking, load_model
 from mixlingo.adapters.transliteration.wordlist import WordList
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.transliteration import transliterate_text
 from mixlingo.transliteration import available_languages, load_transliterator, models_dir
 

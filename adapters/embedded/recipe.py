@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 
 PARALLEL_FORMATS = ("hinglish-top", "phinc")
 NETWORK_OPTIONS = frozenset({"hidden", "buckets", "epochs", "min_word_count", "batch_size"})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import regex
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.corpus import Sentence, read_language_conll
 from mixlingo.nlp.tokenizer import tokenize_span
 

@@ -23,7 +23,7 @@ from mixlingo.adapters.embedded.features import DENSE_SIZE, FEATURE_CONTRACT, Fe
 from mixlingo.adapters.embedded.onnx_head import head_session
 from mixlingo.adapters.embedded.vector_table import VectorTable
 from mixlingo.adapters.embedded.word_lists import model_zipf
-from mixlingo.errors import ModelUnavailableError
+from mixlingo.core.errors import ModelUnavailableError
 from mixlingo.nlp.labels import is_language, map_label
 from mixlingo.nlp.tagging import Tag
 from mixlingo.nlp.word_frequency import zipf

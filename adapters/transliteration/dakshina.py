@@ -18,7 +18,7 @@ from pathlib import Path
 
 import regex
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 
 Pair = tuple[str, str, float]
 """(romanization, native word, weight)."""

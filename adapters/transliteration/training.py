@@ -28,7 +28,7 @@ from mixlingo.adapters.transliteration.model import (
 )
 from mixlingo.adapters.transliteration.network import export_onnx
 from mixlingo.adapters.transliteration.wordlist import WORDS, WordList, read_word_list, text_frequencies
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 
 Progress = Callable[[str, int, int], None]
 

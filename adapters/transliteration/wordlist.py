@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import regex
 
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 
 WORDS = "words.npz"
 

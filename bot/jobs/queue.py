@@ -31,7 +31,7 @@ from mixlingo.bot.jobs.broker import redis_broker
 from mixlingo.bot.jobs.envelope import Envelope
 from mixlingo.bot.jobs.journal import Journal, journal_for
 from mixlingo.config import ScaleOutSettings
-from mixlingo.errors import MixlingoError
+from mixlingo.core.errors import MixlingoError
 
 log = logging.getLogger("mixlingo.jobs")
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from mixlingo.config.secrets import mask_url
-from mixlingo.errors import ConfigError
+from mixlingo.core.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x6D69786C  # "mixl": one advisory lock id for every mixlingo process

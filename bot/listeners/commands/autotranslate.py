@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from mixlingo.bot.context import Bot, team_of
 from mixlingo.bot.languages import label, listing
 from mixlingo.bot.listeners.commands.parse_in_ack import register_parsed_command
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.labels import normalize_language
 
 USAGE = (

@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp
 
 from mixlingo.bot.blocks import notice
 from mixlingo.bot.context import Bot
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 
 Request = TypeVar("Request")
 

@@ -12,7 +12,7 @@ from mixlingo.bot.blocks import fallback_text, notice, nothing_to_do, problem, s
 from mixlingo.bot.context import Bot, team_of
 from mixlingo.bot.languages import listing
 from mixlingo.bot.listeners.commands.parse_in_ack import register_parsed_command
-from mixlingo.errors import InputError
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.labels import normalize_language
 
 _PUBLIC = re.compile(r"(?<!\S)(?:--public|—public|–public)(?!\S)", re.IGNORECASE)  # macOS turns -- into a dash

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 from rich.markup import escape
 
-from mixlingo.cli_app import app, transliterator_app
-from mixlingo.cli_support import console, errors
-from mixlingo.errors import InputError
+from mixlingo.cli.app import app, transliterator_app
+from mixlingo.cli.support import console, errors
+from mixlingo.core.errors import InputError
 
 if TYPE_CHECKING:  # rich's progress bar loads only when training runs
     from rich.progress import Progress

@@ -10,7 +10,7 @@ warnings print them with :func:`print_notes`, on stderr:
     warning: MIXLINGO_TAGER is unknown and ignored; did you mean MIXLINGO_TAGGER?
     detail: mBERT tagger: …                      (only with --verbose, after the notes)
 
-A printed line is at most :data:`NOTE_WIDTH` characters (``error:`` lines: :data:`mixlingo.errors.ERROR_WIDTH`);
+A printed line is at most :data:`NOTE_WIDTH` characters (``error:`` lines: :data:`mixlingo.core.errors.ERROR_WIDTH`);
 a longer one loses its middle to :func:`fit`, and ``--verbose`` shows it whole.
 """
 

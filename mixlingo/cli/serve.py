@@ -8,10 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from mixlingo.cli_app import app
-from mixlingo.cli_support import setup_logging
+from mixlingo.cli.app import app
+from mixlingo.cli.support import setup_logging
 from mixlingo.config import load_settings
-from mixlingo.notes import print_notes
+from mixlingo.core.notes import print_notes
 
 
 @app.command()

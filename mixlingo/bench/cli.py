@@ -1,4 +1,4 @@
-"""CLI commands for speed: ``mixlingo bench`` and ``mixlingo models convert`` (registered in cli.py)."""
+"""CLI commands for speed: ``mixlingo bench`` and ``mixlingo models convert`` (registered by mixlingo/cli/__init__.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rich.table import Table
 
 from mixlingo.config import load_settings
 
-from mixlingo.cli_app import app, models_app
-from mixlingo.cli_support import console, errors
-from mixlingo.notes import print_notes
+from mixlingo.cli.app import app, models_app
+from mixlingo.cli.support import console, errors
+from mixlingo.core.notes import print_notes
 
 
 @app.command("bench")
@@ -33,7 +33,7 @@ def bench(
     """Compare the naive transformers pipeline with the optimised one on the same chat messages."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from mixlingo.bench import BenchOptions, run_bench
+    from mixlingo.bench.run import BenchOptions, run_bench
 
     options = BenchOptions(messages=messages, burst=burst, new_tokens=new_tokens, threads=threads,
                            marian_dir=marian_dir, bert_dir=bert_dir, baseline=baseline)

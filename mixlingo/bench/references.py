@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mixlingo.bench_measure import Figures, ModelClock, measure, preload_directions
+from mixlingo.bench.measure import Figures, ModelClock, measure, preload_directions
 
 # (label, figure, reference, comparison, bound): ratio = optimised figure / reference figure
 RATIO_TARGETS = [

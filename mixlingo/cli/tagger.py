@@ -12,10 +12,10 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mixlingo.cli_app import tagger_app
-from mixlingo.cli_support import console, errors
-from mixlingo.errors import InputError
-from mixlingo.notes import Note, print_notes
+from mixlingo.cli.app import tagger_app
+from mixlingo.cli.support import console, errors
+from mixlingo.core.errors import InputError
+from mixlingo.core.notes import Note, print_notes
 
 if TYPE_CHECKING:  # the corpus reader and scorer load only when a tagger command runs
     from mixlingo.nlp.corpus import Corpus

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from mixlingo.adapters.levers import Lever
-from mixlingo.bench_measure import Figures, ModelClock, hooked, measure, percentile, preload_directions, rss_mib, watch_pipeline
-from mixlingo.bench_references import targets
-from mixlingo.errors import InputError
+from mixlingo.bench.measure import Figures, ModelClock, hooked, measure, percentile, preload_directions, rss_mib, watch_pipeline
+from mixlingo.bench.references import targets
+from mixlingo.core.errors import InputError
 from mixlingo.nlp.batching import BatchingTranslator
 from mixlingo.nlp.pipeline import Pipeline
 from mixlingo.nlp.rerank import Rerank
@@ -215,7 +215,7 @@ def _child(variant: str, overrides: dict[str, Any], texts: list[str], burst: int
     try:
         from mixlingo.adapters.hub import quiet_transformers
         from mixlingo.adapters.levers import turn_off
-        from mixlingo.bench_references import REFERENCES
+        from mixlingo.bench.references import REFERENCES
 
         quiet_transformers()
         turn_off(levers_off)

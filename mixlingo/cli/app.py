@@ -2,13 +2,13 @@
 
 A command module registers its commands with the apps' own decorator, nothing else::
 
-    from mixlingo.cli_app import models_app
+    from mixlingo.cli.app import models_app
 
     @models_app.command("pull")
     def models_pull(...) -> None: ...
 
 :meth:`App.command` is Typer's decorator plus what every command shares: the error wrapper
-(:func:`mixlingo.cli_support.friendly`: a :class:`~mixlingo.errors.MixlingoError` is one ``error:`` line
+(:func:`mixlingo.cli.support.friendly`: a :class:`~mixlingo.core.errors.MixlingoError` is one ``error:`` line
 and exit code 2) and the help formatting of :class:`Command` / :class:`Group`. ``mixlingo.cli`` imports the
 command modules, in the order ``mixlingo --help`` lists their commands.
 """
@@ -22,7 +22,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from mixlingo import __version__
-from mixlingo.cli_support import friendly
+from mixlingo.cli.support import friendly
 
 F = TypeVar("F", bound=Callable[..., Any])
 

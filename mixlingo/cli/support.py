@@ -1,6 +1,6 @@
 """What every `mixlingo` command shares: the consoles, the notes, the error wrapper and the logging set-up.
 
-The commands themselves are registered on the apps of :mod:`mixlingo.cli_app`, which applies :func:`friendly`."""
+The commands themselves are registered on the apps of :mod:`mixlingo.cli.app`, which applies :func:`friendly`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from mixlingo.errors import ERROR_WIDTH, MixlingoError
-from mixlingo.notes import ELIDED, Note, fit, print_notes
+from mixlingo.core.errors import ERROR_WIDTH, MixlingoError
+from mixlingo.core.notes import ELIDED, Note, fit, print_notes
 
 console = Console()
 errors = Console(stderr=True)
@@ -51,7 +51,7 @@ def print_error(message: str, *, detail: str = "", verbose: bool = False) -> Non
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     """Show :class:`MixlingoError` (InputError, ConfigError, ModelUnavailableError, …) as clear ``error:`` lines
     (one per line of its message; with ``--verbose``, then its detail) on stderr and exit 2, instead of a traceback.
-    Every command has it: :meth:`mixlingo.cli_app.App.command` applies it; applying it twice wraps once."""
+    Every command has it: :meth:`mixlingo.cli.app.App.command` applies it; applying it twice wraps once."""
     if getattr(command, FRIENDLY, False):
         return command
 

@@ -1,6 +1,6 @@
 """Measuring one bench variant: the warm-up / latency / burst loop, model-time accounting, the figures.
 
-A leaf module (nothing from the other ``mixlingo.bench*`` modules): the optimised and
+A leaf module (nothing from the other ``mixlingo.bench`` modules): the optimised and
 baseline pipelines, the translation floor and the naive batched reference all measure
 through :func:`measure` and return the same :class:`Figures`, whose field names are the
 figures' keys everywhere (``--json``, the targets, the tables).

@@ -15,9 +15,9 @@ import typer
 from rich.table import Table
 
 from mixlingo.config import load_settings
-from mixlingo.cli_app import app, db_app, jobs_app
-from mixlingo.cli_support import console, setup_logging
-from mixlingo.errors import InputError, MixlingoError
+from mixlingo.cli.app import app, db_app, jobs_app
+from mixlingo.cli.support import console, setup_logging
+from mixlingo.core.errors import InputError, MixlingoError
 
 
 @app.command("worker")

@@ -3,7 +3,7 @@
 Each part sleeps ``per_call_s + per_item_s × items`` per call and answers like the test fakes
 (a dictionary translator, a fixed-vector encoder, the lexicon tagger's tags), so a burst's
 wall time minus its model time is the pipeline's own overhead — micro-batch windows,
-thread hand-offs, Python stages — without model noise. ``python -m mixlingo.bench_fakes``
+thread hand-offs, Python stages — without model noise. ``python -m mixlingo.bench.fakes``
 prints it for a burst; the tests check the accounting on it.
 """
 
@@ -122,8 +122,8 @@ def timed_pipeline(
 
 def burst_overhead(burst: int = 16, repeats: int = 3, **settings: Any) -> dict[str, Any]:
     """A burst through the timed pipeline (one worker per message, as the bench): wall, model time, calls."""
-    from mixlingo.bench import MESSAGES, run_burst
-    from mixlingo.bench_measure import ModelClock, calls_by_model, union_seconds, watch_pipeline
+    from mixlingo.bench.run import MESSAGES, run_burst
+    from mixlingo.bench.measure import ModelClock, calls_by_model, union_seconds, watch_pipeline
 
     pipeline = timed_pipeline(**settings)
     clock = ModelClock()
