@@ -76,3 +76,29 @@ def test_both_shipped_models_record_the_feature_contract(model: Path) -> None:
     from mixlingo.adapters.embedded.features import FEATURE_CONTRACT
 
     assert json.loads((model / "config.json").read_text(encoding="utf-8"))["feature_contract"] == FEATURE_CONTRACT
+
+
+def _tags(sentence: str) -> dict[str, str]:
+    tokens = sentence.split()
+    return dict(zip(tokens, (t.lang for t in load_embedded(HINENG).tag_batch([tokens])[0])))
+
+
+@pytest.mark.parametrize(("sentence", "word", "lang"), [
+    ("tum aao to sahi", "to", "hi"),  # तो
+    ("I want to go home", "to", "en"),
+    ("wo kaam karte the aur ghar jaate the", "the", "hi"),  # थे
+    ("this is the best movie", "the", "en"),
+])
+def test_context_decides_words_both_languages_spell_alike(sentence: str, word: str, lang: str) -> None:
+    assert _tags(sentence)[word] == lang
+
+
+def test_chat_abbreviations_take_the_language_of_the_word_they_stand_for() -> None:
+    tags = _tags("ram k ghar ja rahe h")  # k = के, h = है
+    assert (tags["k"], tags["h"]) == ("hi", "hi")
+
+
+def test_names_are_entities_neither_translated_nor_transliterated() -> None:
+    tags = _tags("Modi ne Delhi me rally ki")
+    assert (tags["Modi"], tags["Delhi"], tags["rally"], tags["ne"]) == ("entity", "entity", "en", "hi")
+    assert _tags("BJP aur Congress dono ne vote maanga")["BJP"] == "entity"
