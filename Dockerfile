@@ -11,8 +11,8 @@ ARG BASE_IMAGE=python:3.12-slim
 
 # --- builder: a virtual environment at /opt/mixlingo with mixlingo and its runtime dependencies -----------------
 FROM ${BASE_IMAGE} AS builder
-# binutils strips the debugging sections some wheels ship (about 90 MB of the environment); add e.g.
-# build-essential where a dependency has no wheel for the platform and must be compiled.
+# binutils strips the debugging sections some wheels ship (ctranslate2's library alone carries 66 MB of them); add
+# e.g. build-essential where a dependency has no wheel for the platform and must be compiled.
 ARG BUILD_PACKAGES="binutils"
 RUN if [ -n "$BUILD_PACKAGES" ]; then \
       apt-get update && apt-get install -y --no-install-recommends $BUILD_PACKAGES && rm -rf /var/lib/apt/lists/*; \

@@ -43,7 +43,7 @@ podman_env() {
 }
 
 write_config() {
-  mkdir -p "$STATE/storage" "$STATE/run" "$STATE/networks" "$STATE/tmp"
+  mkdir -p "$STATE/storage" "$STATE/run" "$STATE/networks"
   cat >"$STATE/containers.conf" <<EOF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -145,7 +145,7 @@ pip_mounts() {
 
 debootstrap_tar() {  # name, packages, extra mmdebstrap options...
   local name=$1 packages=$2; shift 2
-  # merged /usr without the usrmerge package (which would pull in perl): a base the size of python:3.12-slim
+  # merged /usr without the usrmerge package, which would pull in perl
   mmdebstrap --quiet --variant=minbase --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr --include="$packages" \
     --dpkgopt=force-unsafe-io \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
