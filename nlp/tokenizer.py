@@ -1,8 +1,9 @@
 """Chat-text tokenizer with character offsets.
 
 Protected pieces become single protected tokens; the text between them is split
-into words (contractions and hyphenated words kept whole), hashtags, @handles,
-numbers, emoticons, emoji and punctuation runs.
+into words (contractions and hyphenated words kept whole; the zero-width joiner and
+non-joiner that Sinhala, Malayalam, Bengali or Urdu spelling needs stay inside a word),
+hashtags, @handles, numbers, emoticons, emoji and punctuation runs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _TOKEN = regex.compile(
   | (?P<mention>@[\p{L}\p{N}_.]+(?<!\.))
   | (?P<emoticon>(?<![\p{L}\p{N}])(?:[:;=8][\-o'^]?[)\](\[dDpPoO/\\|*3]|<3|[xX][dD])(?![\p{L}\p{N}]))
   | (?P<number>\p{N}+(?:[.,:/]\p{N}+)*(?:%|\p{L}{1,2}(?![\p{L}]))?)
-  | (?P<word>\p{L}[\p{L}\p{M}\p{N}_]*(?:['’\-][\p{L}\p{M}][\p{L}\p{M}\p{N}]*)*)
+  | (?P<word>\p{L}[\p{L}\p{M}\p{N}_\u200C\u200D]*(?:['’\-][\p{L}\p{M}][\p{L}\p{M}\p{N}\u200C\u200D]*)*)
   | (?P<emoji>[\p{Extended_Pictographic}\p{Regional_Indicator}][\uFE0F\u200D\U0001F3FB-\U0001F3FF\p{Extended_Pictographic}]*)
   | (?P<punct>(?P<p>\p{P})(?P=p)*)
   | (?P<symbol>\S)

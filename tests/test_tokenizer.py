@@ -71,3 +71,11 @@ def test_offsets_point_at_the_token_text_in_order(text: str) -> None:
         previous_end = token.end
     covered = "".join(t.text for t in message.tokens)
     assert "".join(text.split()) == "".join(covered.split())  # nothing but whitespace is dropped
+
+
+def test_zero_width_joiners_stay_inside_a_word() -> None:
+    """Sinhala ශ්‍රී and Malayalam chillu forms are spelt with U+200D / U+200C: one word each, not two."""
+    from mixlingo.nlp.tokenizer import tokenize_span
+
+    text = "ශ්\u200dරී ලංකා, می\u200cخواهم"
+    assert [t.text for t in tokenize_span(text, 0, len(text))] == ["ශ්\u200dරී", "ලංකා", ",", "می\u200cخواهم"]
