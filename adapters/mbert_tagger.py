@@ -50,9 +50,9 @@ class MBertTagger:
         self.labels = [tag for _, tag in self.mapping]
         if pairs and not pairs_covered(self.labels, list(pairs)):  # refuse before any weights load or export
             raise ModelUnavailableError(
-                f"{model_id!r} cannot tag {', '.join('-'.join(p) for p in pairs)}: its labels read "
-                f"{describe_mapping(self.mapping)}; name each language's label in MIXLINGO_MBERT_LABEL_MAP "
-                f"(e.g. lang2={pairs[0][1]}) or choose a model trained on the pair"
+                f"{Path(model_id).name!r} cannot tag {', '.join('-'.join(p) for p in pairs)} with its labels; name each "
+                f"language's label in MIXLINGO_MBERT_LABEL_MAP (e.g. lang2={pairs[0][1]}) or choose a model trained on the pair",
+                detail=f"{model_id}: its labels read {describe_mapping(self.mapping)}",
             )
         self.tokenizer, self.runner = load_runner(
             model_id, "tokens", backend=backend, cache_dir=cache_dir, offline=offline, threads=threads,

@@ -96,7 +96,9 @@ def test_a_model_whose_labels_cover_no_pair_is_refused_in_one_line(
     result = runner.invoke(app, ["tag", "--tagger", "mbert", "--pair", "en-hi", "kal main send the report"])
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0
-    assert "cannot tag en-hi" in result.stderr and "spa→es" in result.stderr and "MIXLINGO_MBERT_LABEL_MAP (e.g. lang2=hi)" in result.stderr
+    assert "cannot tag en-hi" in result.stderr and "MIXLINGO_MBERT_LABEL_MAP (e.g. lang2=hi)" in result.stderr
+    labels = runner.invoke(app, ["tag", "--verbose", "--tagger", "mbert", "--pair", "en-hi", "kal main send the report"])
+    assert labels.exit_code == 2 and "spa→es" in labels.stderr  # what its labels read: behind --verbose
     auto = runner.invoke(app, ["tag", "--json", "--pair", "en-hi", "kal main send the report"])
     assert auto.exit_code == 0 and json.loads(auto.stdout)["tagger"] == "embedded"  # the shipped hi/en tagger
     assert "mBERT tagger could not load" in auto.stderr  # the fallback says so in one short line ...

@@ -166,8 +166,9 @@ class EmbeddedTagger:
         except (RuntimeError, OSError, KeyError, ValueError) as error:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise ModelUnavailableError(
-                f"{model_dir} does not match this version of the embedded tagger ({first_line}). "
-                "Fix: retrain it with `mixlingo tagger train --kind embedded`, or use the shipped model."
+                f"{model_dir.name} does not match this version of the embedded tagger; retrain it with "
+                "`mixlingo tagger train --kind embedded`, or use the shipped model",
+                detail=f"{model_dir}: {first_line}",
             ) from error
         # A token's input vector depends on its string alone (no dropout when tagging): cache it.
         self._inputs = VectorTable(self.input_layer.size, limit=50_000)

@@ -43,8 +43,9 @@ def _load_labelled(data: Path, pair: tuple[str, str] | None = None) -> tuple[Cor
     if len(corpus.problems) > 20:
         errors.print(f"[yellow]warning:[/] … and {len(corpus.problems) - 20} more malformed lines", highlight=False)
     if not corpus.sentences:
-        raise InputError(f"{data} holds no sentences in LinCE format (token<TAB>label, blank line between) "
-                         "or the tweet-id format (a numeric id line, then token<spaces>hi|en|rest lines)")
+        raise InputError(f"{data.name} holds no sentences in a known format; `mixlingo tagger eval --help` lists them",
+                         detail=f"{data}: LinCE (token<TAB>label, blank line between), the tweet-id format (a numeric id "
+                                "line, then token<spaces>hi|en|rest lines), or CoNLL labelled with --langs' codes")
     return corpus, label_map
 
 
