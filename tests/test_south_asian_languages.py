@@ -96,3 +96,22 @@ def test_perso_arabic_output_keeps_slack_markup_byte_for_byte(text: str, monkeyp
     assert any("\u0600" <= c <= "\u06ff" for c in out), out  # the translation is in Perso-Arabic script
     for piece in find_protected(text):
         assert piece.text in out, (piece.text, out)
+
+
+TRANSLITERATION = {  # known spellings (the shipped lexicons' most common reading); unseen words go through the network
+    "ur": ("aap kaise hain", "آپ کیسے ہیں"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TRANSLITERATION))
+def test_transliteration_both_ways_keeps_markup(lang: str) -> None:
+    from mixlingo.transliteration import available_languages, transliterate
+
+    assert lang in available_languages()
+    latin, native = TRANSLITERATION[lang]
+    assert transliterate(latin, lang=lang) == native
+    back = transliterate(native, lang=lang, to="latin")
+    assert back.isascii() and len(back.split()) == 3
+    marked = f"<@U024BE7LH> *{latin}* :tada: <https://example.com/r?q=1> `code`"
+    out = transliterate(marked, lang=lang)
+    assert out == f"<@U024BE7LH> *{native}* :tada: <https://example.com/r?q=1> `code`"  # markup byte for byte
