@@ -101,6 +101,7 @@ def test_perso_arabic_output_keeps_slack_markup_byte_for_byte(text: str, monkeyp
 TRANSLITERATION = {  # known spellings (the shipped lexicons' most common reading); unseen words go through the network
     "ur": ("aap kaise hain", "آپ کیسے ہیں"),
     "ta": ("naalaikku nalla irukku", "நாளைக்கு நல்ல இருக்கு"),
+    "sd": ("tawhan kithe aahe", "توهان ڪٿي آهي"),
 }
 
 
