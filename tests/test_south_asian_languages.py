@@ -102,6 +102,7 @@ TRANSLITERATION = {  # known spellings (the shipped lexicons' most common readin
     "ur": ("aap kaise hain", "آپ کیسے ہیں"),
     "ta": ("naalaikku nalla irukku", "நாளைக்கு நல்ல இருக்கு"),
     "sd": ("tawhan kithe aahe", "توهان ڪٿي آهي"),
+    "te": ("oka mariyu koodaa", "ఒక మరియు కూడా"),
 }
 
 
