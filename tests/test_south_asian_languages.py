@@ -103,6 +103,7 @@ TRANSLITERATION = {  # known spellings (the shipped lexicons' most common readin
     "ta": ("naalaikku nalla irukku", "நாளைக்கு நல்ல இருக்கு"),
     "sd": ("tawhan kithe aahe", "توهان ڪٿي آهي"),
     "te": ("oka mariyu koodaa", "ఒక మరియు కూడా"),
+    "bn": ("ebong tini kore", "এবং তিনি করে"),
 }
 
 
