@@ -49,7 +49,7 @@ def test_bad_input_is_one_error_line_and_exit_2(tmp_path: Path) -> None:
     broken.write_bytes(b"kal \xff hai\n")
     cases = [
         (["   "], None, "the text is empty"),
-        (["kal", "--lang", "xx"], None, "available: hi"),
+        (["kal", "--lang", "xx"], None, "available: bn, hi"),
         (["kal", "--to", "roman"], None, "unknown direction"),
         (["--file", str(broken)], None, "not valid UTF-8"),
         (["-"], b"kal \xff\n", "standard input is not valid UTF-8"),

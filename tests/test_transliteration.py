@@ -113,7 +113,7 @@ def test_towards_latin_leaves_latin_and_markup_alone() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"text": "  "}, "empty"), ({"text": "kal", "lang": "xx"}, "available: hi"), ({"text": "kal", "to": "roman"}, "'native'")],
+    [({"text": "  "}, "empty"), ({"text": "kal", "lang": "xx"}, "available: bn, hi"), ({"text": "kal", "to": "roman"}, "'native'")],
 )
 def test_bad_input_is_an_input_error(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(InputError, match=message):
