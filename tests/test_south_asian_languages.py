@@ -104,6 +104,7 @@ TRANSLITERATION = {  # known spellings (the shipped lexicons' most common readin
     "sd": ("tawhan kithe aahe", "توهان ڪٿي آهي"),
     "te": ("oka mariyu koodaa", "ఒక మరియు కూడా"),
     "bn": ("ebong tini kore", "এবং তিনি করে"),
+    "ml": ("oru enna cheythu", "ഒരു എന്ന ചെയ്തു"),
 }
 
 
