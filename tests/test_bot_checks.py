@@ -206,8 +206,12 @@ async def test_slack_mode_starts_without_alembic_lines_or_bolt_warnings(fake: Fa
                MIXLINGO_PORT="0", MIXLINGO_METRICS_PORT="0",
                MIXLINGO_DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}", MIXLINGO_TAGGER="lexicon",
                MIXLINGO_MODEL_CACHE_DIR=str(tmp_path / "cache"), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
+    def default_signals() -> None:  # an ignored SIGINT is inherited through exec: serve must get Ctrl-C as a person does
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     process = await asyncio.create_subprocess_exec(str(Path(sys.executable).parent / "mixlingo"), "serve", cwd=tmp_path,
-                                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                                   preexec_fn=default_signals)
     lines = []
     try:
         while line := (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode():
@@ -216,7 +220,8 @@ async def test_slack_mode_starts_without_alembic_lines_or_bolt_warnings(fake: Fa
                 break
     finally:
         process.send_signal(signal.SIGINT)
-        await asyncio.wait_for(process.wait(), timeout=30)
+        # communicate, not wait: what serve prints while it stops must be read, or a full pipe blocks its exit
+        rest, _ = await asyncio.wait_for(process.communicate(), timeout=30)
     output = "".join(lines)
     assert "listening on" in output and "connected to" in output
     assert "alembic" not in output and " INFO " not in output and "will be unused" not in output
